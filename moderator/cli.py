@@ -1,0 +1,132 @@
+"""Command-line entry points: ``moderator [run|rehearse|check|report|timing|ics] ...``.
+
+Each command's work lives in its own module; this file only parses arguments and turns
+the project's own errors into one clear line and exit status 2. Modules are imported
+lazily so that ``moderator check`` never pays for importing Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from moderator.problems import ModeratorError, ProgrammeError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+DEFAULT_OUT = Path("reports")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Usage errors are bad input too: one line, status 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="moderator", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run a live session from a programme")
+    _console_arguments(run)
+
+    rehearse = commands.add_parser("rehearse", help="rehearse a programme (its own journal, optionally faster)")
+    _console_arguments(rehearse)
+    rehearse.add_argument("--speed", type=_positive_float, default=1.0,
+                          help="run the clock N times faster (default 1)")
+
+    check = commands.add_parser("check", help="validate programmes and print their run sheet")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    report = commands.add_parser("report", help="render the report of a session from its journal")
+    report.add_argument("journal", type=Path, metavar="JOURNAL")
+    report.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    report.add_argument("--format", choices=("md", "html", "json"), default="md")
+
+    timing = commands.add_parser("timing", help="compare planned and actual timing of one or more runs")
+    timing.add_argument("journals", nargs="+", type=Path, metavar="JOURNAL")
+    timing.add_argument("--json", action="store_true", help="print JSON for other tools")
+
+    ics = commands.add_parser("ics", help="write an iCalendar file for the session")
+    ics.add_argument("file", type=Path, metavar="FILE")
+    ics.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    ics.add_argument("--segments", action="store_true", help="one event per segment")
+    return parser
+
+
+def _console_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="the programme (TOML)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="folder for journals and reports (default ./reports)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start a new run even if an unfinished one exists (the old journal is kept)")
+    parser.add_argument("--bell", action="store_true", help="ring the terminal bell at warn and danger")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than zero")
+    return value
+
+
+def _version() -> str:
+    from moderator import __version__
+
+    return f"moderator {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ProgrammeError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    except ModeratorError as error:
+        print(f"moderator: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        from moderator.tui.launch import launch_demo
+
+        return launch_demo()
+    if command in ("run", "rehearse"):
+        from moderator.tui.launch import launch
+
+        return launch(args, rehearsal=command == "rehearse")
+    if command == "check":
+        from moderator.check import run_check
+
+        return run_check(args.files)
+    if command == "report":
+        from moderator.report_command import run_report
+
+        return run_report(args.journal, args.output, args.format)
+    if command == "timing":
+        from moderator.timing import run_timing
+
+        return run_timing(args.journals, as_json=args.json)
+    if command == "ics":
+        from moderator.ics import run_ics
+
+        return run_ics(args.file, args.output, segments=args.segments)
+    raise AssertionError(f"unhandled command {command}")  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

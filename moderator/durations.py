@@ -1,0 +1,117 @@
+"""Forgiving parsers for the durations and clock times people type into programmes.
+
+Programmes are written by hand, often the night before; we accept the spellings people
+actually use (``"10m"``, ``"1h 30m"``, ``"10 min"``, ``90``) and reject the rest with a
+message that shows an accepted form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+DURATION_EXAMPLES = '"10m", "1h30m", "90s", "10 min" or a number of minutes'
+TIME_EXAMPLES = '"18:00" or 18:00:00'
+
+_UNIT_SECONDS = {
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_CLOCK_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
+_CLOCK_TIME = re.compile(r"^(\d{1,2})(?::|h)(\d{2})?(?::(\d{2}))?$")
+
+
+class DurationError(ValueError):
+    """The text is not a duration we understand."""
+
+
+def parse_duration(value: object) -> int:
+    """Return a duration in whole seconds; ``value`` is a TOML string or a number of minutes.
+
+    Raises ``DurationError`` for anything else, including zero and negative durations.
+    """
+    if isinstance(value, bool):
+        raise DurationError(f"expected a duration like {DURATION_EXAMPLES}, not a boolean")
+    if isinstance(value, int | float):
+        seconds = round(value * 60)
+    elif isinstance(value, str):
+        seconds = _parse_duration_text(value)
+    else:
+        raise DurationError(f"expected a duration like {DURATION_EXAMPLES}")
+    if seconds <= 0:
+        raise DurationError("a duration must be longer than zero")
+    return seconds
+
+
+def _parse_duration_text(text: str) -> int:
+    cleaned = text.strip().lower()
+    if not cleaned:
+        raise DurationError(f"empty duration; write {DURATION_EXAMPLES}")
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
+        return round(float(cleaned) * 60)
+    clock = _CLOCK_DURATION.match(cleaned)
+    if clock:
+        hours, minutes, seconds = (int(g) if g else 0 for g in clock.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    if cleaned.startswith("-"):
+        raise DurationError("a duration must be longer than zero")
+    position = 0
+    total = 0.0
+    compact = cleaned.replace(",", " ")
+    for match in _DURATION_PART.finditer(compact):
+        if compact[position:match.start()].strip():
+            break
+        number, unit = match.groups()
+        if unit not in _UNIT_SECONDS:
+            raise DurationError(f"unknown unit {unit!r} in {text!r}; write {DURATION_EXAMPLES}")
+        total += float(number) * _UNIT_SECONDS[unit]
+        position = match.end()
+    if position == 0 or compact[position:].strip():
+        raise DurationError(f"cannot read {text!r} as a duration; write {DURATION_EXAMPLES}")
+    return round(total)
+
+
+def parse_clock_time(value: object) -> dt.time:
+    """Return a wall-clock time from ``"18:00"``, ``"9:05"``, ``"18h00"`` or a TOML local time."""
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValueError("give the time without an offset; the session's timezone applies")
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        raise ValueError(f"expected a time of day like {TIME_EXAMPLES}, not a date")
+    if not isinstance(value, str):
+        raise ValueError(f"expected a time of day like {TIME_EXAMPLES}")
+    match = _CLOCK_TIME.match(value.strip().lower())
+    if not match:
+        raise ValueError(f"cannot read {value!r} as a time of day; write {TIME_EXAMPLES}")
+    hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"{value!r} is not a time of day (00:00 to 23:59)")
+    return dt.time(hour, minute, second)
+
+
+def format_duration(seconds: float, *, signed: bool = False) -> str:
+    """``754`` -> ``"12:34"``, ``4000`` -> ``"1:06:40"``; negative values get a minus sign."""
+    sign = "-" if seconds < 0 else ("+" if signed and seconds > 0 else "")
+    whole = int(abs(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def humanize_minutes(seconds: int) -> str:
+    """``5400`` -> ``"1h30m"``, ``90`` -> ``"1m30s"``: the compact form used in run sheets."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if secs or not parts:
+        parts.append(f"{secs}s")
+    return "".join(parts)

@@ -1,0 +1,64 @@
+"""Problems found in user input, reported the way compilers do: ``FILE:LINE[:COL]: message (hint)``.
+
+Every command that reads a file a person wrote reports through this one type, so that
+error lines look alike everywhere and the CLI can turn them into exit status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake (or likely mistake) in a file, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str | None = None
+    column: int | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        prefix = "" if self.is_error else "warning: "
+        text = f"{where}: {prefix}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class ModeratorError(Exception):
+    """Base of every error this project raises on purpose; the CLI maps it to exit status 2."""
+
+
+class ProgrammeError(ModeratorError):
+    """A programme could not be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        errors = [p for p in problems if p.is_error]
+        super().__init__("\n".join(str(p) for p in errors) or "invalid programme")
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)

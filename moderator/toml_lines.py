@@ -1,0 +1,98 @@
+"""Find the line of a table or key in TOML source, since ``tomllib`` keeps no positions.
+
+A small scanner walks the text once, skipping strings, comments and the inside of arrays
+and inline tables, and records where each ``[table]``, ``[[array]]`` entry and top-level
+key starts. Good enough to point a person at the line they must fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_KEY = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|=)""")
+
+
+@dataclass
+class LineIndex:
+    """Lines of tables and keys: ``tables[(name, n)]`` and ``keys[(name, n, key)]``.
+
+    ``n`` counts entries of an array of tables (``[[segment]]``) from 0; plain tables use 0.
+    The document's root table is named ``""``.
+    """
+
+    tables: dict[tuple[str, int], int] = field(default_factory=dict)
+    keys: dict[tuple[str, int, str], int] = field(default_factory=dict)
+
+    def table_line(self, name: str, index: int = 0) -> int | None:
+        return self.tables.get((name, index))
+
+    def key_line(self, name: str, index: int, key: str) -> int | None:
+        return self.keys.get((name, index, key)) or self.table_line(name, index)
+
+
+def index_lines(source: str) -> LineIndex:
+    index = LineIndex()
+    counts: dict[str, int] = {}
+    table, entry = "", 0
+    depth = 0
+    state = ""  # "", '"', "'", '"""', "'''"
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not state and depth == 0:
+            header = _HEADER.match(line)
+            if header and not line.lstrip().startswith("#"):
+                brackets, name = header.groups()
+                table = name.strip().replace('"', "").replace("'", "")
+                if brackets == "[[":
+                    entry = counts.get(table, 0)
+                    counts[table] = entry + 1
+                else:
+                    entry = 0
+                index.tables.setdefault((table, entry), number)
+                continue
+            key = _KEY.match(line)
+            if key:
+                name = key.group(1).strip("\"'")
+                index.keys.setdefault((table, entry, name), number)
+        state, depth = _scan(line, state, depth)
+    return index
+
+
+def _scan(line: str, state: str, depth: int) -> tuple[str, int]:
+    """Advance the string/bracket state over one line."""
+    i = 0
+    while i < len(line):
+        if state in ('"""', "'''"):
+            end = line.find(state, i)
+            if end < 0:
+                return state, depth
+            i, state = end + 3, ""
+            continue
+        if state == '"':
+            if line[i] == "\\":
+                i += 2
+                continue
+            if line[i] == '"':
+                state = ""
+            i += 1
+            continue
+        if state == "'":
+            if line[i] == "'":
+                state = ""
+            i += 1
+            continue
+        char = line[i]
+        if char == "#":
+            return "", depth
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            state, i = line[i : i + 3], i + 3
+            continue
+        if char in "\"'":
+            state = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return ("" if state in ('"', "'") else state), depth

@@ -1,0 +1,70 @@
+"""Time zone names: validate what people write, and turn it into a pendulum zone.
+
+The contract asks for IANA names; people also write ``UTC-3`` or ``GMT+2`` because
+that is what concept notes print. We accept those as fixed offsets (they never observe
+daylight saving) and suggest the closest IANA name for typos.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+import pendulum
+from pendulum.tz.timezone import FixedTimezone, Timezone
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+class ZoneError(ValueError):
+    def __init__(self, name: str, hint: str) -> None:
+        super().__init__(f"unknown time zone {name!r}")
+        self.hint = hint
+
+
+@functools.cache
+def _available() -> tuple[str, ...]:
+    return tuple(sorted(pendulum.timezones()))
+
+
+def check_zone(name: str) -> str:
+    """Return the zone name, cleaned, if we can use it; raise ``ZoneError`` with a hint if not."""
+    cleaned = name.strip()
+    if _OFFSET.match(cleaned):
+        return cleaned.upper().replace(" ", "")
+    if cleaned.upper() in ("UTC", "GMT", "Z"):
+        return "UTC"
+    try:
+        pendulum.timezone(cleaned)
+    except Exception:  # pendulum raises several types for unknown or malformed names
+        pass
+    else:
+        return cleaned
+    by_lower = {z.lower(): z for z in _available()}
+    if cleaned.lower() in by_lower:
+        return by_lower[cleaned.lower()]
+    candidates = difflib.get_close_matches(cleaned.replace(" ", "_"), _available(), n=1, cutoff=0.6)
+    if not candidates:
+        city = cleaned.replace(" ", "_").lower()
+        candidates = [z for z in _available() if z.lower().endswith("/" + city)]
+    hint = f"did you mean '{candidates[0]}'?" if candidates else 'use an IANA name like "Europe/Paris"'
+    raise ZoneError(cleaned, hint)
+
+
+@functools.cache
+def zone(name: str) -> Timezone | FixedTimezone:
+    """A pendulum zone for a name that ``check_zone`` accepted."""
+    match = _OFFSET.match(name)
+    if match:
+        sign, hours, minutes = match.groups()
+        offset = int(hours) * 3600 + int(minutes or 0) * 60
+        return pendulum.FixedTimezone(-offset if sign == "-" else offset, name=name)
+    return pendulum.timezone(name)
+
+
+def short_zone_label(name: str) -> str:
+    """``America/Mexico_City`` -> ``Mexico City``: what a header has room for."""
+    if name.upper() == "UTC" or _OFFSET.match(name):
+        return name
+    return name.rsplit("/", 1)[-1].replace("_", " ")
