@@ -8,9 +8,12 @@ message that shows an accepted form.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 DURATION_EXAMPLES = '"10m", "1h30m", "90s", "10 min" or a number of minutes'
+MAX_DURATION = 24 * 3600
+"""Longer than a day is a typo in a live session, and would overflow the planner's dates."""
 TIME_EXAMPLES = '"18:00" or 18:00:00'
 
 _UNIT_SECONDS = {
@@ -35,6 +38,8 @@ def parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise DurationError(f"expected a duration like {DURATION_EXAMPLES}, not a boolean")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise DurationError(f"expected a duration like {DURATION_EXAMPLES}, not {value}")
         seconds = round(value * 60)
     elif isinstance(value, str):
         seconds = _parse_duration_text(value)
@@ -42,6 +47,8 @@ def parse_duration(value: object) -> int:
         raise DurationError(f"expected a duration like {DURATION_EXAMPLES}")
     if seconds <= 0:
         raise DurationError("a duration must be longer than zero")
+    if seconds > MAX_DURATION:
+        raise DurationError("a duration must not be longer than 24 hours")
     return seconds
 
 
@@ -54,6 +61,8 @@ def _parse_duration_text(text: str) -> int:
     clock = _CLOCK_DURATION.match(cleaned)
     if clock:
         hours, minutes, seconds = (int(g) if g else 0 for g in clock.groups())
+        if seconds > 59 or (clock.group(1) and minutes > 59):
+            raise DurationError(f"cannot read {text!r} as a duration; write {DURATION_EXAMPLES}")
         return hours * 3600 + minutes * 60 + seconds
     if cleaned.startswith("-"):
         raise DurationError("a duration must be longer than zero")

@@ -9,11 +9,12 @@ its line, before anything else happens.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
 import re
-import sys
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +25,6 @@ from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.toml_lines import LineIndex, index_lines
 from moderator.zones import ZoneError, check_zone
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the project requires 3.11, kept for tomli users
-    import tomli as tomllib
-
 SEGMENT_KINDS = ("check", "intro", "speaker", "discussion", "qa", "break", "breakout", "closing", "other")
 LANGUAGES = ("en", "es", "fr")
 _LANGUAGE_ALIASES = {
@@ -37,6 +33,9 @@ _LANGUAGE_ALIASES = {
     "french": "fr", "français": "fr", "francais": "fr", "francés": "fr",
 }
 DEFAULT_WARN = 120
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+"""Dates outside these are typos in the year, and the planner's arithmetic overflows near 1 and 9999."""
 DEFAULT_DANGER = 30
 _SPEAKER_ID = re.compile(r"^[a-z0-9_-]+$")
 
@@ -193,20 +192,24 @@ def parse_programme(data: bytes, path: str = "<programme>") -> Programme:
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        raise ProgrammeError([_syntax_problem(path, error)]) from None
+        raise ProgrammeError([_syntax_problem(path, error, source)]) from None
     return _Validator(path, index_lines(source), digest).programme(document)
 
 
-def _syntax_problem(path: str, error: Exception) -> Problem:
+def _syntax_problem(path: str, error: Exception, source: str) -> Problem:
     text = str(error)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text)
+    message = f"TOML syntax: {message[:1].lower() + message[1:]}"
     line = int(match.group(1)) if match else getattr(error, "lineno", None)
     column = int(match.group(2)) if match else getattr(error, "colno", None)
+    hint = "check quotes, brackets and '=' on that line"
     if line is None and "end of document" in text:
-        line = None
-    return Problem(path, line, f"TOML syntax: {message[:1].lower() + message[1:]}",
-                   "check quotes, brackets and '=' on that line", column=column)
+        # tomllib gives no position when the file ends inside a value: point at its last line.
+        line = max(1, len(source.rstrip().splitlines()))
+        message += " at the end of the file"
+        hint = "a quote or bracket opened above is never closed"
+    return Problem(path, line, message, hint, column=column)
 
 
 class _Validator:
@@ -413,13 +416,15 @@ class _Validator:
             self.error(line, "[session].date must be a date without a time",
                        "write date = 2021-10-08 and put the time in start")
             return None
-        if isinstance(value, dt.date):
-            return value
         if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        if isinstance(value, dt.date):
+            if not MIN_DATE <= value <= MAX_DATE:
+                self.error(line, f"[session].date {value.isoformat()} is out of range",
+                           f"check the year: {MIN_DATE.year} to {MAX_DATE.year}")
+                return None
+            return value
         self.error(line, f"[session].date must be a date like 2021-10-08, not {value!r}",
                    "write date = 2021-10-08 (year-month-day)")
         return None

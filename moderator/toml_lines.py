@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-_KEY = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|=)""")
+_PART = r"""(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_KEY = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_DOT = re.compile(rf"\s*({_PART})\s*\.?")
 
 
 @dataclass
@@ -43,20 +45,34 @@ def index_lines(source: str) -> LineIndex:
             header = _HEADER.match(line)
             if header and not line.lstrip().startswith("#"):
                 brackets, name = header.groups()
-                table = name.strip().replace('"', "").replace("'", "")
+                parts = _key_parts(name)
+                table = ".".join(parts)
                 if brackets == "[[":
                     entry = counts.get(table, 0)
                     counts[table] = entry + 1
                 else:
                     entry = 0
                 index.tables.setdefault((table, entry), number)
+                if len(parts) > 1:  # [segment.extra]: a key of the (last) enclosing entry
+                    parent = max(counts.get(parts[0], 0) - 1, 0)
+                    index.tables.setdefault((parts[0], parent), number)
+                    index.keys.setdefault((parts[0], parent, parts[1]), number)
                 continue
             key = _KEY.match(line)
             if key:
-                name = key.group(1).strip("\"'")
-                index.keys.setdefault((table, entry, name), number)
+                parts = _key_parts(key.group(1))
+                index.keys.setdefault((table, entry, parts[0]), number)
+                if table == "":  # session.title = ... or moderator = {...} at the top
+                    index.tables.setdefault((parts[0], 0), number)
+                    if len(parts) > 1:
+                        index.keys.setdefault((parts[0], 0, parts[1]), number)
         state, depth = _scan(line, state, depth)
     return index
+
+
+def _key_parts(text: str) -> list[str]:
+    """``session . "my key"`` -> ``["session", "my key"]``: the parts of a dotted key."""
+    return [part.strip("\"'") for part in _DOT.findall(text)] or [text.strip()]
 
 
 def _scan(line: str, state: str, depth: int) -> tuple[str, int]:

@@ -14,6 +14,8 @@ import re
 import pendulum
 from pendulum.tz.timezone import FixedTimezone, Timezone
 
+MAX_OFFSET_HOURS = 14
+"""The widest real offset (Kiribati, UTC+14); anything beyond is a typo."""
 _OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
@@ -31,7 +33,11 @@ def _available() -> tuple[str, ...]:
 def check_zone(name: str) -> str:
     """Return the zone name, cleaned, if we can use it; raise ``ZoneError`` with a hint if not."""
     cleaned = name.strip()
-    if _OFFSET.match(cleaned):
+    offset = _OFFSET.match(cleaned)
+    if offset:
+        _sign, hours, minutes = offset.groups()
+        if int(hours) > MAX_OFFSET_HOURS or int(minutes or 0) > 59:
+            raise ZoneError(cleaned, f"offsets run from UTC-{MAX_OFFSET_HOURS} to UTC+{MAX_OFFSET_HOURS}")
         return cleaned.upper().replace(" ", "")
     if cleaned.upper() in ("UTC", "GMT", "Z"):
         return "UTC"

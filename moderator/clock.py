@@ -1,0 +1,72 @@
+"""Clocks the engine reads time from; injected so that tests move time by hand.
+
+Two readings: ``monotonic()`` for durations (immune to the wall clock being changed
+under us) and ``now()`` for what people see and for the journal's timestamps.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+import pendulum
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary origin; never goes backwards."""
+        ...
+
+    def now(self) -> pendulum.DateTime:
+        """The wall time, in UTC."""
+        ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> pendulum.DateTime:
+        return pendulum.now("UTC")
+
+
+class ScaledClock:
+    """Runs ``speed`` times faster than ``base``, for rehearsals; the engine never knows."""
+
+    def __init__(self, speed: float, base: Clock | None = None) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.speed = speed
+        self.base = base or SystemClock()
+        self._origin_mono = self.base.monotonic()
+        self._origin_wall = self.base.now()
+
+    def monotonic(self) -> float:
+        return self._origin_mono + (self.base.monotonic() - self._origin_mono) * self.speed
+
+    def now(self) -> pendulum.DateTime:
+        elapsed = (self.base.monotonic() - self._origin_mono) * self.speed
+        return self._origin_wall.add(microseconds=round(elapsed * 1_000_000))
+
+
+class FakeClock:
+    """A clock for tests: time stands still until ``advance`` is called."""
+
+    def __init__(self, wall: pendulum.DateTime | None = None, monotonic: float = 1000.0) -> None:
+        self._mono = monotonic
+        self._wall = (wall or pendulum.datetime(2021, 10, 8, 9, 0, tz="UTC")).in_timezone("UTC")
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    def now(self) -> pendulum.DateTime:
+        return self._wall
+
+    def advance(self, seconds: float) -> None:
+        """Both readings move together, as they do in real life."""
+        self._mono += seconds
+        self._wall = self._wall.add(microseconds=round(seconds * 1_000_000))
+
+    def jump_wall(self, seconds: float) -> None:
+        """The wall clock is changed (NTP, a time-zone change); monotonic time is not."""
+        self._wall = self._wall.add(microseconds=round(seconds * 1_000_000))

@@ -1,0 +1,282 @@
+"""The session engine: commands in, durable events out, state and timing derived.
+
+Every command becomes one event; the event is written to the journal (and fsync'd) before
+it changes the state, so whatever the caller was told happened is on disk. Time is read
+only from the injected clock, on the session axis ``t``: seconds since the journal was
+opened, continued across restarts from the wall-clock gap (the minutes a laptop spent
+rebooting really passed in the room).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pendulum
+
+from moderator.clock import Clock
+from moderator.journal import JOURNAL_VERSION, Event, Journal
+from moderator.notes import MODERATOR_ID, NOTE_KINDS, NoteError, parse_note
+from moderator.problems import ModeratorError
+from moderator.programme import Programme
+from moderator.snapshot import Snapshot, remaining_seconds, take_snapshot
+from moderator.state import Note, State, Status, apply, new_state
+
+Listener = Callable[[Event, State], None]
+
+
+class CommandRefused(ModeratorError):
+    """The command makes no sense now (pausing before the start, next after the last...)."""
+
+
+class Engine:
+    def __init__(self, programme: Programme, clock: Clock, journal: Journal | None,
+                 state: State, t_offset: float) -> None:
+        """Use ``Engine.create`` or ``Engine.resume``; this wires already-consistent parts."""
+        self.programme = programme
+        self.clock = clock
+        self.journal = journal
+        self.state = state
+        self._t_offset = t_offset
+        self._listeners: list[Listener] = []
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def create(cls, programme: Programme, clock: Clock, journal: Journal | None, *,
+               mode: str = "live", programme_location: str | None = None) -> Engine:
+        """Begin a new journal; ``programme_location`` (an absolute path) lets ``report`` find it."""
+        engine = cls(programme, clock, journal, new_state(len(programme.segments)), -clock.monotonic())
+        engine._emit("opened", version=JOURNAL_VERSION, programme=programme_location or programme.path,
+                     sha256=programme.sha256, mode=mode, segments=len(programme.segments),
+                     title=programme.session.title)
+        return engine
+
+    @classmethod
+    def reopen(cls, programme: Programme, clock: Clock, journal: Journal | None,
+               events: Iterable[Event]) -> tuple[Engine, list[str]]:
+        """Continue a journal: replay it, then count the time since its last event as elapsed."""
+        state = replay_state(programme, events)
+        warnings: list[str] = []
+        gap = max(0.0, (clock.now() - pendulum.parse(state.last_wall)).total_seconds()) if state.last_wall else 0.0
+        now_t = state.last_t + gap
+        engine = cls(programme, clock, journal, state, now_t - clock.monotonic())
+        changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
+        if changed:
+            warnings.append("the programme changed since this session began; resuming by segment number")
+        engine._emit("reopened", gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed)
+        if state.current is not None and state.current >= len(programme.segments):
+            engine._emit("moved", segment=len(programme.segments) - 1)
+        return engine, warnings
+
+    # ------------------------------------------------------------------ time
+
+    def now_t(self) -> float:
+        return self.clock.monotonic() + self._t_offset
+
+    def remaining(self) -> float:
+        """Seconds left in the current segment (negative in overtime), from the clock."""
+        return remaining_seconds(self.programme, self.state, self.now_t())
+
+    def snapshot(self) -> Snapshot:
+        return take_snapshot(self.programme, self.state, self.now_t(), self.clock.now())
+
+    # ------------------------------------------------------------------ listeners
+
+    def subscribe(self, listener: Listener) -> None:
+        """Called after each event is durable and applied (the live report listens here)."""
+        self._listeners.append(listener)
+
+    def _emit(self, event_type: str, **payload: Any) -> Event:
+        now = self.clock.now().isoformat()
+        event: Event = {"type": event_type, "t": round(self.now_t(), 3), "wall": now, **payload}
+        if event["t"] < self.state.last_t:
+            event["t"] = self.state.last_t
+        if self.journal is not None:
+            self.journal.append(event)
+        apply(self.state, event)
+        for listener in self._listeners:
+            listener(event, self.state)
+        return event
+
+    # ------------------------------------------------------------------ timer commands
+
+    @property
+    def status(self) -> Status:
+        return self.state.status
+
+    def start(self, segment: int = 0) -> None:
+        if self.status is not Status.NOT_STARTED:
+            raise CommandRefused("the session has already started")
+        self._check_index(segment)
+        self._emit("started", segment=segment)
+
+    def pause(self) -> None:
+        if self.status is not Status.RUNNING:
+            raise CommandRefused("the timer is not running")
+        self._emit("paused", segment=self.state.current)
+
+    def resume(self) -> None:
+        if self.status is not Status.PAUSED:
+            raise CommandRefused("the timer is not paused")
+        self._emit("resumed", segment=self.state.current)
+
+    def toggle(self) -> str:
+        """Space bar: start, pause or resume, whichever applies. Returns what it did."""
+        if self.status is Status.NOT_STARTED:
+            self.start()
+            return "started"
+        if self.status is Status.RUNNING:
+            self.pause()
+            return "paused"
+        if self.status is Status.PAUSED:
+            self.resume()
+            return "resumed"
+        raise CommandRefused("the session has ended")
+
+    def next(self) -> None:
+        if self.status is Status.NOT_STARTED:
+            raise CommandRefused("the session has not started: press space to start")
+        current = self._current()
+        if current + 1 >= len(self.programme.segments):
+            raise CommandRefused("this is the last segment: end the session to finish")
+        self._emit("moved", segment=current + 1, via="next")
+
+    def previous(self) -> None:
+        current = self._current()
+        if current == 0:
+            raise CommandRefused("this is the first segment")
+        self._emit("moved", segment=current - 1, via="previous")
+
+    def goto(self, segment: int) -> None:
+        self._check_index(segment)
+        if self.status is Status.NOT_STARTED:
+            self._emit("started", segment=segment)
+            return
+        if segment == self._current():
+            raise CommandRefused("that segment is already running")
+        self._emit("moved", segment=segment, via="goto")
+
+    def adjust(self, seconds: int) -> None:
+        """Give the current segment more (or less) time: ``+`` and ``-`` in the console."""
+        if seconds == 0:
+            raise CommandRefused("nothing to adjust")
+        current = self._current()
+        self._emit("adjusted", segment=current, seconds=int(seconds))
+
+    def end(self) -> None:
+        if self.status is Status.ENDED:
+            raise CommandRefused("the session has already ended")
+        if self.status is Status.NOT_STARTED:
+            raise CommandRefused("the session has not started")
+        self._emit("ended", segment=self.state.current)
+
+    def _current(self) -> int:
+        if self.status is Status.ENDED:
+            raise CommandRefused("the session has ended")
+        if self.state.current is None:
+            raise CommandRefused("the session has not started")
+        return self.state.current
+
+    def _check_index(self, segment: int) -> None:
+        if not 0 <= segment < len(self.programme.segments):
+            raise CommandRefused(f"there is no segment {segment + 1}")
+        if self.status is Status.ENDED:
+            raise CommandRefused("the session has ended")
+
+    # ------------------------------------------------------------------ notes and marks
+
+    def add_note(self, raw: str, *, kind: str | None = None, speaker: str | None = None) -> Note:
+        """Log what the rapporteur typed; prefixes and ``@name`` in ``raw`` are understood."""
+        parsed = parse_note(raw, self.programme)
+        chosen_kind = kind or parsed.kind
+        if chosen_kind not in NOTE_KINDS:
+            raise NoteError(f"unknown note kind {chosen_kind!r}")
+        note_id = self.state.next_note_id
+        self._emit(
+            "note_added", id=note_id, text=parsed.text, kind=chosen_kind,
+            segment=self.state.current,
+            speaker=speaker or parsed.speaker_id or self.default_speaker(),
+            question=list(self.state.current_question) if self.state.current_question else None,
+        )
+        return self.state.notes[note_id]
+
+    def default_speaker(self) -> str | None:
+        """Who a note is about when it names nobody: the speaker on stage, else the moderator
+        during introductions, else nobody (a discussion note belongs to its question)."""
+        if self.state.current is None or self.state.current >= len(self.programme.segments):
+            return None
+        segment = self.programme.segments[self.state.current]
+        if segment.speaker_ids:
+            return segment.speaker_ids[0]
+        if segment.kind == "intro":
+            return MODERATOR_ID
+        return None
+
+    def edit_note(self, note_id: int, raw: str) -> Note:
+        note = self._note(note_id)
+        parsed = parse_note(raw, self.programme)
+        changes: dict[str, Any] = {"text": parsed.text}
+        if parsed.kind != "note" or note.kind != "note":
+            changes["kind"] = parsed.kind
+        if parsed.speaker_id:
+            changes["speaker"] = parsed.speaker_id
+        self._emit("note_edited", id=note_id, **changes)
+        return note
+
+    def delete_note(self, note_id: int) -> None:
+        self._note(note_id)
+        self._emit("note_deleted", id=note_id)
+
+    def _note(self, note_id: int) -> Note:
+        note = self.state.notes.get(note_id)
+        if note is None or note.deleted:
+            raise CommandRefused(f"there is no note {note_id}")
+        return note
+
+    def current_rounds(self) -> tuple[str, ...]:
+        if self.state.current is None or self.state.current >= len(self.programme.segments):
+            return ()
+        return self.programme.segments[self.state.current].round_ids
+
+    def ask_question(self, round_id: str, index: int) -> None:
+        round_ = self.programme.round(round_id)
+        if not 0 <= index < len(round_.questions):
+            raise CommandRefused(f"{round_.title} has no question {index + 1}")
+        self._emit("question_asked", round=round_id, index=index, segment=self.state.current)
+
+    def unask_question(self, round_id: str, index: int) -> None:
+        if (round_id, index) not in self.state.asked:
+            raise CommandRefused("that question was not marked as asked")
+        self._emit("question_unasked", round=round_id, index=index)
+
+    def ask_next_question(self) -> tuple[str, int]:
+        """Mark the first unasked question of the current discussion's rounds as asked."""
+        round_ids = self.current_rounds()
+        if not round_ids:
+            raise CommandRefused("no guiding questions belong to this segment")
+        for round_id in round_ids:
+            for index, _ in enumerate(self.programme.round(round_id).questions):
+                if (round_id, index) not in self.state.asked:
+                    self.ask_question(round_id, index)
+                    return round_id, index
+        raise CommandRefused("every question of this segment has been asked")
+
+    def tick_cue(self, segment: int, cue: int, done: bool = True) -> None:
+        cues = self.programme.segments[segment].cues if 0 <= segment < len(self.programme.segments) else ()
+        if not 0 <= cue < len(cues):
+            raise CommandRefused("there is no such cue")
+        self._emit("cue_ticked", segment=segment, cue=cue, done=done)
+
+    def set_participants(self, count: int) -> None:
+        if count < 0:
+            raise CommandRefused("the number of participants cannot be negative")
+        self._emit("participants", count=int(count))
+
+
+def replay_state(programme: Programme, events: Iterable[Event]) -> State:
+    """Rebuild the state a journal describes, by the same ``apply`` the live engine used."""
+    state = new_state(len(programme.segments))
+    for event in events:
+        apply(state, event)
+    return state

@@ -1,0 +1,155 @@
+"""Where a session's files live, and opening a run: new, resumed, or fresh beside an old one.
+
+Layout, under ``--out`` (default ``./reports``)::
+
+    reports/2021-10-08-initiatives-and-alliances-between-local-governments/
+        live.journal.jsonl            the live run's journal (source of truth)
+        live.report.md                its report, rewritten after every event
+        live-20211008-0901.journal.jsonl   an earlier live run kept by --fresh
+        rehearsal-20211004-1530.journal.jsonl  each rehearsal on its own
+        rehearsal-20211004-1530.report.md
+
+A rehearsal never touches the live run's files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pendulum
+
+from moderator.clock import Clock
+from moderator.durations import format_duration
+from moderator.engine import Engine, replay_state
+from moderator.journal import Journal, JournalError, read_journal
+from moderator.problems import ModeratorError
+from moderator.programme import Programme, load_programme
+from moderator.state import State, Status
+
+JOURNAL_SUFFIX = ".journal.jsonl"
+REPORT_SUFFIX = ".report.md"
+LIVE_NAME = "live"
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "session"
+
+
+def session_folder(programme: Programme, out: Path) -> Path:
+    return out / f"{programme.session.date.isoformat()}-{slugify(programme.session.title)}"
+
+
+def report_path_for(journal: Path) -> Path:
+    name = journal.name
+    stem = name[: -len(JOURNAL_SUFFIX)] if name.endswith(JOURNAL_SUFFIX) else journal.stem
+    return journal.with_name(stem + REPORT_SUFFIX)
+
+
+@dataclass
+class OpenedRun:
+    engine: Engine
+    journal: Journal
+    journal_path: Path
+    report_path: Path
+    rehearsal: bool
+    resumed: bool = False
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool = False,
+             fresh: bool = False) -> OpenedRun:
+    """Resume the unfinished run of this programme if there is one (unless ``fresh``), else begin one."""
+    folder = session_folder(programme, out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
+    candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    if candidate is not None and candidate.exists():
+        contents = read_journal(candidate)
+        state = replay_state(programme, contents.events)
+        if state.status is not Status.ENDED and not fresh and contents.events:
+            journal = Journal(candidate)
+            engine, warnings = Engine.reopen(programme, clock, journal, contents.events)
+            return OpenedRun(
+                engine=engine, journal=journal, journal_path=candidate,
+                report_path=report_path_for(candidate), rehearsal=rehearsal, resumed=True,
+                message=resume_message(engine), warnings=contents.warnings + warnings,
+            )
+        if not rehearsal:
+            _set_aside(candidate, state, clock)
+    journal_path = folder / (_new_rehearsal_name(clock.now()) if rehearsal else LIVE_NAME + JOURNAL_SUFFIX)
+    journal = Journal(journal_path)
+    engine = Engine.create(programme, clock, journal, mode="rehearsal" if rehearsal else "live",
+                           programme_location=_absolute(programme.path))
+    return OpenedRun(engine=engine, journal=journal, journal_path=journal_path,
+                     report_path=report_path_for(journal_path), rehearsal=rehearsal)
+
+
+def resume_message(engine: Engine) -> str:
+    snapshot = engine.snapshot()
+    if snapshot.current is None:
+        return "Resumed before the start"
+    return f"Resumed at segment {snapshot.current + 1}, {format_duration(snapshot.segment_elapsed)} elapsed"
+
+
+def _latest_rehearsal(folder: Path) -> Path | None:
+    journals = sorted(folder.glob("rehearsal-*" + JOURNAL_SUFFIX))
+    return journals[-1] if journals else None
+
+
+def _new_rehearsal_name(now: pendulum.DateTime) -> str:
+    return f"rehearsal-{now.in_timezone('UTC'):%Y%m%d-%H%M%S}{JOURNAL_SUFFIX}"
+
+
+def _set_aside(journal: Path, state: State, clock: Clock) -> None:
+    """Keep an earlier live run (ended, or replaced with --fresh) under a dated name."""
+    began = pendulum.parse(state.started_wall) if state.started_wall else clock.now()
+    stem = f"{LIVE_NAME}-{began.in_timezone('UTC'):%Y%m%d-%H%M%S}"
+    target = journal.with_name(stem + JOURNAL_SUFFIX)
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = journal.with_name(f"{stem}-{counter}{JOURNAL_SUFFIX}")
+    report = report_path_for(journal)
+    journal.rename(target)
+    if report.exists():
+        report.rename(report_path_for(target))
+
+
+def _absolute(path: str) -> str:
+    candidate = Path(path)
+    return str(candidate.resolve()) if candidate.exists() else path
+
+
+@dataclass
+class LoadedRun:
+    programme: Programme
+    state: State
+    events: list[dict]
+    warnings: list[str]
+
+
+def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRun:
+    """Read a journal and the programme it names, for ``report`` and ``timing``."""
+    contents = read_journal(journal_path)
+    if not contents.events:
+        raise JournalError(f"{journal_path}: the journal is empty")
+    opened = contents.events[0]
+    location = programme_path or Path(opened.get("programme", ""))
+    if not location.exists():
+        raise ModeratorError(
+            f"{journal_path}: the programme it was run from, {location}, is not there any more "
+            "(move it back, or pass the programme's path)"
+        )
+    programme = load_programme(location)
+    warnings = list(contents.warnings)
+    if opened.get("sha256") and opened["sha256"] != programme.sha256:
+        warnings.append(f"{location} changed since this run; segments are matched by number")
+    return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
