@@ -1,0 +1,392 @@
+"""The live console: a thin Textual layer over the engine.
+
+Key press -> engine command -> journal event (fsync'd) -> state -> widgets. The app reads
+the remaining time from the engine a few times a second and redraws only when the whole
+second changes; it computes no timing and writes no file itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from moderator.engine import CommandRefused, Engine
+from moderator.journal import JournalError
+from moderator.notes import NoteError
+from moderator.programme import Programme
+from moderator.runs import OpenedRun
+from moderator.signals import chat_signal, who_is_on
+from moderator.snapshot import Level, Snapshot
+from moderator.state import Status
+from moderator.tui.formatting import countdown_text, segment_label
+from moderator.tui.screens import ConfirmScreen, SegmentPicker
+from moderator.tui.widgets import (
+    Agenda,
+    ClockBar,
+    Countdown,
+    CuesPanel,
+    NextUp,
+    NoteBox,
+    NotesLog,
+    NowCard,
+    PaceLine,
+    QuestionsPanel,
+    SpeakerSuggester,
+)
+
+TICKS_PER_SECOND = 4
+RECENT_NOTES_SHOWN = 200
+OVERTIME_REMINDER_EVERY = 60
+NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
+NOTE_PLACEHOLDER = 'Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves'
+
+
+def _shown_path(path: Path) -> str:
+    """Relative to where the console was started, when it is below it: shorter to read."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class ModeratorApp(App[None]):
+    CSS_PATH = "moderator.tcss"
+    TITLE = "moderator"
+    AUTO_FOCUS = None
+    """Keys drive the timer until the rapporteur presses i or enter to type a note."""
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+    BINDINGS = [
+        Binding("space", "toggle_timer", "Timer"),
+        Binding("n,right", "next_segment", "Next"),
+        Binding("p,left", "previous_segment", "Previous"),
+        Binding("plus,equals_sign", "adjust(60)", "+1m"),
+        Binding("minus", "adjust(-60)", "-1m"),
+        Binding("i,enter", "focus_notes", "Note"),
+        Binding("a", "ask_next_question", "Asked"),
+        Binding("g", "pick_segment", "Go to"),
+        Binding("c", "copy_signal", "Signal"),
+        Binding("k", "tick_cue", "Cue done", show=False),
+        Binding("v", "cycle_view", "View", show=False),
+        Binding("e", "end_session", "End"),
+        Binding("f5", "toggle_timer", "Start/Pause", show=False, priority=True),
+        Binding("f6", "previous_segment", "Previous", show=False, priority=True),
+        Binding("f7,ctrl+n", "next_segment", "Next", show=False, priority=True),
+        Binding("f8", "copy_signal", "Chat signal", show=False, priority=True),
+        Binding("ctrl+q", "request_quit", "Quit", priority=True),
+    ]
+
+    whole_seconds: reactive[int] = reactive(0, init=False)
+    view: reactive[str] = reactive("notes", init=False)
+
+    def __init__(self, run: OpenedRun, *, report: Any | None = None, bell: bool = False,
+                 speed: float = 1.0, tick: bool = True) -> None:
+        super().__init__()
+        self.run_files = run
+        self.engine: Engine = run.engine
+        self.programme: Programme = run.engine.programme
+        self.report = report
+        self.ring_bell = bell
+        self.speed = speed
+        self._ticking = tick
+        self._last_level: Level | None = None
+        self._last_overtime_reminder = 0
+        self._report_problem: str | None = None
+        self._fallback_announced = False
+        self._notes_shown = 0
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clockbar")
+        with Horizontal(id="main"):
+            with Vertical(id="now-panel"):
+                yield Countdown(id="countdown")
+                yield NowCard(id="now-card")
+                yield NextUp(id="next-up")
+                yield PaceLine(id="pace")
+            with Vertical(id="side"):
+                with Vertical(id="agenda-panel", classes="panel"):
+                    yield Agenda(id="agenda")
+                with VerticalScroll(id="cues-panel", classes="panel"):
+                    yield CuesPanel(id="cues")
+        with Horizontal(id="lower"):
+            with Vertical(id="notes-panel", classes="panel"):
+                yield NotesLog(id="notes-log", wrap=True, markup=False, max_lines=RECENT_NOTES_SHOWN)
+            with VerticalScroll(id="questions-panel", classes="panel"):
+                yield QuestionsPanel(id="questions")
+        yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", suggester=SpeakerSuggester(self.programme))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.programme.session.title
+        self.query_one("#agenda-panel").border_title = "Agenda"
+        self.query_one("#questions-panel").border_title = "Questions"
+        self.query_one("#cues-panel").border_title = "Cues"
+        self.query_one("#notes-panel").border_title = "Notes"
+        self.query_one(Agenda).load(self.programme, self.engine.snapshot())
+        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
+            self.query_one(NotesLog).add_note(self.programme, note)
+        self._notes_shown = len(self.engine.state.notes)
+        self.screen.add_class("view-notes")
+        self.refresh_all()
+        if self.run_files.message:
+            self.notify(self.run_files.message, title="Resumed", timeout=8)
+        for warning in self.run_files.warnings:
+            self.notify(warning, severity="warning", timeout=12)
+        if self._ticking:
+            self.set_interval(1 / TICKS_PER_SECOND, self.tick)
+
+    # ------------------------------------------------------------------ time
+
+    def tick(self) -> None:
+        """A few times a second: read the remaining time; redraw only if the second changed."""
+        remaining = self.engine.remaining()
+        whole = math.ceil(remaining) if remaining > 0 else -math.floor(-remaining)
+        self.whole_seconds = whole
+
+    def watch_whole_seconds(self, _: int) -> None:
+        self.refresh_time()
+
+    def refresh_time(self) -> None:
+        """Once a second: the countdown, progress, pace, wall clocks and the current row."""
+        snapshot = self.engine.snapshot()
+        self._show_time(snapshot)
+        self._signal_levels(snapshot)
+        self._watch_report()
+
+    def _show_time(self, snapshot: Snapshot) -> None:
+        countdown = self.query_one(Countdown)
+        whole = math.ceil(snapshot.remaining) if snapshot.remaining > 0 else -math.floor(-snapshot.remaining)
+        countdown.seconds = whole
+        countdown.level = snapshot.level.value
+        countdown.set_progress(snapshot.segment_elapsed, snapshot.segment_allowed)
+        countdown.show_status(snapshot.status)
+        self.query_one(PaceLine).show(self.programme, snapshot)
+        self.query_one(ClockBar).show(self.programme, snapshot, self._banner())
+        self.query_one(Agenda).update_timings(snapshot)
+
+    def refresh_all(self) -> None:
+        """After a command: everything that depends on state."""
+        snapshot = self.engine.snapshot()
+        self._show_time(snapshot)
+        state = self.engine.state
+        self.query_one(NowCard).show(self.programme, snapshot)
+        self.query_one(NextUp).show(self.programme, snapshot)
+        self.query_one(QuestionsPanel).show(self.programme, state)
+        self.query_one(CuesPanel).show(self.programme, state)
+        self._last_level = snapshot.level if snapshot.status is Status.RUNNING else None
+
+    def _banner(self) -> str:
+        if not self.run_files.rehearsal:
+            return ""
+        return "REHEARSAL" + (f" ×{self.speed:g}" if self.speed != 1 else "")
+
+    def _signal_levels(self, snapshot: Snapshot) -> None:
+        """Notify once when a threshold is crossed, and every minute in overtime."""
+        if snapshot.status is not Status.RUNNING:
+            return
+        level = snapshot.level
+        who = who_is_on(self.programme, snapshot)
+        if level != self._last_level and self._last_level is not None:
+            if level is Level.WARN:
+                self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
+            elif level is Level.DANGER:
+                self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
+            elif level is Level.OVER:
+                self._alert(f"{who}: time is up", "error")
+                self._last_overtime_reminder = 0
+        if level is Level.OVER:
+            over = int(-snapshot.remaining)
+            if over // OVERTIME_REMINDER_EVERY > self._last_overtime_reminder:
+                self._last_overtime_reminder = over // OVERTIME_REMINDER_EVERY
+                self._alert(f"{who}: {countdown_text(-over)} over time", "error")
+        self._last_level = level
+
+    def _alert(self, message: str, severity: str) -> None:
+        self.notify(message, severity=severity, timeout=6)  # type: ignore[arg-type]
+        if self.ring_bell:
+            self.bell()
+
+    def _watch_report(self) -> None:
+        problem = getattr(self.report, "problem", None)
+        if problem != self._report_problem:
+            if problem:
+                self.notify(problem, title="Report", severity="error", timeout=15)
+            elif self._report_problem:
+                self.notify("The report is being written again.", title="Report")
+            self._report_problem = problem
+        panel = self.query_one("#notes-panel")
+        panel.border_subtitle = "⚠ report not written" if problem else _shown_path(self.run_files.report_path)
+
+    # ------------------------------------------------------------------ commands
+
+    def _command(self, command: Callable[..., object], *args: object) -> bool:
+        """Run an engine command; refusals and storage failures are shown, never swallowed."""
+        try:
+            command(*args)
+        except (CommandRefused, NoteError) as refusal:
+            self.notify(str(refusal), severity="warning", timeout=4)
+            return False
+        except JournalError as error:
+            self.notify(f"NOT SAVED: {error}", title="Journal", severity="error", timeout=30)
+            return False
+        self._after_event()
+        return True
+
+    def _after_event(self) -> None:
+        journal = self.run_files.journal
+        if journal.fallback_path and not self._fallback_announced:
+            self._fallback_announced = True
+            self.notify(f"The journal's folder cannot be written; saving to {journal.fallback_path}",
+                        title="Journal", severity="error", timeout=30)
+        self.refresh_all()
+
+    def action_toggle_timer(self) -> None:
+        self._command(self.engine.toggle)
+
+    def action_next_segment(self) -> None:
+        self._command(self.engine.next)
+
+    def action_previous_segment(self) -> None:
+        self._command(self.engine.previous)
+
+    def action_adjust(self, seconds: int) -> None:
+        if self._command(self.engine.adjust, seconds):
+            self.notify(f"{'+' if seconds > 0 else '−'}{abs(seconds) // 60} min on this segment", timeout=2)
+
+    def action_ask_next_question(self) -> None:
+        try:
+            round_id, index = self.engine.ask_next_question()
+        except CommandRefused as refusal:
+            self.notify(str(refusal), severity="warning", timeout=4)
+            return
+        except JournalError as error:
+            self.notify(f"NOT SAVED: {error}", severity="error", timeout=30)
+            return
+        question = self.programme.round(round_id).questions[index]
+        self.notify(question, title=f"Asked: question {index + 1}", timeout=5)
+        self._after_event()
+
+    def action_tick_cue(self) -> None:
+        state = self.engine.state
+        if state.current is None:
+            self.notify("The session has not started", severity="warning")
+            return
+        cues = self.programme.segments[state.current].cues
+        for number in range(len(cues)):
+            if (state.current, number) not in state.cues:
+                self._command(self.engine.tick_cue, state.current, number)
+                return
+        self.notify("No open cue in this segment", severity="warning", timeout=3)
+
+    def action_copy_signal(self) -> None:
+        text = chat_signal(self.programme, self.engine.snapshot())
+        self.copy_to_clipboard(text)
+        self.notify(text, title="Copied for the chat", timeout=5)
+
+    def action_focus_notes(self) -> None:
+        self.query_one(NoteBox).focus()
+
+    def action_cycle_view(self) -> None:
+        position = NARROW_VIEWS.index(self.view)
+        self.view = NARROW_VIEWS[(position + 1) % len(NARROW_VIEWS)]
+
+    def watch_view(self, old: str, new: str) -> None:
+        self.screen.remove_class(f"view-{old}")
+        self.screen.add_class(f"view-{new}")
+        following = NARROW_VIEWS[(NARROW_VIEWS.index(new) + 1) % len(NARROW_VIEWS)]
+        if self.screen.has_class("-narrow"):
+            self.notify(f"Showing {new} (v for {following})", timeout=2)
+
+    def action_pick_segment(self) -> None:
+        labels = [f"{s.index + 1}. {segment_label(self.programme, s)}" for s in self.programme.segments]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._command(self.engine.goto, index)
+
+        self.push_screen(SegmentPicker(labels, self.engine.state.current), chosen)
+
+    def action_end_session(self) -> None:
+        if self.engine.status in (Status.NOT_STARTED, Status.ENDED):
+            self.notify("The session is not running", severity="warning", timeout=3)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._command(self.engine.end):
+                self.notify(f"Session ended. Report: {self.run_files.report_path}", timeout=10)
+
+        self.push_screen(ConfirmScreen("End the session now?", "The timer stops and the report is completed."),
+                         confirmed)
+
+    def action_request_quit(self) -> None:
+        if self.engine.status not in (Status.RUNNING, Status.PAUSED):
+            self.exit()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            "The session is still running. Quit?",
+            "Everything is saved; run the same command again to resume where you are.",
+        ), confirmed)
+
+    # ------------------------------------------------------------------ notes
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not isinstance(event.input, NoteBox):
+            return
+        event.stop()
+        text = event.value
+        if not text.strip():
+            return
+        try:
+            note = self.engine.add_note(text)
+        except (NoteError, CommandRefused) as refusal:
+            self.notify(str(refusal), severity="warning", timeout=5)
+            return
+        except JournalError as error:
+            self.notify(f"NOT SAVED — your text is still in the box: {error}", severity="error", timeout=30)
+            return
+        event.input.value = ""
+        self.query_one(NotesLog).add_note(self.programme, note)
+        self._after_event()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and isinstance(self.focused, NoteBox):
+            self.set_focus(None)
+            event.stop()
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Start / pause / resume", "The timer (space, F5)", self.action_toggle_timer)
+        yield SystemCommand("Next segment", "Move on (n, →, F7)", self.action_next_segment)
+        yield SystemCommand("Previous segment", "Go back (p, ←, F6)", self.action_previous_segment)
+        yield SystemCommand("Add a minute", "To the current segment (+)", lambda: self.action_adjust(60))
+        yield SystemCommand("Remove a minute", "From the current segment (-)", lambda: self.action_adjust(-60))
+        yield SystemCommand("Go to segment…", "Pick a segment (g)", self.action_pick_segment)
+        yield SystemCommand("Mark next question asked", "Guiding questions (a)", self.action_ask_next_question)
+        yield SystemCommand("Tick the next cue", "The segment's checklist (k)", self.action_tick_cue)
+        yield SystemCommand("Copy time signal for the chat", "Clipboard, in the session's language (c)",
+                            self.action_copy_signal)
+        yield SystemCommand("Switch view", "Notes / agenda / questions / cues on a narrow screen (v)",
+                            self.action_cycle_view)
+        yield SystemCommand("End the session", "Asks first (e)", self.action_end_session)
+
+    async def action_quit(self) -> None:
+        self.action_request_quit()

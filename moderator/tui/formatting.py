@@ -1,0 +1,61 @@
+"""Text the console shows, built from snapshots: no timing is computed here, only formatted."""
+
+from __future__ import annotations
+
+import pendulum
+
+from moderator.durations import format_duration
+from moderator.programme import Programme, Segment
+from moderator.snapshot import Snapshot
+from moderator.zones import short_zone_label, zone
+
+KIND_LABELS = {
+    "check": "Connection check", "intro": "Introduction", "speaker": "Speaker",
+    "discussion": "Discussion", "qa": "Q&A", "break": "Break", "breakout": "Break-out groups",
+    "closing": "Closing", "other": "Segment",
+}
+NOTE_KIND_MARKS = {"note": "•", "quote": "❝", "action": "!", "question": "?"}
+
+
+def countdown_text(remaining_whole: int) -> str:
+    """``423`` -> ``07:23``; overtime counts up as ``+01:05``."""
+    if remaining_whole < 0:
+        return "+" + format_duration(-remaining_whole)
+    return format_duration(remaining_whole)
+
+
+def offset_text(offset: float) -> str:
+    seconds = round(offset)
+    if abs(seconds) < 30:
+        return "on time"
+    return f"{format_duration(abs(seconds))} {'behind' if seconds > 0 else 'ahead'}"
+
+
+def local_times(moment: pendulum.DateTime, zones: tuple[str, ...], fmt: str = "HH:mm") -> str:
+    return " · ".join(f"{moment.in_timezone(zone(z)).format(fmt)} {short_zone_label(z)}" for z in zones)
+
+
+def speakers_line(programme: Programme, segment: Segment) -> str:
+    return " & ".join(s.name for s in programme.segment_speakers(segment))
+
+
+def segment_label(programme: Programme, segment: Segment) -> str:
+    names = speakers_line(programme, segment)
+    return f"{segment.title} — {names}" if names and names not in segment.title else segment.title
+
+
+def speaker_name(programme: Programme, speaker_id: str | None) -> str:
+    if speaker_id is None:
+        return ""
+    if speaker_id == "moderator" and not any(s.id == "moderator" for s in programme.speakers):
+        return programme.moderator.name
+    try:
+        return programme.speaker(speaker_id).name
+    except KeyError:
+        return speaker_id
+
+
+def snapshot_headline(snapshot: Snapshot, total: int) -> str:
+    if snapshot.current is None:
+        return f"Not started · {total} segments"
+    return f"Segment {snapshot.current + 1}/{total}"

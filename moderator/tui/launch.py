@@ -1,0 +1,44 @@
+"""Start the console from the command line: load, open (or resume) the run, wire the report."""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+from moderator.clock import Clock, ScaledClock, SystemClock
+from moderator.live_report import LiveReport
+from moderator.programme import load_programme
+from moderator.runs import open_run
+
+DEMO_PROGRAMME = "demo/workshop.toml"
+
+
+def demo_path() -> Path:
+    return Path(str(resources.files("moderator").joinpath(DEMO_PROGRAMME)))
+
+
+def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
+    programme = load_programme(args.file)
+    speed = getattr(args, "speed", 1.0)
+    clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
+    run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
+    report = LiveReport(programme, run.report_path, run.engine.state)
+    run.engine.subscribe(report.on_event)
+    from moderator.tui.app import ModeratorApp
+
+    try:
+        ModeratorApp(run, report=report, bell=args.bell, speed=speed).run()
+    finally:
+        report.flush(timeout=5.0)
+        report.close()
+        run.journal.close()
+    print(f"Journal: {run.journal.active_path}")
+    print(f"Report:  {run.report_path}")
+    return 0
+
+
+def launch_demo() -> int:
+    """``moderator`` with no arguments: rehearse the bundled workshop programme."""
+    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0)
+    return launch(args, rehearsal=True)

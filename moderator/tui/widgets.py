@@ -1,0 +1,269 @@
+"""The console's widgets. Each takes data (a snapshot, the programme) and draws it; none
+keeps time or touches files. User actions come back to the app as messages."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.suggester import Suggester
+from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
+
+from moderator.durations import format_duration
+from moderator.programme import Programme
+from moderator.snapshot import Level, SegmentStatus, Snapshot
+from moderator.state import Note, State, Status
+from moderator.tui.formatting import (
+    KIND_LABELS,
+    NOTE_KIND_MARKS,
+    countdown_text,
+    local_times,
+    offset_text,
+    segment_label,
+    speaker_name,
+    speakers_line,
+)
+
+
+class Countdown(Vertical):
+    """The big number. ``seconds`` changes once a second, so the Digits redraw once a second."""
+
+    seconds: reactive[int] = reactive(0)
+    level: reactive[str] = reactive(Level.OK.value)
+
+    def compose(self) -> ComposeResult:
+        yield Digits("00:00", id="countdown-digits")
+        yield Label("", id="countdown-text")
+        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
+
+    def watch_seconds(self, seconds: int) -> None:
+        text = countdown_text(seconds)
+        self.query_one(Digits).update(text)
+        label = "overtime" if seconds < 0 else "left"
+        self.query_one("#countdown-text", Label).update(f"{text} {label}")
+
+    def watch_level(self, old: str, new: str) -> None:
+        self.remove_class(f"-{old}")
+        self.add_class(f"-{new}")
+
+    def set_progress(self, elapsed: float, allowed: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(1, allowed), progress=min(elapsed, max(1, allowed)))
+
+    def show_status(self, status: Status) -> None:
+        self.set_class(status is Status.PAUSED, "-paused")
+        self.set_class(status is Status.ENDED, "-ended")
+        self.set_class(status is Status.NOT_STARTED, "-waiting")
+        if status is Status.PAUSED:
+            self.query_one("#countdown-text", Label).update(f"{countdown_text(self.seconds)} left · PAUSED")
+        elif status is Status.ENDED:
+            self.query_one("#countdown-text", Label).update("Session ended")
+        elif status is Status.NOT_STARTED:
+            self.query_one("#countdown-text", Label).update(
+                f"{countdown_text(self.seconds)} planned · press space to start")
+
+
+class ClockBar(Horizontal):
+    """Title on the left (cut to fit), wall clocks in every zone on the right."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="clockbar-title")
+        yield Static(id="clockbar-clocks")
+
+    def show(self, programme: Programme, snapshot: Snapshot, banner: str) -> None:
+        self.set_class(bool(banner), "-rehearsal")
+        title = Text(no_wrap=True, overflow="ellipsis")
+        if banner:
+            title.append(f" {banner} ", style="bold reverse")
+            title.append(" ")
+        title.append(programme.session.title, style="bold")
+        self.query_one("#clockbar-title", Static).update(title)
+        clocks = local_times(snapshot.now, programme.session.zones)
+        self.query_one("#clockbar-clocks", Static).update(Text(clocks, no_wrap=True))
+
+
+class NowCard(Static):
+    """Who speaks now: kind, title, name, organization, country, topic."""
+
+    def show(self, programme: Programme, snapshot: Snapshot) -> None:
+        segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
+        text = Text()
+        if segment is None:
+            text.append("The session has ended.", style="bold")
+            self.update(text)
+            return
+        prefix = "Up first · " if snapshot.status is Status.NOT_STARTED else ""
+        text.append(f"{prefix}{KIND_LABELS.get(segment.kind, segment.kind)} · {segment.index + 1}\n", style="dim")
+        speakers = programme.segment_speakers(segment)
+        if speakers:
+            text.append(" & ".join(s.name for s in speakers), style="bold")
+            details = [", ".join(p for p in (s.organization, s.country) if p) for s in speakers]
+            if any(details):
+                text.append("\n" + " · ".join(d for d in details if d))
+            text.append("\n" + segment.title, style="italic")
+        else:
+            text.append(segment.title, style="bold")
+        self.update(text)
+
+
+class NextUp(Static):
+    def show(self, programme: Programme, snapshot: Snapshot) -> None:
+        following = snapshot.next_segment if snapshot.status is not Status.NOT_STARTED else (
+            programme.segments[1] if len(programme.segments) > 1 else None)
+        if following is None:
+            self.update(Text("Next: end of session", style="dim"))
+            return
+        text = Text("Next: ", style="dim")
+        text.append(segment_label(programme, following))
+        text.append(f" ({format_duration(following.duration)})", style="dim")
+        self.update(text)
+
+
+class PaceLine(Static):
+    """Ahead or behind, and when the session will end at this pace, in every zone."""
+
+    def show(self, programme: Programme, snapshot: Snapshot) -> None:
+        text = Text()
+        pace = offset_text(snapshot.offset)
+        style = "bold red" if snapshot.offset >= 60 else ("bold green" if snapshot.offset <= -60 else "bold")
+        text.append(pace, style=style)
+        label = "ended" if snapshot.status is Status.ENDED else "ends"
+        text.append(f"  ·  {label} {local_times(snapshot.projected_end, programme.session.zones)}", style="dim")
+        self.update(text)
+
+
+class Agenda(DataTable, can_focus=False):
+    """Every segment: planned start, duration, actual time, status. Never takes the keys."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+
+    def load(self, programme: Programme, snapshot: Snapshot) -> None:
+        self.clear(columns=True)
+        self.add_column("#", key="n")
+        self.add_column("Start", key="start")
+        self.add_column("Plan", key="plan")
+        self.add_column("Actual", key="actual")
+        self.add_column(" ", key="status")
+        self.add_column("Segment", key="title")
+        session_zone = programme.session.timezone
+        for timing in snapshot.timings:
+            self.add_row(
+                str(timing.index + 1),
+                timing.planned_start.in_timezone(session_zone).format("HH:mm"),
+                format_duration(timing.planned), "", "",
+                segment_label(programme, timing.segment),
+                key=str(timing.index),
+            )
+        self.update_timings(snapshot)
+
+    def update_timings(self, snapshot: Snapshot) -> None:
+        for timing in snapshot.timings:
+            key = str(timing.index)
+            visited = timing.status in (SegmentStatus.DONE, SegmentStatus.CURRENT)
+            actual = format_duration(timing.actual) if visited else ""
+            over = timing.actual > timing.allowed
+            self.update_cell(key, "actual", Text(actual, style="bold red" if over else ""))
+            mark = {
+                SegmentStatus.DONE: Text("✓", style="green" if not over else "bold red"),
+                SegmentStatus.CURRENT: Text("▶", style="bold reverse"),
+                SegmentStatus.SKIPPED: Text("–", style="dim"),
+                SegmentStatus.UPCOMING: Text(" "),
+            }[timing.status]
+            self.update_cell(key, "status", mark)
+        if snapshot.current is not None:
+            self.move_cursor(row=snapshot.current, animate=False)
+
+
+class QuestionsPanel(Static):
+    """The main question, then the guiding questions by round; asked ones ticked."""
+
+    def show(self, programme: Programme, state: State) -> None:
+        text = Text()
+        if programme.session.main_question:
+            text.append("Main question\n", style="bold")
+            text.append(programme.session.main_question + "\n\n")
+        current_rounds: tuple[str, ...] = ()
+        if state.current is not None and state.status is not Status.ENDED and state.current < len(programme.segments):
+            current_rounds = programme.segments[state.current].round_ids
+        for round_ in programme.rounds:
+            active = round_.id in current_rounds
+            text.append(("▶ " if active else "") + round_.title + "\n", style="bold reverse" if active else "bold")
+            for index, question in enumerate(round_.questions):
+                asked = (round_.id, index) in state.asked
+                current = state.current_question == (round_.id, index)
+                mark = "✓" if asked else "○"
+                style = "bold" if current else ("dim" if asked else "")
+                text.append(f" {mark} {index + 1}. {question}\n", style=style)
+            text.append("\n")
+        if not programme.rounds and not programme.session.main_question:
+            text.append("No questions in this programme.", style="dim")
+        self.update(text)
+
+
+class CuesPanel(Static):
+    """The current segment's checklist for the moderator."""
+
+    def show(self, programme: Programme, state: State) -> None:
+        index = state.current if state.current is not None else 0
+        if state.status is Status.ENDED or index >= len(programme.segments):
+            self.update(Text("No cues.", style="dim"))
+            return
+        segment = programme.segments[index]
+        text = Text()
+        for number, cue in enumerate(segment.cues):
+            done = (index, number) in state.cues
+            text.append(f"{'☑' if done else '☐'} {number + 1}. {cue}\n", style="dim" if done else "")
+        if segment.notes:
+            text.append(segment.notes + "\n", style="italic dim")
+        if not segment.cues and not segment.notes:
+            text.append("No cues for this segment.", style="dim")
+        self.update(text)
+
+
+class NotesLog(RichLog, can_focus=False):
+    """Recent notes, newest last, with their speaker and time."""
+
+    def add_note(self, programme: Programme, note: Note) -> None:
+        zone_name = programme.session.timezone
+        import pendulum
+
+        when = pendulum.parse(note.wall).in_timezone(zone_name).format("HH:mm")  # type: ignore[union-attr]
+        line = Text()
+        line.append(f"{when} ", style="dim")
+        line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
+        who = speaker_name(programme, note.speaker)
+        if who:
+            line.append(f"{who}: ", style="bold")
+        line.append(note.text)
+        self.write(line)
+
+
+class SpeakerSuggester(Suggester):
+    """Completes ``@kim`` / ``@Young`` at the start of a note (accept with →)."""
+
+    def __init__(self, programme: Programme) -> None:
+        super().__init__(use_cache=True, case_sensitive=False)
+        names = [(s.id, s.name) for s in programme.speakers]
+        self._choices = [f"@{sid} " for sid, _ in names] + [f"@{name.split()[0]} " for _, name in names if name]
+        self._choices.append("@moderator ")
+
+    async def get_suggestion(self, value: str) -> str | None:
+        for prefix in ("", '"', "!", "?", ">"):
+            if value.startswith(prefix + "@") and " " not in value:
+                typed = value[len(prefix):]
+                for choice in self._choices:
+                    if choice.lower().startswith(typed.lower()) and len(typed) > 1:
+                        return prefix + choice
+        return None
+
+
+class NoteBox(Input):
+    """Where the rapporteur types; Enter logs the note and keeps the focus."""
+
+
+def describe_speakers(programme: Programme, snapshot: Snapshot) -> str:
+    segment = snapshot.segment
+    return speakers_line(programme, segment) if segment else ""
