@@ -240,7 +240,10 @@ class Engine:
         return self.programme.segments[self.state.current].round_ids
 
     def ask_question(self, round_id: str, index: int) -> None:
-        round_ = self.programme.round(round_id)
+        try:
+            round_ = self.programme.round(round_id)
+        except KeyError:
+            raise CommandRefused(f"there is no round {round_id!r}") from None
         if not 0 <= index < len(round_.questions):
             raise CommandRefused(f"{round_.title} has no question {index + 1}")
         self._emit("question_asked", round=round_id, index=index, segment=self.state.current)
@@ -252,15 +255,13 @@ class Engine:
 
     def ask_next_question(self) -> tuple[str, int]:
         """Mark the first unasked question of the current discussion's rounds as asked."""
-        round_ids = self.current_rounds()
-        if not round_ids:
+        if not self.current_rounds():
             raise CommandRefused("no guiding questions belong to this segment")
-        for round_id in round_ids:
-            for index, _ in enumerate(self.programme.round(round_id).questions):
-                if (round_id, index) not in self.state.asked:
-                    self.ask_question(round_id, index)
-                    return round_id, index
-        raise CommandRefused("every question of this segment has been asked")
+        following = next_unasked_question(self.programme, self.state)
+        if following is None:
+            raise CommandRefused("every question of this segment has been asked")
+        self.ask_question(*following)
+        return following
 
     def tick_cue(self, segment: int, cue: int, done: bool = True) -> None:
         cues = self.programme.segments[segment].cues if 0 <= segment < len(self.programme.segments) else ()
@@ -272,6 +273,17 @@ class Engine:
         if count < 0:
             raise CommandRefused("the number of participants cannot be negative")
         self._emit("participants", count=int(count))
+
+
+def next_unasked_question(programme: Programme, state: State) -> tuple[str, int] | None:
+    """The question a moderator should ask next in the current segment, if it has any."""
+    if state.current is None or state.status is Status.ENDED or state.current >= len(programme.segments):
+        return None
+    for round_id in programme.segments[state.current].round_ids:
+        for index, _ in enumerate(programme.round(round_id).questions):
+            if (round_id, index) not in state.asked:
+                return round_id, index
+    return None
 
 
 def replay_state(programme: Programme, events: Iterable[Event]) -> State:

@@ -181,7 +181,7 @@ class ModeratorApp(App[None]):
         snapshot = self.engine.snapshot()
         self._show_time(snapshot)
         state = self.engine.state
-        self.query_one(NowCard).show(self.programme, snapshot)
+        self.query_one(NowCard).show(self.programme, snapshot, state)
         self.query_one(NextUp).show(self.programme, snapshot)
         self.query_one(QuestionsPanel).show(self.programme, state)
         self.query_one(CuesPanel).show(self.programme, state)
@@ -199,9 +199,7 @@ class ModeratorApp(App[None]):
         level = snapshot.level
         who = who_is_on(self.programme, snapshot)
         if level != self._last_level and self._last_level is not None:
-            if level is Level.WARN:
-                self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
-            elif level is Level.DANGER:
+            if level in (Level.WARN, Level.DANGER):
                 self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
             elif level is Level.OVER:
                 self._alert(f"{who}: time is up", "error")

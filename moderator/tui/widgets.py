@@ -11,6 +11,7 @@ from textual.suggester import Suggester
 from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
 
 from moderator.durations import format_duration
+from moderator.engine import next_unasked_question
 from moderator.programme import Programme
 from moderator.snapshot import Level, SegmentStatus, Snapshot
 from moderator.state import Note, State, Status
@@ -86,24 +87,35 @@ class ClockBar(Horizontal):
 class NowCard(Static):
     """Who speaks now: kind, title, name, organization, country, topic."""
 
-    def show(self, programme: Programme, snapshot: Snapshot) -> None:
+    def show(self, programme: Programme, snapshot: Snapshot, state: State) -> None:
         segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
         text = Text()
         if segment is None:
             text.append("The session has ended.", style="bold")
             self.update(text)
             return
-        prefix = "Up first · " if snapshot.status is Status.NOT_STARTED else ""
-        text.append(f"{prefix}{KIND_LABELS.get(segment.kind, segment.kind)} · {segment.index + 1}\n", style="dim")
+        prefix = "up first · " if snapshot.status is Status.NOT_STARTED else ""
+        where = f" · {prefix}{KIND_LABELS.get(segment.kind, segment.kind)} {segment.index + 1}/{len(programme.segments)}"
         speakers = programme.segment_speakers(segment)
         if speakers:
             text.append(" & ".join(s.name for s in speakers), style="bold")
+            text.append(where, style="dim")
             details = [", ".join(p for p in (s.organization, s.country) if p) for s in speakers]
             if any(details):
                 text.append("\n" + " · ".join(d for d in details if d))
             text.append("\n" + segment.title, style="italic")
         else:
             text.append(segment.title, style="bold")
+            text.append(where, style="dim")
+        if snapshot.status is not Status.NOT_STARTED and segment.round_ids:
+            following = next_unasked_question(programme, state)
+            if following is None:
+                text.append("\nEvery guiding question has been asked.", style="dim")
+            else:
+                round_ = programme.round(following[0])
+                text.append(f"\nAsk next ({round_.title}, {following[1] + 1}/{len(round_.questions)}): ",
+                            style="bold")
+                text.append(round_.questions[following[1]])
         self.update(text)
 
 
