@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pendulum
 from rich.console import Console
@@ -83,10 +84,10 @@ def make_console() -> Console:
     return console
 
 
-def print_problems(problems: Iterable[Problem], stream: object) -> None:
+def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:
     """One ``FILE:LINE: message (hint)`` line per problem, as compilers print them."""
     for problem in problems:
-        print(problem, file=stream)  # type: ignore[call-overload]
+        print(problem, file=stream)
 
 
 def print_run_sheet(console: Console, programme: Programme) -> None:
@@ -105,7 +106,8 @@ def print_run_sheet(console: Console, programme: Programme) -> None:
     if warnings:
         console.print()
         for problem in warnings:
-            console.print(Text(str(problem)), soft_wrap=True)
+            # soft_wrap: never fold a problem line, so editors and grep see it whole
+            console.print(Text(str(problem), style="yellow"), soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- data

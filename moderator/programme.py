@@ -206,7 +206,7 @@ def _syntax_problem(path: str, error: Exception, source: str) -> Problem:
     hint = "check quotes, brackets and '=' on that line"
     if line is None and "end of document" in text:
         # tomllib gives no position when the file ends inside a value: point at its last line.
-        line = max(1, len(source.rstrip().splitlines()))
+        line = source.rstrip().count("\n") + 1
         message += " at the end of the file"
         hint = "a quote or bracket opened above is never closed"
     return Problem(path, line, message, hint, column=column)
@@ -565,6 +565,8 @@ class _Validator:
                            _known_ids_hint(known))
             return ()
         raw = value if isinstance(value, list) else [value]
+        if kind == "speaker" and not raw:
+            self.error(line, f"{label} of kind speaker needs a 'speaker'", _known_ids_hint(known))
         ids: list[str] = []
         for item in raw:
             if not isinstance(item, str):

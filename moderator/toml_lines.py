@@ -8,11 +8,13 @@ key starts. Good enough to point a person at the line they must fix.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-_PART = r"""(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)"""
-_KEY = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_HEADER = re.compile(rf"\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
+_KEY = re.compile(rf"\s*({_DOTTED})\s*=")
 _DOT = re.compile(rf"\s*({_PART})\s*\.?")
 
 
@@ -40,7 +42,9 @@ def index_lines(source: str) -> LineIndex:
     table, entry = "", 0
     depth = 0
     state = ""  # "", '"', "'", '"""', "'''"
-    for number, line in enumerate(source.splitlines(), start=1):
+    # TOML ends lines with \n or \r\n only; str.splitlines() would also split at \x85, \u2028...
+    for number, line in enumerate(source.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not state and depth == 0:
             header = _HEADER.match(line)
             if header and not line.lstrip().startswith("#"):
@@ -72,7 +76,17 @@ def index_lines(source: str) -> LineIndex:
 
 def _key_parts(text: str) -> list[str]:
     """``session . "my key"`` -> ``["session", "my key"]``: the parts of a dotted key."""
-    return [part.strip("\"'") for part in _DOT.findall(text)] or [text.strip()]
+    return [_unquote(part) for part in _DOT.findall(text)] or [text.strip()]
+
+
+def _unquote(part: str) -> str:
+    """A key part as ``tomllib`` names it: quotes removed, escapes of basic strings decoded."""
+    if part.startswith('"'):
+        try:
+            return tomllib.loads(f"k = {part}")["k"]
+        except tomllib.TOMLDecodeError:  # pragma: no cover - the source already parsed
+            pass
+    return part.strip("\"'")
 
 
 def _scan(line: str, state: str, depth: int) -> tuple[str, int]:
