@@ -26,7 +26,8 @@ _TEXTS = {
     "fr": {
         "minutes": "{who} : il reste {n} minutes", "minute": "{who} : il reste 1 minute",
         "seconds": "{who} : il reste {n} secondes", "over": "{who} : le temps est écoulé, merci de conclure",
-        "not_started": "{who} : nous commençons dans un instant", "ended": "Merci à toutes et à tous : la session est terminée",
+        "not_started": "{who} : nous commençons dans un instant",
+        "ended": "Merci à toutes et à tous : la session est terminée",
     },
 }
 

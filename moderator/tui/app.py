@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
 from moderator.engine import CommandRefused, Engine
@@ -72,7 +72,8 @@ class ModeratorApp(App[None]):
         Binding("p,left", "previous_segment", "Previous"),
         Binding("plus,equals_sign", "adjust(60)", "+1m"),
         Binding("minus", "adjust(-60)", "-1m"),
-        Binding("i,enter", "focus_notes", "Note"),
+        # Priority, so the focus moves before the keys typed right after it are dispatched.
+        Binding("i,enter", "focus_notes", "Note", priority=True),
         Binding("a", "ask_next_question", "Asked"),
         Binding("g", "pick_segment", "Go to"),
         Binding("c", "copy_signal", "Signal"),
@@ -294,7 +295,9 @@ class ModeratorApp(App[None]):
         self.notify(text, title="Copied for the chat", timeout=5)
 
     def action_focus_notes(self) -> None:
-        self.query_one(NoteBox).focus()
+        # Synchronously: keys already queued behind this one (a fast typist, a paste) must
+        # land in the box, not drive the timer.
+        self.screen.set_focus(self.query_one(NoteBox))
 
     def action_cycle_view(self) -> None:
         position = NARROW_VIEWS.index(self.view)
@@ -342,24 +345,26 @@ class ModeratorApp(App[None]):
             "Everything is saved; run the same command again to resume where you are.",
         ), confirmed)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``i`` and ``enter`` move to the note box only from outside it (and no dialog is open)."""
+        if action == "focus_notes":
+            return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
+        return True
+
     # ------------------------------------------------------------------ notes
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not isinstance(event.input, NoteBox):
-            return
-        event.stop()
-        text = event.value
-        if not text.strip():
-            return
+    def on_note_box_note_submitted(self, message: NoteBox.NoteSubmitted) -> None:
+        """Log the note; if it cannot be logged, its text goes back into the box."""
         try:
-            note = self.engine.add_note(text)
+            note = self.engine.add_note(message.text)
         except (NoteError, CommandRefused) as refusal:
+            message.box.give_back(message.text)
             self.notify(str(refusal), severity="warning", timeout=5)
             return
         except JournalError as error:
-            self.notify(f"NOT SAVED — your text is still in the box: {error}", severity="error", timeout=30)
+            message.box.give_back(message.text)
+            self.notify(f"NOT SAVED — your text is back in the box: {error}", severity="error", timeout=30)
             return
-        event.input.value = ""
         self.query_one(NotesLog).add_note(self.programme, note)
         self._after_event()
 

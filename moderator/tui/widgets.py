@@ -4,8 +4,10 @@ keeps time or touches files. User actions come back to the app as messages."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
@@ -25,6 +27,7 @@ from moderator.tui.formatting import (
     speaker_name,
     speakers_line,
 )
+from moderator.zones import zone
 
 
 class Countdown(Vertical):
@@ -95,7 +98,8 @@ class NowCard(Static):
             self.update(text)
             return
         prefix = "up first · " if snapshot.status is Status.NOT_STARTED else ""
-        where = f" · {prefix}{KIND_LABELS.get(segment.kind, segment.kind)} {segment.index + 1}/{len(programme.segments)}"
+        kind = KIND_LABELS.get(segment.kind, segment.kind)
+        where = f" · {prefix}{kind} {segment.index + 1}/{len(programme.segments)}"
         speakers = programme.segment_speakers(segment)
         if speakers:
             text.append(" & ".join(s.name for s in speakers), style="bold")
@@ -164,7 +168,7 @@ class Agenda(DataTable, can_focus=False):
         for timing in snapshot.timings:
             self.add_row(
                 str(timing.index + 1),
-                timing.planned_start.in_timezone(session_zone).format("HH:mm"),
+                timing.planned_start.in_timezone(zone(session_zone)).format("HH:mm"),
                 format_duration(timing.planned), "", "",
                 segment_label(programme, timing.segment),
                 key=str(timing.index),
@@ -242,7 +246,7 @@ class NotesLog(RichLog, can_focus=False):
         zone_name = programme.session.timezone
         import pendulum
 
-        when = pendulum.parse(note.wall).in_timezone(zone_name).format("HH:mm")  # type: ignore[union-attr]
+        when = pendulum.parse(note.wall).in_timezone(zone(zone_name)).format("HH:mm")  # type: ignore[union-attr]
         line = Text()
         line.append(f"{when} ", style="dim")
         line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
@@ -273,7 +277,33 @@ class SpeakerSuggester(Suggester):
 
 
 class NoteBox(Input):
-    """Where the rapporteur types; Enter logs the note and keeps the focus."""
+    """Where the rapporteur types; Enter logs the note and keeps the focus.
+
+    Enter is handled here, in order with the characters around it: a fast typist (or a
+    paste) who goes on typing after Enter must not see the next note's first words
+    glued to this one, as happens when the submit is left to a binding resolved later.
+    """
+
+    class NoteSubmitted(Message):
+        def __init__(self, box: NoteBox, text: str) -> None:
+            super().__init__()
+            self.box = box
+            self.text = text
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text, self.value = self.value, ""
+            if text.strip():
+                self.post_message(self.NoteSubmitted(self, text))
+            return
+        await super()._on_key(event)
+
+    def give_back(self, text: str) -> None:
+        """A note that could not be logged returns to the box, ahead of anything typed since."""
+        self.value = text + (" " + self.value if self.value else "")
+        self.cursor_position = len(text)
 
 
 def describe_speakers(programme: Programme, snapshot: Snapshot) -> str:
