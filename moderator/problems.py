@@ -51,7 +51,7 @@ class ProgrammeError(ModeratorError):
     """A programme could not be loaded; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
         errors = [p for p in problems if p.is_error]
         super().__init__("\n".join(str(p) for p in errors) or "invalid programme")
 

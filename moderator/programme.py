@@ -539,7 +539,7 @@ class _Validator:
                     title = " / ".join(s.topic or s.name for s in chosen)
                 elif "title" not in table and kind and kind != "speaker":
                     self.error(table_line, f"{label} is missing required key 'title'",
-                               'add title = "..." (only speaker segments may leave it out)')
+                               'add title = "..."; only speaker segments may leave it out')
             warn = self.duration(table, "warn", "segment", n, label, base_warn) or base_warn
             danger = self.duration(table, "danger", "segment", n, label, base_danger) or base_danger
             segments.append(Segment(
