@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderator.files import fsync_dir as _fsync_dir
 from moderator.problems import ModeratorError
 
 Event = dict[str, Any]
@@ -162,16 +163,3 @@ class Journal:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the new file's name itself durable (a crash right after creation keeps it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
