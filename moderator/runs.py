@@ -2,12 +2,13 @@
 
 Layout, under ``--out`` (default ``./reports``)::
 
-    reports/2021-10-08-initiatives-and-alliances-between-local-governments/
+    reports/2021-10-08-initiatives-and-alliances-between-local-governments-and-sse/
         live.journal.jsonl            the live run's journal (source of truth)
         live.report.md                its report, rewritten after every event
-        live-20211008-0901.journal.jsonl   an earlier live run kept by --fresh
-        rehearsal-20211004-1530.journal.jsonl  each rehearsal on its own
-        rehearsal-20211004-1530.report.md
+        live-20211008-090112.journal.jsonl   an earlier live run (ended, or kept by --fresh)
+        rehearsal-20211004-153000.journal.jsonl  each rehearsal on its own
+        rehearsal-20211004-153000.report.md
+        rehearsal-20211004-153000-2.journal.jsonl  another begun in the same second
 
 A rehearsal never touches the live run's files.
 """
@@ -84,7 +85,7 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
             )
         if not rehearsal:
             _set_aside(candidate, state, clock)
-    journal_path = folder / (_new_rehearsal_name(clock.now()) if rehearsal else LIVE_NAME + JOURNAL_SUFFIX)
+    journal_path = _new_rehearsal_path(folder, clock.now()) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
     journal = Journal(journal_path)
     engine = Engine.create(programme, clock, journal, mode="rehearsal" if rehearsal else "live",
                            programme_location=_absolute(programme.path))
@@ -99,13 +100,31 @@ def resume_message(engine: Engine) -> str:
     return f"Resumed at segment {snapshot.current + 1}, {format_duration(snapshot.segment_elapsed)} elapsed"
 
 
+_REHEARSAL_NAME = re.compile(r"rehearsal-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(JOURNAL_SUFFIX))
+
+
+def _rehearsal_order(journal: Path) -> tuple[str, int, str]:
+    """Oldest first: by start time, then by the counter of rehearsals begun in the same second."""
+    match = _REHEARSAL_NAME.fullmatch(journal.name)
+    if match is None:
+        return ("", 0, journal.name)
+    return (match.group(1), int(match.group(2) or 1), journal.name)
+
+
 def _latest_rehearsal(folder: Path) -> Path | None:
-    journals = sorted(folder.glob("rehearsal-*" + JOURNAL_SUFFIX))
+    journals = sorted(folder.glob("rehearsal-*" + JOURNAL_SUFFIX), key=_rehearsal_order)
     return journals[-1] if journals else None
 
 
-def _new_rehearsal_name(now: pendulum.DateTime) -> str:
-    return f"rehearsal-{now.in_timezone('UTC'):%Y%m%d-%H%M%S}{JOURNAL_SUFFIX}"
+def _new_rehearsal_path(folder: Path, now: pendulum.DateTime) -> Path:
+    """A name no earlier rehearsal has: two begun in the same second must not share a journal."""
+    stem = f"rehearsal-{now.in_timezone('UTC'):%Y%m%d-%H%M%S}"
+    target = folder / (stem + JOURNAL_SUFFIX)
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = folder / f"{stem}-{counter}{JOURNAL_SUFFIX}"
+    return target
 
 
 def _set_aside(journal: Path, state: State, clock: Clock) -> None:

@@ -106,6 +106,8 @@ def remaining_seconds(programme: Programme, state: State, now_t: float) -> float
         return float(programme.segments[0].duration)
     if state.current is None or state.status is Status.ENDED:
         return 0.0
+    if state.current >= len(programme.segments):
+        return 0.0  # a journal of a longer programme, read without resuming it (report, timing)
     segment = programme.segments[state.current]
     allowed = segment.duration + state.segments[state.current].added
     return allowed - segment_elapsed(state, state.current, now_t)
@@ -180,7 +182,7 @@ def _timings(programme: Programme, state: State, now_t: float, anchor: pendulum.
             status = SegmentStatus.CURRENT
         elif actual is not None and actual.visited:
             status = SegmentStatus.DONE
-        elif index < furthest:
+        elif index < furthest or state.status is Status.ENDED:
             status = SegmentStatus.SKIPPED
         else:
             status = SegmentStatus.UPCOMING

@@ -343,7 +343,7 @@ def test_warnings_of_a_failing_file_go_to_stderr_too(tmp_path: Path,
     status, out, err = run(path, capsys)
     assert status == 2
     assert out == ""
-    assert err.splitlines() == [
-        f"{path}:2: warning: unknown key 'titel' in [session] (did you mean 'title'?)",
+    assert err.splitlines() == [  # in the file's order, as a compiler would list them
         f"{path}:1: [session] is missing required key 'title' (add title = \"...\")",
+        f"{path}:2: warning: unknown key 'titel' in [session] (did you mean 'title'?)",
     ]

@@ -30,6 +30,18 @@ from moderator.tui.formatting import (
 from moderator.zones import zone
 
 
+class SteadyStatic(Static):
+    """A Static that redraws only when its content really changes: most of what the console
+    shows is refreshed every second but changes once a minute, or never."""
+
+    _steady_content: Text | None = None
+
+    def show_text(self, text: Text) -> None:
+        if text != self._steady_content:
+            self._steady_content = text
+            self.update(text)
+
+
 class Countdown(Vertical):
     """The big number. ``seconds`` changes once a second, so the Digits redraw once a second."""
 
@@ -52,8 +64,11 @@ class Countdown(Vertical):
         self.add_class(f"-{new}")
 
     def set_progress(self, elapsed: float, allowed: int) -> None:
+        total = max(1, allowed)
         bar = self.query_one(ProgressBar)
-        bar.update(total=max(1, allowed), progress=min(elapsed, max(1, allowed)))
+        progress = min(float(int(elapsed)), float(total))
+        if bar.total != total or bar.progress != progress:
+            bar.update(total=total, progress=progress)
 
     def show_status(self, status: Status) -> None:
         self.set_class(status is Status.PAUSED, "-paused")
@@ -72,8 +87,8 @@ class ClockBar(Horizontal):
     """Title on the left (cut to fit), wall clocks in every zone on the right."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="clockbar-title")
-        yield Static(id="clockbar-clocks")
+        yield SteadyStatic(id="clockbar-title")
+        yield SteadyStatic(id="clockbar-clocks")
 
     def show(self, programme: Programme, snapshot: Snapshot, banner: str) -> None:
         self.set_class(bool(banner), "-rehearsal")
@@ -82,12 +97,12 @@ class ClockBar(Horizontal):
             title.append(f" {banner} ", style="bold reverse")
             title.append(" ")
         title.append(programme.session.title, style="bold")
-        self.query_one("#clockbar-title", Static).update(title)
+        self.query_one("#clockbar-title", SteadyStatic).show_text(title)
         clocks = local_times(snapshot.now, programme.session.zones)
-        self.query_one("#clockbar-clocks", Static).update(Text(clocks, no_wrap=True))
+        self.query_one("#clockbar-clocks", SteadyStatic).show_text(Text(clocks, no_wrap=True))
 
 
-class NowCard(Static):
+class NowCard(SteadyStatic):
     """Who speaks now: kind, title, name, organization, country, topic."""
 
     def show(self, programme: Programme, snapshot: Snapshot, state: State) -> None:
@@ -95,7 +110,7 @@ class NowCard(Static):
         text = Text()
         if segment is None:
             text.append("The session has ended.", style="bold")
-            self.update(text)
+            self.show_text(text)
             return
         prefix = "up first · " if snapshot.status is Status.NOT_STARTED else ""
         kind = KIND_LABELS.get(segment.kind, segment.kind)
@@ -120,23 +135,23 @@ class NowCard(Static):
                 text.append(f"\nAsk next ({round_.title}, {following[1] + 1}/{len(round_.questions)}): ",
                             style="bold")
                 text.append(round_.questions[following[1]])
-        self.update(text)
+        self.show_text(text)
 
 
-class NextUp(Static):
+class NextUp(SteadyStatic):
     def show(self, programme: Programme, snapshot: Snapshot) -> None:
         following = snapshot.next_segment if snapshot.status is not Status.NOT_STARTED else (
             programme.segments[1] if len(programme.segments) > 1 else None)
         if following is None:
-            self.update(Text("Next: end of session", style="dim"))
+            self.show_text(Text("Next: end of session", style="dim"))
             return
         text = Text("Next: ", style="dim")
         text.append(segment_label(programme, following))
         text.append(f" ({format_duration(following.duration)})", style="dim")
-        self.update(text)
+        self.show_text(text)
 
 
-class PaceLine(Static):
+class PaceLine(SteadyStatic):
     """Ahead or behind, and when the session will end at this pace, in every zone."""
 
     def show(self, programme: Programme, snapshot: Snapshot) -> None:
@@ -146,7 +161,7 @@ class PaceLine(Static):
         text.append(pace, style=style)
         label = "ended" if snapshot.status is Status.ENDED else "ends"
         text.append(f"  ·  {label} {local_times(snapshot.projected_end, programme.session.zones)}", style="dim")
-        self.update(text)
+        self.show_text(text)
 
 
 class Agenda(DataTable, can_focus=False):
@@ -155,9 +170,11 @@ class Agenda(DataTable, can_focus=False):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
+        self._cells: dict[tuple[str, str], Text] = {}
 
     def load(self, programme: Programme, snapshot: Snapshot) -> None:
         self.clear(columns=True)
+        self._cells = {}
         self.add_column("#", key="n")
         self.add_column("Start", key="start")
         self.add_column("Plan", key="plan")
@@ -181,19 +198,24 @@ class Agenda(DataTable, can_focus=False):
             visited = timing.status in (SegmentStatus.DONE, SegmentStatus.CURRENT)
             actual = format_duration(timing.actual) if visited else ""
             over = timing.actual > timing.allowed
-            self.update_cell(key, "actual", Text(actual, style="bold red" if over else ""))
+            self._set_cell(key, "actual", Text(actual, style="bold red" if over else ""))
             mark = {
                 SegmentStatus.DONE: Text("✓", style="green" if not over else "bold red"),
                 SegmentStatus.CURRENT: Text("▶", style="bold reverse"),
                 SegmentStatus.SKIPPED: Text("–", style="dim"),
                 SegmentStatus.UPCOMING: Text(" "),
             }[timing.status]
-            self.update_cell(key, "status", mark)
-        if snapshot.current is not None:
+            self._set_cell(key, "status", mark)
+        if snapshot.current is not None and self.cursor_row != snapshot.current:
             self.move_cursor(row=snapshot.current, animate=False)
 
+    def _set_cell(self, row: str, column: str, value: Text) -> None:
+        if self._cells.get((row, column)) != value:
+            self._cells[(row, column)] = value
+            self.update_cell(row, column, value)
 
-class QuestionsPanel(Static):
+
+class QuestionsPanel(SteadyStatic):
     """The main question, then the guiding questions by round; asked ones ticked."""
 
     def show(self, programme: Programme, state: State) -> None:
@@ -216,16 +238,16 @@ class QuestionsPanel(Static):
             text.append("\n")
         if not programme.rounds and not programme.session.main_question:
             text.append("No questions in this programme.", style="dim")
-        self.update(text)
+        self.show_text(text)
 
 
-class CuesPanel(Static):
+class CuesPanel(SteadyStatic):
     """The current segment's checklist for the moderator."""
 
     def show(self, programme: Programme, state: State) -> None:
         index = state.current if state.current is not None else 0
         if state.status is Status.ENDED or index >= len(programme.segments):
-            self.update(Text("No cues.", style="dim"))
+            self.show_text(Text("No cues.", style="dim"))
             return
         segment = programme.segments[index]
         text = Text()
@@ -236,7 +258,7 @@ class CuesPanel(Static):
             text.append(segment.notes + "\n", style="italic dim")
         if not segment.cues and not segment.notes:
             text.append("No cues for this segment.", style="dim")
-        self.update(text)
+        self.show_text(text)
 
 
 class NotesLog(RichLog, can_focus=False):

@@ -1,0 +1,223 @@
+"""The journal: one JSON line per event, durable before ``append`` returns, torn tails skipped."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+
+import pytest
+from helpers_engine import journal_events, new_engine, replay_file, workshop
+
+from moderator import journal as journal_module
+from moderator.journal import Journal, JournalError, encode_event, read_journal
+
+
+def opened(**extra):
+    return {"type": "opened", "t": 0.0, "wall": "2021-10-08T09:00:00+00:00", "sha256": "abc", **extra}
+
+
+def note(n, text="x"):
+    return {"type": "note_added", "t": float(n), "wall": "2021-10-08T09:00:00+00:00", "id": n, "text": text}
+
+
+def test_each_event_is_one_line_of_json(tmp_path):
+    path = tmp_path / "j.jsonl"
+    with Journal(path) as journal:
+        journal.append(opened())
+        journal.append(note(1, "línea\ncon salto y “comillas” 한국어 \u2028"))
+    lines = path.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 3
+    assert json.loads(lines[1])["text"] == "línea\ncon salto y “comillas” 한국어 \u2028"
+    assert "한국어".encode() in lines[1]  # readable, not \\u-escaped
+    assert read_journal(path).events == [opened(), note(1, "línea\ncon salto y “comillas” 한국어 \u2028")]
+
+
+def test_an_event_is_fsynced_before_append_returns(tmp_path, monkeypatch):
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path)
+    synced_sizes = []
+    real_fsync = os.fsync
+
+    def spy(fd):
+        real_fsync(fd)
+        synced_sizes.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr(journal_module.os, "fsync", spy)
+    journal.append(opened())
+    assert synced_sizes == [path.stat().st_size] == [len(encode_event(opened()))]
+    journal.append(note(1))
+    assert synced_sizes[-1] == path.stat().st_size
+    journal.close()
+
+
+def test_a_new_journal_s_folder_is_synced_too(tmp_path, monkeypatch):
+    synced_folders = []
+    real_fsync = os.fsync
+
+    def spy(fd):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced_folders.append(os.fstat(fd).st_ino)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    Journal(tmp_path / "new" / "j.jsonl").close()
+    assert synced_folders == [(tmp_path / "new").stat().st_ino]
+
+
+def test_reopening_a_journal_continues_it(tmp_path):
+    path = tmp_path / "j.jsonl"
+    with Journal(path) as journal:
+        journal.append(opened())
+        journal.append(note(1))
+    with Journal(path) as journal:
+        journal.append(note(2))
+    assert [e.get("id") for e in read_journal(path).events] == [None, 1, 2]
+
+
+def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
+    path = tmp_path / "j.jsonl"
+    whole = encode_event(opened()) + encode_event(note(1))
+    path.write_bytes(whole + b'{"type":"note_added","t":2.0,"wall":"2021-')
+    contents = read_journal(path)
+    assert contents.events == [opened(), note(1)]
+    assert contents.torn_tail == b'{"type":"note_added","t":2.0,"wall":"2021-'
+    assert len(contents.warnings) == 1
+    assert "cut off" in contents.warnings[0] and "never acknowledged" in contents.warnings[0]
+
+
+def test_a_journal_that_is_only_a_torn_line_has_no_events(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(b'{"type":"ope')
+    contents = read_journal(path)
+    assert contents.events == [] and contents.torn_tail == b'{"type":"ope' and contents.warnings
+
+
+def test_an_empty_journal_has_no_events_and_no_warnings(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(b"")
+    contents = read_journal(path)
+    assert (contents.events, contents.warnings, contents.torn_tail) == ([], [], b"")
+
+
+def test_unreadable_lines_inside_are_skipped_with_their_line_numbers(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(
+        encode_event(opened()) + b"garbage\n" + b"[1, 2]\n" + b"\xff\xfe\n" + b"\n" + encode_event(note(1))
+    )
+    contents = read_journal(path)
+    assert contents.events == [opened(), note(1)]
+    assert [w.rsplit(":", 2)[-2] for w in contents.warnings] == ["2", "3", "4"]
+    assert "unreadable" in contents.warnings[0] and "not a journal event" in contents.warnings[1]
+
+
+def test_a_file_that_is_not_a_journal_is_refused(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_bytes(encode_event(note(1)))
+    with pytest.raises(JournalError, match="not a moderator journal"):
+        read_journal(path)
+
+
+def test_a_missing_journal_is_an_error(tmp_path):
+    with pytest.raises(JournalError, match="no such journal"):
+        read_journal(tmp_path / "nothing.jsonl")
+
+
+def test_reopening_cuts_a_torn_tail_and_keeps_its_bytes_aside(tmp_path):
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(encode_event(opened()) + b'{"type":"note_add')
+    with Journal(path) as journal:
+        journal.append(note(1))
+    contents = read_journal(path)
+    assert contents.warnings == []
+    assert contents.events == [opened(), note(1)]
+    assert (tmp_path / "j.jsonl.torn").read_bytes() == b'{"type":"note_add\n'
+
+
+def test_a_failed_write_continues_in_a_fallback_file_holding_the_whole_journal(tmp_path, monkeypatch):
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, fallback_dir=tmp_path / "fallback")
+    journal.append(opened())
+    journal.append(note(1))
+    primary_fd = journal._fd
+    real_write = os.write
+
+    def failing_primary(fd, data):
+        if fd == primary_fd:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(journal_module.os, "write", failing_primary)
+    journal.append(note(2))
+    journal.append(note(3))
+    assert journal.fallback_path is not None
+    assert journal.active_path == journal.fallback_path
+    assert journal.fallback_path.parent == tmp_path / "fallback"
+    assert [e.get("id") for e in read_journal(journal.fallback_path).events] == [None, 1, 2, 3]
+    assert [e.get("id") for e in read_journal(path).events] == [None, 1]
+    journal.close()
+
+
+def test_when_no_copy_can_be_made_append_raises(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    journal = Journal(tmp_path / "j.jsonl", fallback_dir=blocker / "sub")
+    journal.append(opened())
+
+    def full_disk(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(journal_module.os, "write", full_disk)
+    with pytest.raises(JournalError, match="could not save"):
+        journal.append(note(1))
+    monkeypatch.undo()
+    assert read_journal(tmp_path / "j.jsonl").events == [opened()]
+
+
+def test_appending_to_a_closed_journal_is_an_error_not_a_silent_loss(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    journal = Journal(tmp_path / "j.jsonl", fallback_dir=blocker)
+    journal.append(opened())
+    journal.close()
+    with pytest.raises(JournalError):
+        journal.append(note(1))
+
+
+def test_a_journal_in_an_unwritable_place_cannot_be_opened(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(JournalError, match="cannot open the journal"):
+        Journal(blocker / "j.jsonl")
+
+
+# ----------------------------------------------------------------------------- engine and journal
+
+
+def test_the_journal_replays_to_exactly_the_engine_s_state(tmp_path):
+    engine, clock = new_engine(tmp_path)
+    engine.start()
+    for n in range(30):
+        clock.advance(17.5)
+        engine.add_note(f"note {n}")
+        if n % 7 == 6:
+            engine.next()
+    engine.end()
+    events = journal_events(engine.journal.path)
+    assert events[0]["type"] == "opened" and events[0]["sha256"] == workshop().sha256
+    assert len(events) == engine.state.events
+    assert replay_file(workshop(), engine.journal.path) == engine.state
+
+
+def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
+    engine, _ = new_engine(tmp_path)
+    engine.start()
+    engine.add_note("kept")
+    whole = engine.journal.path.read_bytes()
+    engine.journal.close()
+    torn = encode_event({"type": "note_added", "t": 1.0, "wall": "x", "id": 2, "text": "lost", "kind": "note"})
+    engine.journal.path.write_bytes(whole + torn[: len(torn) // 2])
+    state = replay_file(workshop(), engine.journal.path)
+    assert [n.text for n in state.visible_notes()] == ["kept"]
+    assert state == engine.state
