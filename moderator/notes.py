@@ -22,6 +22,7 @@ _SYMBOL_KINDS = {
     '"': "quote", "“": "quote", "«": "quote", ">": "quote",
     "!": "action", "?": "question", "¿": "question",
 }
+_PART_OF_SENTENCE = frozenset('"“«¿')
 _WORD_KINDS = {
     "quote": "quote", "cita": "quote", "citation": "quote",
     "action": "action", "acción": "action", "accion": "action", "recommendation": "action",
@@ -75,8 +76,9 @@ def _unquote(text: str) -> str:
 def _take_kind(text: str) -> tuple[str, str | None]:
     if text[:1] in _SYMBOL_KINDS:
         kind = _SYMBOL_KINDS[text[0]]
-        rest = text[1:] if kind != "quote" or text[0] == ">" else text
-        return rest.strip(), kind
+        # Opening quotes and the Spanish "¿" belong to the sentence; the others are markers.
+        keeps_mark = text[0] in _PART_OF_SENTENCE
+        return (text if keeps_mark else text[1:]).strip(), kind
     match = _WORD_PREFIX.match(text)
     if match and match.group(1).lower() in _WORD_KINDS:
         return text[match.end():].strip(), _WORD_KINDS[match.group(1).lower()]
