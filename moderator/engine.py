@@ -255,6 +255,7 @@ class Engine:
 
     def ask_next_question(self) -> tuple[str, int]:
         """Mark the first unasked question of the current discussion's rounds as asked."""
+        self._current()  # refuses before the start and after the end, with the reason
         if not self.current_rounds():
             raise CommandRefused("no guiding questions belong to this segment")
         following = next_unasked_question(self.programme, self.state)

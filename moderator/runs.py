@@ -72,8 +72,16 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     except OSError as error:
         raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
     candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    contents = None
     if candidate is not None and candidate.exists():
-        contents = read_journal(candidate)
+        try:
+            contents = read_journal(candidate)
+        except JournalError as error:
+            if not fresh:
+                raise JournalError(f"{error}; start with --fresh to keep it aside and begin a new run") from None
+            _set_aside_unreadable(candidate, clock)
+            contents = None
+    if candidate is not None and candidate.exists() and contents is not None:
         state = replay_state(programme, contents.events)
         if state.status is not Status.ENDED and not fresh and contents.events:
             journal = Journal(candidate)
@@ -140,6 +148,12 @@ def _set_aside(journal: Path, state: State, clock: Clock) -> None:
     journal.rename(target)
     if report.exists():
         report.rename(report_path_for(target))
+
+
+def _set_aside_unreadable(journal: Path, clock: Clock) -> None:
+    """Never delete what might hold someone's notes: keep it under a name that says why."""
+    target = journal.with_name(f"{journal.name[: -len(JOURNAL_SUFFIX)]}-unreadable-{clock.now():%Y%m%d-%H%M%S}.jsonl")
+    journal.rename(target)
 
 
 def _absolute(path: str) -> str:

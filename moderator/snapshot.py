@@ -125,6 +125,16 @@ def plan_anchor(programme: Programme, state: State, now: pendulum.DateTime) -> p
     return now
 
 
+def session_now(state: State, now_t: float, now: pendulum.DateTime) -> pendulum.DateTime:
+    """The wall time as the session's own clock tells it: its actual start plus monotonic time
+    since. A wall clock corrected mid-session (NTP, a time-zone change) then moves neither
+    the projected end nor the offset; only the clock in the header shows the jump."""
+    if state.started_wall is None or state.started_t is None:
+        return now
+    started = pendulum.parse(state.started_wall).in_timezone("UTC")  # type: ignore[union-attr]
+    return started.add(microseconds=round((now_t - state.started_t) * 1_000_000))
+
+
 def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulum.DateTime) -> Snapshot:
     segments = programme.segments
     anchor = plan_anchor(programme, state, now)
@@ -148,7 +158,7 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
     else:
         left = max(0.0, remaining)
         left += sum(max(0.0, t.allowed - t.actual) for t in timings if current is not None and t.index > current)
-        projected_end = now.add(microseconds=round(left * 1_000_000))
+        projected_end = session_now(state, now_t, now).add(microseconds=round(left * 1_000_000))
     elapsed_in = segment_elapsed(state, current, now_t) if current is not None else 0.0
     session_elapsed = 0.0
     if state.started_t is not None:

@@ -668,10 +668,14 @@ def test_a_wall_clock_jump_changes_no_duration():
     engine, clock = new_engine()
     engine.start(KIM)
     clock.advance(10)
+    before = engine.snapshot()
     clock.jump_wall(3600)
     assert engine.remaining() == 590
+    assert engine.snapshot().offset == before.offset, "the pace does not jump with the wall clock"
+    assert engine.snapshot().projected_end == before.projected_end
     clock.jump_wall(-7200)
     snap = engine.snapshot()
+    assert snap.offset == before.offset
     assert snap.remaining == 590
     assert snap.segment_elapsed == 10 and snap.session_elapsed == 10
     engine.next()

@@ -445,3 +445,18 @@ def test_the_plan_of_a_resumed_live_run_stays_on_the_printed_start(tmp_path):
     assert snap.planned_end == PRINTED_START.add(seconds=sum(DURATIONS))
     assert snap.offset == 180 + (120 - DURATIONS[0])  # 3 min late, then the check overran by the reboot
     crash(resumed)
+
+
+def test_an_unreadable_live_journal_is_set_aside_only_when_asked(tmp_path):
+    programme = load_programme(WORKSHOP_PATH)
+    folder = session_folder(programme, tmp_path)
+    folder.mkdir(parents=True)
+    stray = folder / "live.journal.jsonl"
+    stray.write_text('{"type":"started","t":0,"wall":"2021-10-08T09:00:00+00:00"}\n', encoding="utf-8")
+    with pytest.raises(JournalError, match="--fresh"):
+        open_run(programme, tmp_path, FakeClock())
+    assert stray.exists(), "nothing is moved without being asked"
+    run = open_run(programme, tmp_path, FakeClock(), fresh=True)
+    kept = list(folder.glob("live-unreadable-*.jsonl"))
+    assert len(kept) == 1 and '"started"' in kept[0].read_text(encoding="utf-8")
+    assert run.engine.state.status is Status.NOT_STARTED
