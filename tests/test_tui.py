@@ -258,3 +258,36 @@ async def test_the_palette_offers_the_console_commands(make_app, clock):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for wanted in ("Next segment", "Go to segment…", "Copy time signal for the chat", "End the session"):
             assert wanted in titles
+
+
+async def test_the_last_note_can_be_corrected_and_keeps_its_kind_and_speaker(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "n", "n", "n", "i")
+        await type_text(pilot, "@luyiga ! invite SENECA to the nxt meeting")
+        await pilot.press("enter", "ctrl+e")
+        box = app.query_one(NoteBox)
+        assert box.value == "@luyiga ! invite SENECA to the nxt meeting"
+        box.value = box.value.replace("nxt", "next")
+        await pilot.press("enter")
+        [note] = app.engine.state.visible_notes()
+        assert (note.text, note.kind, note.speaker, note.edited) == (
+            "invite SENECA to the next meeting", "action", "luyiga", True)
+        events = journal_events(app)
+        assert [e["type"] for e in events][-2:] == ["note_added", "note_edited"], "edits are new events"
+        log_lines = [str(line.text) for line in app.query_one("#notes-log").lines]
+        assert any("to the next meeting" in line for line in log_lines)
+        assert not any("nxt" in line for line in log_lines)
+
+
+async def test_deleting_the_last_note_asks_and_keeps_it_in_the_journal(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "i")
+        await type_text(pilot, "a note typed by mistake")
+        await pilot.press("enter", "escape")
+        await app.run_action("delete_last_note")
+        await pilot.press("y")
+        assert app.engine.state.visible_notes() == []
+        assert journal_events(app)[-1]["type"] == "note_deleted"
+        assert "a note typed by mistake" in app.run_files.journal_path.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from moderator.runs import OpenedRun
 from moderator.signals import chat_signal, who_is_on
 from moderator.snapshot import Level, Snapshot
 from moderator.state import Status
-from moderator.tui.formatting import countdown_text, segment_label
+from moderator.tui.formatting import countdown_text, note_as_typed, segment_label
 from moderator.tui.screens import ConfirmScreen, SegmentPicker
 from moderator.tui.widgets import (
     Agenda,
@@ -47,6 +48,22 @@ TICKS_PER_SECOND = 4
 RECENT_NOTES_SHOWN = 200
 OVERTIME_REMINDER_EVERY = 60
 NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
+PALETTE = (
+    ("Start / pause / resume", "The timer (space, F5)", "toggle_timer"),
+    ("Next segment", "Move on (n, →, F7)", "next_segment"),
+    ("Previous segment", "Go back (p, ←, F6)", "previous_segment"),
+    ("Add a minute", "To the current segment (+)", "adjust(60)"),
+    ("Remove a minute", "From the current segment (-)", "adjust(-60)"),
+    ("Go to segment…", "Pick a segment (g)", "pick_segment"),
+    ("Mark next question asked", "Guiding questions (a)", "ask_next_question"),
+    ("Tick the next cue", "The segment's checklist (k)", "tick_cue"),
+    ("Copy time signal for the chat", "Clipboard, in the session's language (c)", "copy_signal"),
+    ("Switch view", "Notes / agenda / questions / cues on a narrow screen (v)", "cycle_view"),
+    ("Edit the last note", "Back into the box to correct it (ctrl+e)", "edit_last_note"),
+    ("Delete the last note", "Asks first; the journal keeps a record", "delete_last_note"),
+    ("End the session", "Asks first (e)", "end_session"),
+)
+"""The console's actions in the command palette (ctrl+p), searchable by name."""
 NOTE_PLACEHOLDER = 'Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves'
 
 
@@ -84,6 +101,7 @@ class ModeratorApp(App[None]):
         Binding("f6", "previous_segment", "Previous", show=False, priority=True),
         Binding("f7,ctrl+n", "next_segment", "Next", show=False, priority=True),
         Binding("f8", "copy_signal", "Chat signal", show=False, priority=True),
+        Binding("ctrl+e", "edit_last_note", "Edit last note", show=False, priority=True),
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
     ]
 
@@ -104,7 +122,7 @@ class ModeratorApp(App[None]):
         self._last_overtime_reminder = 0
         self._report_problem: str | None = None
         self._fallback_announced = False
-        self._notes_shown = 0
+        self._editing_note: int | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -138,7 +156,6 @@ class ModeratorApp(App[None]):
         self.query_one(Agenda).load(self.programme, self.engine.snapshot())
         for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
             self.query_one(NotesLog).add_note(self.programme, note)
-        self._notes_shown = len(self.engine.state.notes)
         self.screen.add_class("view-notes")
         self.refresh_all()
         if self.run_files.message:
@@ -354,9 +371,13 @@ class ModeratorApp(App[None]):
     # ------------------------------------------------------------------ notes
 
     def on_note_box_note_submitted(self, message: NoteBox.NoteSubmitted) -> None:
-        """Log the note; if it cannot be logged, its text goes back into the box."""
+        """Log the note (or save the edit); if that fails, its text goes back into the box."""
+        editing = self._editing_note
         try:
-            note = self.engine.add_note(message.text)
+            if editing is None:
+                note = self.engine.add_note(message.text)
+            else:
+                note = self.engine.edit_note(editing, message.text)
         except (NoteError, CommandRefused) as refusal:
             message.box.give_back(message.text)
             self.notify(str(refusal), severity="warning", timeout=5)
@@ -365,31 +386,70 @@ class ModeratorApp(App[None]):
             message.box.give_back(message.text)
             self.notify(f"NOT SAVED — your text is back in the box: {error}", severity="error", timeout=30)
             return
-        self.query_one(NotesLog).add_note(self.programme, note)
+        if editing is None:
+            self.query_one(NotesLog).add_note(self.programme, note)
+        else:
+            self._stop_editing()
+            self._reload_notes()
+            self.notify(f"Note {note.id} saved", timeout=3)
         self._after_event()
 
     def on_key(self, event: Any) -> None:
         if event.key == "escape" and isinstance(self.focused, NoteBox):
+            if self._editing_note is not None:
+                self.query_one(NoteBox).value = ""
+                self._stop_editing()
+                self.notify("Edit cancelled; the note is unchanged", timeout=3)
             self.set_focus(None)
             event.stop()
+
+    def action_edit_last_note(self) -> None:
+        """Bring the last note back into the box, marks and speaker included, to correct it."""
+        box = self.query_one(NoteBox)
+        notes = self.engine.state.visible_notes()
+        if not notes:
+            self.notify("No note to edit yet", severity="warning", timeout=3)
+            return
+        if box.value.strip() and self._editing_note is None:
+            self.notify("Log or clear the note you are typing first", severity="warning", timeout=4)
+            return
+        note = notes[-1]
+        self._editing_note = note.id
+        box.value = note_as_typed(note)
+        box.cursor_position = len(box.value)
+        self.query_one("#notes-panel").border_title = f"Notes · editing note {note.id} (enter saves, esc cancels)"
+        self.screen.set_focus(box)
+
+    def action_delete_last_note(self) -> None:
+        notes = self.engine.state.visible_notes()
+        if not notes:
+            self.notify("No note to delete", severity="warning", timeout=3)
+            return
+        note = notes[-1]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._command(self.engine.delete_note, note.id):
+                self._reload_notes()
+                self.notify(f"Note {note.id} deleted (the journal keeps it)", timeout=4)
+
+        self.push_screen(ConfirmScreen("Delete the last note?", note.text[:200]), confirmed)
+
+    def _stop_editing(self) -> None:
+        self._editing_note = None
+        self.query_one("#notes-panel").border_title = "Notes"
+
+    def _reload_notes(self) -> None:
+        log = self.query_one(NotesLog)
+        log.clear()
+        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
+            log.add_note(self.programme, note)
 
     # ------------------------------------------------------------------ palette
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Start / pause / resume", "The timer (space, F5)", self.action_toggle_timer)
-        yield SystemCommand("Next segment", "Move on (n, →, F7)", self.action_next_segment)
-        yield SystemCommand("Previous segment", "Go back (p, ←, F6)", self.action_previous_segment)
-        yield SystemCommand("Add a minute", "To the current segment (+)", lambda: self.action_adjust(60))
-        yield SystemCommand("Remove a minute", "From the current segment (-)", lambda: self.action_adjust(-60))
-        yield SystemCommand("Go to segment…", "Pick a segment (g)", self.action_pick_segment)
-        yield SystemCommand("Mark next question asked", "Guiding questions (a)", self.action_ask_next_question)
-        yield SystemCommand("Tick the next cue", "The segment's checklist (k)", self.action_tick_cue)
-        yield SystemCommand("Copy time signal for the chat", "Clipboard, in the session's language (c)",
-                            self.action_copy_signal)
-        yield SystemCommand("Switch view", "Notes / agenda / questions / cues on a narrow screen (v)",
-                            self.action_cycle_view)
-        yield SystemCommand("End the session", "Asks first (e)", self.action_end_session)
+        for title, help_text, action in PALETTE:
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
 
     async def action_quit(self) -> None:
         self.action_request_quit()

@@ -6,7 +6,7 @@ import pendulum
 
 from moderator.durations import format_duration
 from moderator.programme import Programme, Segment
-from moderator.snapshot import Snapshot
+from moderator.state import Note
 from moderator.zones import short_zone_label, zone
 
 KIND_LABELS = {
@@ -55,7 +55,11 @@ def speaker_name(programme: Programme, speaker_id: str | None) -> str:
         return speaker_id
 
 
-def snapshot_headline(snapshot: Snapshot, total: int) -> str:
-    if snapshot.current is None:
-        return f"Not started · {total} segments"
-    return f"Segment {snapshot.current + 1}/{total}"
+def note_as_typed(note: Note) -> str:
+    """The text a rapporteur would type to get this note: its mark and its speaker included,
+    so that editing it keeps both."""
+    mark = {"action": "! ", "question": "? ", "quote": ""}.get(note.kind, "")
+    opening, closing = ("“", "”") if '"' in note.text else ('"', '"')
+    text = f"{opening}{note.text}{closing}" if note.kind == "quote" else note.text
+    mention = f"@{note.speaker} " if note.speaker else ""
+    return f"{mention}{mark}{text}"

@@ -25,7 +25,6 @@ from moderator.tui.formatting import (
     offset_text,
     segment_label,
     speaker_name,
-    speakers_line,
 )
 from moderator.zones import zone
 
@@ -326,8 +325,3 @@ class NoteBox(Input):
         """A note that could not be logged returns to the box, ahead of anything typed since."""
         self.value = text + (" " + self.value if self.value else "")
         self.cursor_position = len(text)
-
-
-def describe_speakers(programme: Programme, snapshot: Snapshot) -> str:
-    segment = snapshot.segment
-    return speakers_line(programme, segment) if segment else ""
