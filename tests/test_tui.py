@@ -291,3 +291,15 @@ async def test_deleting_the_last_note_asks_and_keeps_it_in_the_journal(make_app,
         assert app.engine.state.visible_notes() == []
         assert journal_events(app)[-1]["type"] == "note_deleted"
         assert "a note typed by mistake" in app.run_files.journal_path.read_text(encoding="utf-8")
+
+
+async def test_any_question_can_be_marked_and_unmarked_from_the_picker(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "q")
+        await pilot.press("down", "down", "enter")  # the third guiding question
+        third = [(r.id, i) for r in app.programme.rounds for i in range(len(r.questions))][2]
+        assert third in app.engine.state.asked
+        await pilot.press("q", "down", "down", "enter")
+        assert third not in app.engine.state.asked
+        assert journal_events(app)[-1]["type"] == "question_unasked"

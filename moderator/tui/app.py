@@ -29,7 +29,7 @@ from moderator.signals import chat_signal, who_is_on
 from moderator.snapshot import Level, Snapshot
 from moderator.state import Status
 from moderator.tui.formatting import countdown_text, note_as_typed, segment_label
-from moderator.tui.screens import ConfirmScreen, SegmentPicker
+from moderator.tui.screens import ConfirmScreen, Picker
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -56,6 +56,7 @@ PALETTE = (
     ("Remove a minute", "From the current segment (-)", "adjust(-60)"),
     ("Go to segment…", "Pick a segment (g)", "pick_segment"),
     ("Mark next question asked", "Guiding questions (a)", "ask_next_question"),
+    ("Mark a question…", "Any guiding question, asked or not (q)", "pick_question"),
     ("Tick the next cue", "The segment's checklist (k)", "tick_cue"),
     ("Copy time signal for the chat", "Clipboard, in the session's language (c)", "copy_signal"),
     ("Switch view", "Notes / agenda / questions / cues on a narrow screen (v)", "cycle_view"),
@@ -93,6 +94,7 @@ class ModeratorApp(App[None]):
         Binding("i,enter", "focus_notes", "Note", priority=True),
         Binding("a", "ask_next_question", "Asked"),
         Binding("g", "pick_segment", "Go to"),
+        Binding("q", "pick_question", "Questions", show=False),
         Binding("c", "copy_signal", "Signal"),
         Binding("k", "tick_cue", "Cue done", show=False),
         Binding("v", "cycle_view", "View", show=False),
@@ -334,7 +336,31 @@ class ModeratorApp(App[None]):
             if index is not None:
                 self._command(self.engine.goto, index)
 
-        self.push_screen(SegmentPicker(labels, self.engine.state.current), chosen)
+        self.push_screen(Picker("Go to segment", labels, self.engine.state.current), chosen)
+
+    def action_pick_question(self) -> None:
+        """Mark any guiding question as asked, or take the mark back."""
+        keys = [(r.id, i) for r in self.programme.rounds for i in range(len(r.questions))]
+        if not keys:
+            self.notify("This programme has no guiding questions", severity="warning", timeout=3)
+            return
+        asked = self.engine.state.asked
+        labels = [
+            f"{'✓' if key in asked else '○'} {self.programme.round(key[0]).title} {key[1] + 1}. "
+            f"{self.programme.round(key[0]).questions[key[1]]}"
+            for key in keys
+        ]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            round_id, number = keys[index]
+            if (round_id, number) in self.engine.state.asked:
+                self._command(self.engine.unask_question, round_id, number)
+            else:
+                self._command(self.engine.ask_question, round_id, number)
+
+        self.push_screen(Picker("Mark a question as asked, or unmark it", labels, None), chosen)
 
     def action_end_session(self) -> None:
         if self.engine.status in (Status.NOT_STARTED, Status.ENDED):

@@ -34,19 +34,20 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class SegmentPicker(ModalScreen[int | None]):
-    """Choose a segment to go to (``g``)."""
+class Picker(ModalScreen[int | None]):
+    """Choose one line of a list; returns its position, or None on escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, labels: list[str], current: int | None) -> None:
+    def __init__(self, title: str, labels: list[str], current: int | None) -> None:
         super().__init__()
+        self.title_text = title
         self.labels = labels
         self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
-            yield Label("Go to segment (enter to choose, esc to cancel)", id="picker-title")
+            yield Label(f"{self.title_text} (enter to choose, esc to cancel)", id="picker-title")
             yield OptionList(*(Option(label, id=str(i)) for i, label in enumerate(self.labels)), id="picker-list")
 
     def on_mount(self) -> None:
