@@ -226,8 +226,9 @@ class ModeratorApp(App[None]):
                 self._last_overtime_reminder = 0
         if level is Level.OVER:
             over = int(-snapshot.remaining)
-            if over // OVERTIME_REMINDER_EVERY > self._last_overtime_reminder:
-                self._last_overtime_reminder = over // OVERTIME_REMINDER_EVERY
+            every = OVERTIME_REMINDER_EVERY * max(1.0, self.speed)  # once a real minute in a fast rehearsal
+            if over // every > self._last_overtime_reminder:
+                self._last_overtime_reminder = int(over // every)
                 self._alert(f"{who}: {countdown_text(-over)} over time", "error")
         self._last_level = level
 
