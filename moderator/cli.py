@@ -95,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModeratorError as error:
         print(f"moderator: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        from moderator.output import reader_went_away
+
+        return reader_went_away()
     except KeyboardInterrupt:
         return 130
 

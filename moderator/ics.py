@@ -12,7 +12,6 @@ a regenerated file updates the events rather than adding copies.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -25,8 +24,8 @@ import pendulum
 
 from moderator import __version__
 from moderator.durations import humanize_minutes
+from moderator.output import deliver
 from moderator.plan import PlannedSegment, plan, planned_end, session_start
-from moderator.problems import ModeratorError
 from moderator.programme import Programme, Segment, load_programme
 from moderator.zones import short_zone_label, zone
 
@@ -196,31 +195,5 @@ def run_ics(file: Path, output: Path | None = None, segments: bool = False) -> i
     programme = load_programme(file)
     for warning in programme.warnings:
         print(warning, file=sys.stderr)
-    data = build_calendar(programme, segments).to_ical()
-    if output is None:
-        try:
-            sys.stdout.flush()
-            buffer = getattr(sys.stdout, "buffer", None)
-            if buffer is not None:
-                buffer.write(data)
-                buffer.flush()
-            else:  # pragma: no cover - a text-only stream
-                sys.stdout.write(data.decode("utf-8"))
-                sys.stdout.flush()
-        except BrokenPipeError:
-            return _reader_went_away()
-        return 0
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise ModeratorError(f"{output}: cannot write: {error.strerror}") from None
+    deliver(build_calendar(programme, segments).to_ical(), output, what="the calendar")
     return 0
-
-
-def _reader_went_away() -> int:
-    """``... | head``: the reader closed the pipe. Stop quietly with status 1, as Python's
-    documentation advises and as rich does for the tables."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not fail again
-    return 1

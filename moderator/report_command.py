@@ -9,8 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from moderator.files import write_atomic
-from moderator.problems import ModeratorError
+from moderator.output import deliver
 from moderator.report import render_report
 from moderator.runs import load_run
 
@@ -20,13 +19,5 @@ def run_report(journal: Path, output: Path | None, fmt: str) -> int:
     run = load_run(journal)
     for warning in run.warnings:
         print(f"moderator: warning: {warning}", file=sys.stderr)
-    text = render_report(run.programme, run.state, fmt)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        write_atomic(output, text)
-    except OSError as error:
-        raise ModeratorError(f"{output}: cannot write the report: {error.strerror or error}") from None
+    deliver(render_report(run.programme, run.state, fmt), output, what="the report")
     return 0

@@ -18,9 +18,7 @@ Durations come from the session axis ``t`` only, like everywhere else in the eng
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from typing import Any
 import pendulum
 
 from moderator.durations import format_duration
+from moderator.output import deliver
 from moderator.plan import plan, session_start
 from moderator.runs import JOURNAL_SUFFIX, LoadedRun, load_run
 from moderator.snapshot import SegmentStatus, plan_anchor, take_snapshot
@@ -622,11 +621,7 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
         document = to_json(analysis)
         document["runs"] = [{"label": entry.pop("label"), "journal": str(path), **entry}
                             for entry, path in zip(document["runs"], journals, strict=True)]
-        try:
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-            sys.stdout.flush()
-        except BrokenPipeError:
-            return _reader_went_away()
+        deliver(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
         return 0
     if console is None:
         from rich.console import Console
@@ -635,18 +630,6 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
         if not console.is_terminal:
             # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80.
             console.width = max(console.width, 70 + (RUN_CELL_WIDTH + 3) * len(analysis.runs))
-    try:
-        render(analysis, console)
-        console.file.flush()
-    except BrokenPipeError:
-        return _reader_went_away()
+    render(analysis, console)
+    console.file.flush()
     return 0
-
-
-def _reader_went_away() -> int:
-    """``... | head``: the reader closed the pipe. Stop quietly with status 1, as Python's
-    documentation advises and as rich does for the tables."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not fail again
-    return 1
