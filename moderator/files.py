@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -24,6 +25,29 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_TEMPORARY_SUFFIX = ".tmp"
+
+
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def remove_leftovers(path: str | Path) -> list[Path]:
+    """Delete the temporary files that ``write_atomic(path, ...)`` left behind when the process
+    was killed (or the power cut) between creating one and renaming it; return them.
+
+    Nothing else can clean them up: the process that made them is gone. Call it before the
+    first write of ``path``, from the only writer of ``path``.
+    """
+    target = Path(path)
+    removed = []
+    for leftover in target.parent.glob(glob.escape(_temporary_prefix(target)) + "*" + _TEMPORARY_SUFFIX):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) in one step: readers see the old file or the new one.
 
@@ -38,7 +62,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         mode = target.stat().st_mode & 0o777
     except OSError:
         mode = DEFAULT_MODE
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, temporary = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=_TEMPORARY_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))

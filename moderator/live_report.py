@@ -19,7 +19,7 @@ import copy
 import threading
 from pathlib import Path
 
-from moderator.files import write_atomic
+from moderator.files import remove_leftovers, write_atomic
 from moderator.journal import Event
 from moderator.programme import Programme
 from moderator.report import render_report
@@ -79,6 +79,7 @@ class LiveReport:
     # ------------------------------------------------------------------ the worker
 
     def _work(self) -> None:
+        remove_leftovers(self.path)  # of an earlier console killed while it wrote this report
         failing = False
         while True:
             with self._changed:

@@ -15,6 +15,7 @@ A rehearsal never touches the live run's files.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,7 +43,24 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def session_folder(programme: Programme, out: Path) -> Path:
-    return out / f"{programme.session.date.isoformat()}-{slugify(programme.session.title)}"
+    """``<date>-<slug of the title>``; a short hash of the title is added when the slug lost part of
+    it (Hangul, Arabic, Hebrew, emoji...): ``사회연대경제 포럼`` and ``المنتدى الاجتماعي`` on the same
+    day must not share a folder, and with it a live journal one of them would resume."""
+    title = programme.session.title
+    name = f"{programme.session.date.isoformat()}-{slugify(title)}"
+    if _slug_loses(title):
+        name += "-" + hashlib.sha256(unicodedata.normalize("NFC", title).encode("utf-8")).hexdigest()[:8]
+    return out / name
+
+
+def _slug_loses(text: str) -> bool:
+    """Whether ``text`` has letters, digits or symbols with no ASCII form, which ``slugify`` drops."""
+    for char in text:
+        if char.isascii() or unicodedata.category(char)[0] not in "LNS":
+            continue
+        if not unicodedata.normalize("NFKD", char).encode("ascii", "ignore").strip():
+            return True
+    return False
 
 
 def report_path_for(journal: Path) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
@@ -107,8 +107,10 @@ class ModeratorApp(App[None]):
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
     ]
 
-    whole_seconds: reactive[int] = reactive(0, init=False)
-    view: reactive[str] = reactive("notes", init=False)
+    # ``var``, not ``reactive``: a reactive on the App repaints the whole screen when it changes,
+    # which for ``whole_seconds`` meant a full redraw every second. Their watchers refresh what changed.
+    whole_seconds: var[int] = var(0, init=False)
+    view: var[str] = var("notes", init=False)
 
     def __init__(self, run: OpenedRun, *, report: Any | None = None, bell: bool = False,
                  speed: float = 1.0, tick: bool = True) -> None:
@@ -123,6 +125,7 @@ class ModeratorApp(App[None]):
         self._last_level: Level | None = None
         self._last_overtime_reminder = 0
         self._report_problem: str | None = None
+        self._report_shown_as: str | None = None
         self._fallback_announced = False
         self._editing_note: int | None = None
 
@@ -149,6 +152,16 @@ class ModeratorApp(App[None]):
         yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", suggester=SpeakerSuggester(self.programme))
         yield Footer()
 
+    def get_default_screen(self) -> Screen:
+        """The screen begins with the classes its layout depends on (the narrow view shown, and
+        the size breakpoints for the terminal's size): added after the first paint, each one
+        restyled and redrew the whole console once more before it was ready."""
+        width, height = self.size
+        classes = [f"view-{self.view}"]
+        for breakpoints, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            classes += [name for at, name in sorted(breakpoints or [], reverse=True) if size >= at][:1]
+        return Screen(id="_default", classes=" ".join(classes))
+
     def on_mount(self) -> None:
         self.title = self.programme.session.title
         self.query_one("#agenda-panel").border_title = "Agenda"
@@ -158,7 +171,6 @@ class ModeratorApp(App[None]):
         self.query_one(Agenda).load(self.programme, self.engine.snapshot())
         for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
             self.query_one(NotesLog).add_note(self.programme, note)
-        self.screen.add_class("view-notes")
         self.refresh_all()
         if self.run_files.message:
             self.notify(self.run_files.message, title="Resumed", timeout=8)
@@ -245,8 +257,15 @@ class ModeratorApp(App[None]):
             elif self._report_problem:
                 self.notify("The report is being written again.", title="Report")
             self._report_problem = problem
+        if problem:
+            subtitle = "⚠ report not written"
+        else:
+            if self._report_shown_as is None:  # once: resolving the path costs system calls
+                self._report_shown_as = _shown_path(self.run_files.report_path)
+            subtitle = self._report_shown_as
         panel = self.query_one("#notes-panel")
-        panel.border_subtitle = "⚠ report not written" if problem else _shown_path(self.run_files.report_path)
+        if panel.border_subtitle != subtitle:  # setting it repaints the whole panel, even unchanged
+            panel.border_subtitle = subtitle
 
     # ------------------------------------------------------------------ commands
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from importlib import resources
 from pathlib import Path
 
 from moderator.clock import Clock, ScaledClock, SystemClock
@@ -15,6 +14,8 @@ DEMO_PROGRAMME = "demo/workshop.toml"
 
 
 def demo_path() -> Path:
+    from importlib import resources  # here, not at the top: importing it slows every start by a few ms
+
     return Path(str(resources.files("moderator").joinpath(DEMO_PROGRAMME)))
 
 

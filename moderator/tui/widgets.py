@@ -3,12 +3,15 @@ keeps time or touches files. User actions come back to the app as messages."""
 
 from __future__ import annotations
 
+from typing import Self
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.suggester import Suggester
 from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
 
@@ -41,32 +44,58 @@ class SteadyStatic(Static):
             self.update(text)
 
 
-class Countdown(Vertical):
-    """The big number. ``seconds`` changes once a second, so the Digits redraw once a second."""
+class SegmentBar(ProgressBar):
+    """The countdown's progress bar. It shows no ETA, so it keeps none: a ``ProgressBar``
+    re-estimates its ETA on a timer of its own, once a second, and each new estimate
+    repainted the bar a second time every second."""
 
-    seconds: reactive[int] = reactive(0)
-    level: reactive[str] = reactive(Level.OK.value)
+    _display_eta: var[int | None] = var(None)
+
+
+class Countdown(Vertical):
+    """The big number. ``seconds`` changes once a second, so the Digits redraw once a second.
+
+    ``var``, not ``reactive``: a change repaints only the children that changed (the digits,
+    the line under them), not the whole box; nor does the line under the number ask for a new
+    layout of the screen unless its length changed.
+    """
+
+    seconds: var[int] = var(0)
+    level: var[str] = var(Level.OK.value)
+    _said: str = ""
 
     def compose(self) -> ComposeResult:
         yield Digits("00:00", id="countdown-digits")
         yield Label("", id="countdown-text")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
+        yield SegmentBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
 
     def watch_seconds(self, seconds: int) -> None:
         text = countdown_text(seconds)
         self.query_one(Digits).update(text)
         label = "overtime" if seconds < 0 else "left"
-        self.query_one("#countdown-text", Label).update(f"{text} {label}")
+        self._say(f"{text} {label}")
+
+    def _say(self, text: str) -> None:
+        if text != self._said:
+            self.query_one("#countdown-text", Label).update(text, layout=len(text) != len(self._said))
+            self._said = text
 
     def watch_level(self, old: str, new: str) -> None:
         self.remove_class(f"-{old}")
         self.add_class(f"-{new}")
 
+    _bar_look: tuple[int, ...] = ()
+
     def set_progress(self, elapsed: float, allowed: int) -> None:
+        """Move the bar when that shows: it draws in half cells, so across a 10-minute segment
+        a 46-cell bar changes every six or seven seconds, not every second."""
         total = max(1, allowed)
         bar = self.query_one(ProgressBar)
         progress = min(float(int(elapsed)), float(total))
-        if bar.total != total or bar.progress != progress:
+        width = bar.size.width
+        look = (total, width, progress == 0, round(width * progress / total * 2), progress >= total)
+        if look != self._bar_look or not width:
+            self._bar_look = look
             bar.update(total=total, progress=progress)
 
     def show_status(self, status: Status) -> None:
@@ -74,12 +103,11 @@ class Countdown(Vertical):
         self.set_class(status is Status.ENDED, "-ended")
         self.set_class(status is Status.NOT_STARTED, "-waiting")
         if status is Status.PAUSED:
-            self.query_one("#countdown-text", Label).update(f"{countdown_text(self.seconds)} left · PAUSED")
+            self._say(f"{countdown_text(self.seconds)} left · PAUSED")
         elif status is Status.ENDED:
-            self.query_one("#countdown-text", Label).update("Session ended")
+            self._say("Session ended")
         elif status is Status.NOT_STARTED:
-            self.query_one("#countdown-text", Label).update(
-                f"{countdown_text(self.seconds)} planned · press space to start")
+            self._say(f"{countdown_text(self.seconds)} planned · press space to start")
 
 
 class ClockBar(Horizontal):
@@ -211,7 +239,22 @@ class Agenda(DataTable, can_focus=False):
     def _set_cell(self, row: str, column: str, value: Text) -> None:
         if self._cells.get((row, column)) != value:
             self._cells[(row, column)] = value
-            self.update_cell(row, column, value)
+            # update_cell repaints the whole table; the current segment's time changes every
+            # second, and repainting every row with it was most of what the console cost while idle.
+            self._one_row_changed = True
+            try:
+                self.update_cell(row, column, value)
+            finally:
+                self._one_row_changed = False
+            self.refresh_row(self.get_row_index(row))
+
+    _one_row_changed = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        if self._one_row_changed and not regions and not layout and not recompose:
+            return self  # _set_cell repaints just the row
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class QuestionsPanel(SteadyStatic):

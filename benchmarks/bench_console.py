@@ -1,0 +1,324 @@
+"""The console itself: how soon it draws, what it costs while the timer runs, how soon a note shows.
+
+* **First frame.** The console on the demo programme (``moderator rehearse <demo>``) and the
+  bare Textual app of ``bare_app.py``, each spawned in a real pseudo-terminal (120x40,
+  ``TERM=xterm-256color``). The clock starts just before the spawn and stops when the first
+  full frame has been written: Textual paints a new screen top to bottom, so the title on
+  the first line and then the start of the last line. A second figure waits for the
+  footer's keys as well, which Textual fills in a moment after that first paint.
+* **CPU share.** The console, the bare app idle and the bare app ticking like a countdown
+  (``--ticking``) started together, each in its own terminal; the console's timer is started
+  with a space key and moved to a 10-minute speaker slot; after a warm-up, user + system
+  CPU time is read from ``/proc/<pid>/stat`` at t0 and t0 + ``seconds``, while every
+  terminal is drained.
+* **Enter -> note on screen.** ``ModeratorApp`` under ``run_test()`` (headless), on a live run
+  that already holds ``notes`` notes added through the engine, with its live report and its
+  4 Hz tick running on the system clock. Each note's text is put in the note box, then
+  Enter is sent; the time runs until the note's line is in the notes log. Between notes
+  the live report is left to finish (a rapporteur takes seconds to type a note).
+
+Run ``python -m benchmarks.bench_console`` for a quick look; ``python -m benchmarks`` runs it all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bare_app import TITLE_MARKER
+from benchmarks.harness import TERMINAL_SIZE, PtyProcess, log, median, percentile, ratio
+
+FOOTER_MARKER = "Quit"
+"""Both apps bind ctrl+q to Quit; the footer shows it once it is filled in."""
+LAST_ROW = f"\x1b[{TERMINAL_SIZE[1]};1H"
+"""The cursor moved to the start of the terminal's last line: a full paint has reached the bottom."""
+
+_NOTE_TEXTS = (
+    "networks pool resources no single cooperative has",
+    '"Local governments must convene, not control."',
+    "! send the SSEGOV charter to the participants",
+    "? how do municipalities fund incubators (from the chat)",
+    "@leyton WISE incubators in three municipalities since 2019",
+    "recovery depends on alliances beyond the social economy",
+)
+
+
+def demo_programme() -> Path:
+    from moderator.tui.launch import demo_path
+
+    return demo_path()
+
+
+def _title_marker() -> str:
+    from moderator.programme import load_programme
+
+    return load_programme(demo_programme()).session.title[:24]
+
+
+def console_argv(out: Path) -> list[str]:
+    return [sys.executable, "-m", "moderator", "rehearse", str(demo_programme()), "--out", str(out)]
+
+
+def bare_argv() -> list[str]:
+    return [sys.executable, "-m", "benchmarks.bare_app"]
+
+
+# --------------------------------------------------------------------------- first frame
+
+
+def _first_frame(argv: list[str], title: str, cwd: Path) -> tuple[float, float]:
+    """Seconds from spawn to the first full frame, and to the frame with the footer's keys."""
+    with PtyProcess(argv, cwd=cwd) as terminal:
+        frame = terminal.wait_for(title, LAST_ROW, timeout=60)
+        settled = terminal.wait_for(FOOTER_MARKER, timeout=60)
+    return frame, max(frame, settled)
+
+
+def measure_first_frame(runs: int = 7) -> dict:
+    """Milliseconds from spawn to the first full frame, console (demo) and bare app; medians of ``runs``.
+
+    The first full frame is the first paint of the whole screen: the title on its first line,
+    and its last line written (Textual paints a new screen top to bottom, one line after another).
+    ``*_settled_ms`` waits for the footer's keys too, which Textual fills in a moment later.
+    One run of each is made first and thrown away (cold caches, ``.pyc`` files). The two take
+    turns, in alternating order, so that a busy moment on the machine hits both.
+    """
+    title = _title_marker()
+    times: dict[str, list[float]] = {"console": [], "bare": [], "console_settled": [], "bare_settled": []}
+    with tempfile.TemporaryDirectory(prefix="moderator-bench-frame-") as scratch:
+        root = Path(scratch)
+        for attempt in range(runs + 1):
+            out = root / f"run-{attempt}"  # a fresh folder each time: a first start, never a resume
+            out.mkdir()
+            for which in ("console", "bare") if attempt % 2 else ("bare", "console"):
+                if which == "console":
+                    frame, settled = _first_frame(console_argv(out), title, out)
+                else:
+                    frame, settled = _first_frame(bare_argv(), TITLE_MARKER, out)
+                if attempt:
+                    times[which].append(frame * 1000)
+                    times[f"{which}_settled"].append(settled * 1000)
+    result: dict = {"runs": runs}
+    for name, values in times.items():
+        result[f"{name}_ms"] = median(values)
+        result[f"{name}_all_ms"] = values
+    result["ratio"] = ratio(result["console_ms"], result["bare_ms"])
+    result["settled_ratio"] = ratio(result["console_settled_ms"], result["bare_settled_ms"])
+    return result
+
+
+# --------------------------------------------------------------------------- CPU share
+
+SEGMENT_FOR_CPU = 3
+"""The demo's fourth segment: a 10-minute speaker slot, the console's usual state."""
+
+
+def _wait_journal(out: Path, wanted: dict[str, int], timeout: float = 15.0) -> None:
+    """Until the console's journal holds the wanted events (the keys sent were taken)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for journal in out.glob("*/rehearsal-*.journal.jsonl"):
+            text = journal.read_text(encoding="utf-8")
+            if all(text.count(f'"type":"{kind}"') >= count for kind, count in wanted.items()):
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"the console in {out} never logged {wanted}")
+
+
+def cpu_round(seconds: float, warmup: float = 3.0) -> dict:
+    """One round, three apps side by side for ``seconds``: the console with its timer running in a
+    speaker's slot, the bare app idle, and the bare app ticking like a countdown (``--ticking``)."""
+    title = _title_marker()
+    with tempfile.TemporaryDirectory(prefix="moderator-bench-cpu-") as scratch:
+        out = Path(scratch)
+        with (PtyProcess(console_argv(out), cwd=out) as console,
+              PtyProcess(bare_argv(), cwd=out) as bare,
+              PtyProcess([*bare_argv(), "--ticking"], cwd=out) as ticking):
+            console.wait_for(title, FOOTER_MARKER, timeout=60)
+            bare.wait_for(TITLE_MARKER, FOOTER_MARKER, timeout=60)
+            ticking.wait_for(TITLE_MARKER, FOOTER_MARKER, timeout=60)
+            console.send(" ")
+            _wait_journal(out, {"started": 1})
+            for _ in range(SEGMENT_FOR_CPU):
+                console.send("n")
+            _wait_journal(out, {"started": 1, "moved": SEGMENT_FOR_CPU})
+            time.sleep(warmup)
+            apps = {"console": console, "bare": bare, "ticking": ticking}
+            before = {name: app.cpu_seconds() for name, app in apps.items()}
+            written = {name: app.bytes_read for name, app in apps.items()}
+            began = time.perf_counter()
+            time.sleep(seconds)
+            after = {name: app.cpu_seconds() for name, app in apps.items()}
+            wall = time.perf_counter() - began
+            written = {name: (app.bytes_read - written[name]) / wall for name, app in apps.items()}
+            if any(app.process.poll() is not None for app in apps.values()):
+                raise RuntimeError("an app exited during the CPU measurement")
+    share = {name: (after[name] - before[name]) / wall * 100 for name in apps}
+    return {
+        "seconds": wall,
+        "console_percent": share["console"],
+        "bare_percent": share["bare"],
+        "ticking_percent": share["ticking"],
+        "ratio": ratio(share["console"], share["bare"]),
+        "ratio_ticking": ratio(share["console"], share["ticking"]),
+        "console_bytes_per_s": written["console"],
+        "bare_bytes_per_s": written["bare"],
+        "ticking_bytes_per_s": written["ticking"],
+    }
+
+
+def measure_cpu_share(seconds: float = 60.0, rounds: int = 5, warmup: float = 3.0) -> dict:
+    """Percent of one core over ``seconds``: the console with its timer running vs the bare app idle
+    (and vs the bare app ticking like a countdown).
+
+    Ratios are the medians of the rounds' own ratios (each round measures the apps at the same
+    time, so a busy neighbour weighs on all of them); the shares are medians over the rounds.
+    CPU time is read in clock ticks (10 ms), so short rounds of a near-idle app are coarse.
+    """
+    results = []
+    for number in range(rounds):
+        result = cpu_round(seconds, warmup)
+        results.append(result)
+        log(f"cpu round {number + 1}/{rounds}: console {result['console_percent']:.2f} %, "
+            f"bare {result['bare_percent']:.2f} %, bare ticking {result['ticking_percent']:.2f} %; "
+            f"console writes {result['console_bytes_per_s']:.0f} B/s")
+    summary = {"rounds": rounds, "seconds": seconds, "rounds_all": results}
+    for key in ("console_percent", "bare_percent", "ticking_percent", "ratio", "ratio_ticking",
+                "console_bytes_per_s", "bare_bytes_per_s", "ticking_bytes_per_s"):
+        summary[key] = median([r[key] for r in results])
+    return summary
+
+
+# --------------------------------------------------------------------------- a run full of notes
+
+
+def build_noted_run(out: Path, notes: int) -> Path:
+    """A live run of the demo programme in ``out`` holding ``notes`` notes, each added through the
+    engine (and so fsync'd in its journal), spread over the segments. Returns the journal's path."""
+    from moderator.clock import SystemClock
+    from moderator.programme import load_programme
+    from moderator.runs import open_run
+
+    programme = load_programme(demo_programme())
+    run = open_run(programme, out, SystemClock())
+    engine = run.engine
+    try:
+        engine.start()
+        per_segment = max(1, notes // len(programme.segments))
+        for n in range(notes):
+            if n and n % per_segment == 0 and engine.state.current < len(programme.segments) - 1:
+                engine.next()
+            engine.add_note(f"{_NOTE_TEXTS[n % len(_NOTE_TEXTS)]} ({n})")
+    finally:
+        run.journal.close()
+    return run.journal_path
+
+
+def copy_run(prepared: Path, out: Path) -> None:
+    """Each measurement resumes its own copy of a prepared run (its journal grows)."""
+    shutil.copytree(prepared, out, dirs_exist_ok=True)
+
+
+async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
+    from textual import events
+
+    from moderator.clock import SystemClock
+    from moderator.live_report import LiveReport
+    from moderator.programme import load_programme
+    from moderator.runs import open_run
+    from moderator.tui.app import ModeratorApp
+    from moderator.tui.widgets import NoteBox, NotesLog
+
+    programme = load_programme(demo_programme())
+    run = open_run(programme, out, SystemClock())
+    assert run.resumed, "the prepared run should have been resumed"
+    report = LiveReport(programme, run.report_path, run.engine.state)
+    run.engine.subscribe(report.on_event)
+    app = ModeratorApp(run, report=report)
+    timings: list[float] = []
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("i")
+            box = app.query_one(NoteBox)
+            notes_log = app.query_one(NotesLog)
+            assert app.focused is box
+            driver = app._driver
+            assert driver is not None
+            for n in range(warmup + samples):
+                token = f"k{n:05d}"
+                text = f"{token} {_NOTE_TEXTS[n % len(_NOTE_TEXTS)]}"
+                box.value = text
+                box.cursor_position = len(text)
+                await pilot.pause()
+                # A rapporteur takes seconds to type a note: the report of the last one is written by now.
+                report.flush(timeout=30)
+                key = events.Key("enter", "\r")
+                key.set_sender(app)
+                began = time.perf_counter()
+                driver.send_message(key)
+                deadline = began + 10
+                while not _shown(notes_log, token):
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"note {token} never showed in the notes log")
+                    await asyncio.sleep(0)
+                if n >= warmup:
+                    timings.append((time.perf_counter() - began) * 1000)
+            assert box.value == ""
+    finally:
+        report.flush(timeout=30)
+        report.close()
+        run.journal.close()
+    return timings
+
+
+def _shown(notes_log, token: str) -> bool:
+    return any(token in line.text for line in notes_log.lines[-4:])
+
+
+def measure_enter_to_note(notes: int = 5000, samples: int = 200, runs: int = 5, *, warmup: int = 5,
+                          prepared: Path | None = None) -> dict:
+    """Milliseconds from Enter to the note's line in the notes log, with ``notes`` notes already in
+    the journal; p50 and p99 of each run's ``samples`` notes, medians over ``runs``."""
+    p50s: list[float] = []
+    p99s: list[float] = []
+    every: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="moderator-bench-notes-") as scratch:
+        root = Path(scratch)
+        if prepared is None:
+            prepared = root / "prepared"
+            build_noted_run(prepared, notes)
+        for number in range(runs):
+            out = root / f"run-{number}"
+            copy_run(prepared, out)
+            timings = asyncio.run(_enter_to_note(out, samples, warmup))
+            p50s.append(percentile(timings, 50))
+            p99s.append(percentile(timings, 99))
+            every.extend(timings)
+            shutil.rmtree(out, ignore_errors=True)
+    return {
+        "notes_before": notes,
+        "samples": samples,
+        "runs": runs,
+        "p50_ms": median(p50s),
+        "p99_ms": median(p99s),
+        "max_ms": max(every),
+        "p99_all_ms": p99s,
+    }
+
+
+def main() -> None:
+    frame = measure_first_frame(3)
+    print(f"first frame: console {frame['console_ms']:.0f} ms, bare {frame['bare_ms']:.0f} ms, "
+          f"ratio {frame['ratio']:.2f}")
+    cpu = measure_cpu_share(10, 1)
+    print(f"cpu: console {cpu['console_percent']:.2f} %, bare {cpu['bare_percent']:.2f} %, ratio {cpu['ratio']:.2f}")
+    note = measure_enter_to_note(5000, 100, 1)
+    print(f"enter -> note: p50 {note['p50_ms']:.1f} ms, p99 {note['p99_ms']:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
