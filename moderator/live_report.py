@@ -22,7 +22,6 @@ from pathlib import Path
 from moderator.files import remove_leftovers, write_atomic
 from moderator.journal import Event
 from moderator.programme import Programme
-from moderator.report import render_report
 from moderator.state import State, apply
 
 RETRY_SECONDS = 3.0
@@ -30,9 +29,13 @@ RETRY_SECONDS = 3.0
 
 class LiveReport:
     def __init__(self, programme: Programme, path: Path, state: State, *,
-                 retry_seconds: float = RETRY_SECONDS) -> None:
-        """Start the worker; it writes the report for ``state`` at once, then after every event."""
+                 retry_seconds: float = RETRY_SECONDS, first_write_delay: float = 0.0) -> None:
+        """Start the worker; it writes the report for ``state`` at once (or after
+        ``first_write_delay`` seconds, or the first event, whichever comes first), then after
+        every event. The console waits a moment, so its first frame need not share the
+        interpreter with rendering a report nobody is reading yet."""
         self.programme = programme
+        self.first_write_delay = first_write_delay
         self.path = Path(path)
         self.retry_seconds = retry_seconds
         self._state = copy.deepcopy(state)
@@ -79,6 +82,9 @@ class LiveReport:
     # ------------------------------------------------------------------ the worker
 
     def _work(self) -> None:
+        if self.first_write_delay > 0:
+            with self._changed:
+                self._changed.wait_for(lambda: self._pending or self._closing, self.first_write_delay)
         remove_leftovers(self.path)  # of an earlier console killed while it wrote this report
         failing = False
         while True:
@@ -105,6 +111,8 @@ class LiveReport:
 
     def _write(self) -> str | None:
         """Render and write the report; the problem in one sentence, or ``None``."""
+        from moderator.report import render_report  # here, off the console's start-up path
+
         try:
             write_atomic(self.path, render_report(self.programme, self._state, "md"))
         except OSError as error:

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from moderator.engine import CommandRefused, Engine
@@ -44,7 +45,8 @@ from moderator.tui.widgets import (
     SpeakerSuggester,
 )
 
-TICKS_PER_SECOND = 4
+TICK_MARGIN = 0.004
+"""Seconds after the displayed second changes at which the next tick lands."""
 RECENT_NOTES_SHOWN = 200
 OVERTIME_REMINDER_EVERY = 60
 NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
@@ -128,6 +130,7 @@ class ModeratorApp(App[None]):
         self._report_shown_as: str | None = None
         self._fallback_announced = False
         self._editing_note: int | None = None
+        self._tick_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -177,12 +180,28 @@ class ModeratorApp(App[None]):
         for warning in self.run_files.warnings:
             self.notify(warning, severity="warning", timeout=12)
         if self._ticking:
-            self.set_interval(1 / TICKS_PER_SECOND, self.tick)
+            self._schedule_tick()
 
     # ------------------------------------------------------------------ time
 
+    def _schedule_tick(self) -> None:
+        """Wake up just after the countdown's whole second next changes, and at least once a
+        second of real time (the wall clocks and the pace move while paused too). Waking on
+        the boundary rather than polling a few times a second: the same display, a quarter
+        of the wake-ups."""
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        remaining = self.engine.remaining()
+        until_change = remaining - math.floor(remaining) or 1.0
+        delay = min(1.0, until_change / max(self.speed, 1e-6)) + TICK_MARGIN
+        self._tick_timer = self.set_timer(delay, self._on_tick_timer)
+
+    def _on_tick_timer(self) -> None:
+        self.tick()
+        self._schedule_tick()
+
     def tick(self) -> None:
-        """A few times a second: read the remaining time; redraw only if the second changed."""
+        """Read the remaining time from the engine; redraw only if the whole second changed."""
         remaining = self.engine.remaining()
         whole = math.ceil(remaining) if remaining > 0 else -math.floor(-remaining)
         self.whole_seconds = whole
@@ -289,6 +308,8 @@ class ModeratorApp(App[None]):
             self.notify(f"The journal's folder cannot be written; saving to {journal.fallback_path}",
                         title="Journal", severity="error", timeout=30)
         self.refresh_all()
+        if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
+            self._schedule_tick()
 
     def action_toggle_timer(self) -> None:
         self._command(self.engine.toggle)

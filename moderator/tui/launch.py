@@ -11,6 +11,8 @@ from moderator.programme import load_programme
 from moderator.runs import open_run
 
 DEMO_PROGRAMME = "demo/workshop.toml"
+REPORT_FIRST_WRITE_DELAY = 1.0
+"""Seconds the live report waits (unless an event comes first) so the console draws first."""
 
 
 def demo_path() -> Path:
@@ -24,7 +26,7 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     speed = getattr(args, "speed", 1.0)
     clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
     run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
-    report = LiveReport(programme, run.report_path, run.engine.state)
+    report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY)
     run.engine.subscribe(report.on_event)
     from moderator.tui.app import ModeratorApp
 

@@ -222,8 +222,9 @@ class Agenda(DataTable, can_focus=False):
     def update_timings(self, snapshot: Snapshot) -> None:
         for timing in snapshot.timings:
             key = str(timing.index)
-            visited = timing.status in (SegmentStatus.DONE, SegmentStatus.CURRENT)
-            actual = format_duration(timing.actual) if visited else ""
+            # The running segment's time is the countdown's; the agenda records finished ones
+            # (and so does not repaint a table row every second).
+            actual = format_duration(timing.actual) if timing.status is SegmentStatus.DONE else ""
             over = timing.actual > timing.allowed
             self._set_cell(key, "actual", Text(actual, style="bold red" if over else ""))
             mark = {
