@@ -2,7 +2,7 @@
 
 Layout, under ``--out`` (default ``./reports``)::
 
-    reports/2021-10-08-initiatives-and-alliances-between-local-governments-and-sse/
+    reports/2021-10-08-initiatives-and-alliances-between-local-governments-and-sse-dd8a6adc/
         live.journal.jsonl            the live run's journal (source of truth)
         live.report.md                its report, rewritten after every event
         live-20211008-090112.journal.jsonl   an earlier live run (ended, or kept by --fresh)
@@ -44,11 +44,12 @@ def slugify(text: str, limit: int = 60) -> str:
 
 def session_folder(programme: Programme, out: Path) -> Path:
     """``<date>-<slug of the title>``; a short hash of the title is added when the slug lost part of
-    it (Hangul, Arabic, Hebrew, emoji...): ``사회연대경제 포럼`` and ``المنتدى الاجتماعي`` on the same
-    day must not share a folder, and with it a live journal one of them would resume."""
+    it (Hangul, Arabic, Hebrew, emoji..., or the end of a long title cut at 60 characters):
+    ``사회연대경제 포럼`` and ``المنتدى الاجتماعي`` on the same day, or two long titles that differ
+    only at their end, must not share a folder, and with it a live journal one would resume."""
     title = programme.session.title
     name = f"{programme.session.date.isoformat()}-{slugify(title)}"
-    if _slug_loses(title):
+    if _slug_loses(title) or slugify(title, limit=len(title) + 1) != slugify(title):
         name += "-" + hashlib.sha256(unicodedata.normalize("NFC", title).encode("utf-8")).hexdigest()[:8]
     return out / name
 

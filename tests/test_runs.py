@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from moderator.runs import load_run, open_run, report_path_for, session_folder, 
 from moderator.snapshot import take_snapshot
 from moderator.state import Status
 
-FOLDER_NAME = "2021-10-08-initiatives-and-alliances-between-local-governments-and-sse"
+FOLDER_NAME = "2021-10-08-initiatives-and-alliances-between-local-governments-and-sse-dd8a6adc"
 
 
 def crash(run) -> None:
@@ -460,3 +461,13 @@ def test_an_unreadable_live_journal_is_set_aside_only_when_asked(tmp_path):
     kept = list(folder.glob("live-unreadable-*.jsonl"))
     assert len(kept) == 1 and '"started"' in kept[0].read_text(encoding="utf-8")
     assert run.engine.state.status is Status.NOT_STARTED
+
+
+def test_long_titles_that_differ_only_at_their_end_get_their_own_folders(tmp_path):
+    programme = load_programme(WORKSHOP_PATH)
+    base = programme.session.title
+    part_one = dataclasses.replace(programme, session=dataclasses.replace(programme.session, title=base + " (part 1)"))
+    part_two = dataclasses.replace(programme, session=dataclasses.replace(programme.session, title=base + " (part 2)"))
+    assert session_folder(part_one, tmp_path) != session_folder(part_two, tmp_path)
+    short = dataclasses.replace(programme, session=dataclasses.replace(programme.session, title="Plenary 5"))
+    assert session_folder(short, tmp_path).name == "2021-10-08-plenary-5", "short Latin titles stay readable"
