@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 import os
 import random
@@ -35,16 +34,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 from textual.widgets import Digits
 
 from moderator import files as files_module
-from moderator.check import print_run_sheet, speaker_shares
 from moderator.clock import FakeClock
 from moderator.engine import CommandRefused, Engine
 from moderator.journal import read_journal
 from moderator.notes import NoteError
-from moderator.plan import plan, plan_warnings
 from moderator.problems import ProgrammeError
 from moderator.programme import Programme, load_programme, parse_programme
 from moderator.report import render_report
@@ -52,6 +48,7 @@ from moderator.runs import load_run, open_run, session_folder
 from moderator.state import Status
 from moderator.tui.widgets import NoteBox, NotesLog
 from tests.conftest import ROOT, SESSIONS, WORKSHOP, WORKSHOP_START
+from tests.programme_helpers import exercise, toml_string
 from tests.tui_helpers import let_time_pass
 
 SESSION_FILES = sorted(SESSIONS.glob("*.toml"))
@@ -62,24 +59,12 @@ SESSION_FILES = sorted(SESSIONS.glob("*.toml"))
 _ASSIGNMENT = re.compile(rb"^(\s*[A-Za-z0-9_\"'.-]+\s*=\s*)(.*)$")
 
 
-def _toml_string(text: str) -> str:
-    out = []
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
 TOML_SCALARS = st.one_of(
     st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(
         lambda f: "nan" if f != f else ("inf" if f == float("inf") else "-inf" if f == float("-inf") else repr(f))),
     st.booleans().map(lambda b: "true" if b else "false"),
-    st.text(max_size=30).map(_toml_string),
+    st.text(max_size=30).map(toml_string),
     st.sampled_from(['""', '"10m"', '"0m"', '"-5m"', '"25:99"', '"18:00"', '"Europe/Pariss"', '"UTC+14"',
                      '"speaker"', '"nobody"', "[]", '["UTC"]', "{}", "0", "-1", "1e400"]),
     st.dates().map(lambda d: d.isoformat()),
@@ -119,11 +104,7 @@ def mutations(draw: st.DrawFn, data: bytes) -> tuple[str, bytes]:
 
 def _exercise(programme: Programme) -> None:
     """What ``check``, the engine and the report do with a programme that loaded must not fail."""
-    timeline = plan(programme)
-    assert len(timeline) == len(programme.segments)
-    plan_warnings(programme)
-    speaker_shares(programme, timeline)
-    print_run_sheet(Console(file=io.StringIO(), width=120), programme)
+    exercise(programme)
     clock = FakeClock(WORKSHOP_START)
     engine = Engine.create(programme, clock, None)
     engine.start()
