@@ -192,6 +192,8 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
     """Read a journal and the programme it names, for ``report`` and ``timing``."""
     contents = read_journal(journal_path)
     if not contents.events:
+        if contents.warnings:  # lines there were, but none of them an event
+            raise JournalError(f"{journal_path}: not a moderator journal (none of its lines is an event)")
         raise JournalError(f"{journal_path}: the journal is empty")
     opened = contents.events[0]
     location = programme_path or Path(opened.get("programme", ""))

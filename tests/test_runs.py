@@ -471,3 +471,10 @@ def test_long_titles_that_differ_only_at_their_end_get_their_own_folders(tmp_pat
     assert session_folder(part_one, tmp_path) != session_folder(part_two, tmp_path)
     short = dataclasses.replace(programme, session=dataclasses.replace(programme.session, title="Plenary 5"))
     assert session_folder(short, tmp_path).name == "2021-10-08-plenary-5", "short Latin titles stay readable"
+
+
+def test_a_file_that_is_no_journal_is_named_as_such(tmp_path):
+    stray = tmp_path / "programme.toml"
+    stray.write_text('[session]\ntitle = "not a journal"\n', encoding="utf-8")
+    with pytest.raises(JournalError, match="not a moderator journal"):
+        load_run(stray)
