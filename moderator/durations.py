@@ -23,6 +23,8 @@ _UNIT_SECONDS = {
 }
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
 _CLOCK_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
+_HOURS_AND_MINUTES = re.compile(r"^(\d+)\s*h\s*(\d{1,2})$")
+"""``1h30``, as printed programmes write it: the bare number after the hours is minutes."""
 _CLOCK_TIME = re.compile(r"^(\d{1,2})(?::|h)(\d{2})?(?::(\d{2}))?$")
 
 
@@ -58,6 +60,12 @@ def _parse_duration_text(text: str) -> int:
         raise DurationError(f"empty duration; write {DURATION_EXAMPLES}")
     if re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
         return round(float(cleaned) * 60)
+    hours_minutes = _HOURS_AND_MINUTES.match(cleaned)
+    if hours_minutes:
+        hours, minutes = (int(g) for g in hours_minutes.groups())
+        if minutes > 59:
+            raise DurationError(f"{text!r}: minutes run from 0 to 59; write {DURATION_EXAMPLES}")
+        return hours * 3600 + minutes * 60
     clock = _CLOCK_DURATION.match(cleaned)
     if clock:
         hours, minutes, seconds = (int(g) if g else 0 for g in clock.groups())
