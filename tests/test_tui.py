@@ -303,3 +303,16 @@ async def test_any_question_can_be_marked_and_unmarked_from_the_picker(make_app,
         await pilot.press("q", "down", "down", "enter")
         assert third not in app.engine.state.asked
         assert journal_events(app)[-1]["type"] == "question_unasked"
+
+
+async def test_before_the_start_the_clocks_and_the_pace_keep_moving(make_app, clock):
+    """The countdown stands still before the start, but a late start is news for the moderator."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await let_time_pass(pilot, clock, 300)
+        assert "18:05 Seoul" in label_text(pilot, "#clockbar-clocks")
+        assert "05:00 behind" in label_text(pilot, "#pace")
+        await pilot.press("space", "space")  # started five minutes late, then paused
+        await let_time_pass(pilot, clock, 120)
+        assert app.query_one(Digits).value == "01:00", "a paused countdown stands still"
+        assert "07:00 behind" in label_text(pilot, "#pace"), "while the pause goes on, the session runs late"

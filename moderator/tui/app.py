@@ -29,7 +29,7 @@ from moderator.runs import OpenedRun
 from moderator.signals import chat_signal, who_is_on
 from moderator.snapshot import Level, Snapshot
 from moderator.state import Status
-from moderator.tui.formatting import countdown_text, note_as_typed, segment_label
+from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.screens import ConfirmScreen, Picker
 from moderator.tui.widgets import (
     Agenda,
@@ -185,26 +185,29 @@ class ModeratorApp(App[None]):
     # ------------------------------------------------------------------ time
 
     def _schedule_tick(self) -> None:
-        """Wake up just after the countdown's whole second next changes, and at least once a
-        second of real time (the wall clocks and the pace move while paused too). Waking on
-        the boundary rather than polling a few times a second: the same display, a quarter
-        of the wake-ups."""
+        """Wake up just after the countdown's whole second next changes (rather than polling a
+        few times a second: the same display, a quarter of the wake-ups), and once a second
+        while the countdown stands still, since the wall clocks and the pace still move."""
         if self._tick_timer is not None:
             self._tick_timer.stop()
-        remaining = self.engine.remaining()
-        until_change = remaining - math.floor(remaining) or 1.0
-        delay = min(1.0, until_change / max(self.speed, 1e-6)) + TICK_MARGIN
-        self._tick_timer = self.set_timer(delay, self._on_tick_timer)
+        delay = 1.0
+        if self.engine.status is Status.RUNNING:
+            remaining = self.engine.remaining()
+            until_change = remaining - math.floor(remaining) or 1.0
+            delay = min(1.0, until_change / max(self.speed, 1e-6))
+        self._tick_timer = self.set_timer(delay + TICK_MARGIN, self._on_tick_timer)
 
     def _on_tick_timer(self) -> None:
         self.tick()
         self._schedule_tick()
 
     def tick(self) -> None:
-        """Read the remaining time from the engine; redraw only if the whole second changed."""
-        remaining = self.engine.remaining()
-        whole = math.ceil(remaining) if remaining > 0 else -math.floor(-remaining)
-        self.whole_seconds = whole
+        """Read the remaining time from the engine; redraw when the whole second changed, or,
+        before the start and while paused, the clocks and the pace that move all the same."""
+        if self.engine.status is Status.RUNNING:
+            self.whole_seconds = displayed_seconds(self.engine.remaining())
+        else:
+            self.refresh_time()
 
     def watch_whole_seconds(self, _: int) -> None:
         self.refresh_time()
@@ -218,8 +221,7 @@ class ModeratorApp(App[None]):
 
     def _show_time(self, snapshot: Snapshot) -> None:
         countdown = self.query_one(Countdown)
-        whole = math.ceil(snapshot.remaining) if snapshot.remaining > 0 else -math.floor(-snapshot.remaining)
-        countdown.seconds = whole
+        countdown.seconds = displayed_seconds(snapshot.remaining)
         countdown.level = snapshot.level.value
         countdown.set_progress(snapshot.segment_elapsed, snapshot.segment_allowed)
         countdown.show_status(snapshot.status)

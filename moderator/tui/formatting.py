@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pendulum
 
 from moderator.durations import format_duration
@@ -15,6 +17,12 @@ KIND_LABELS = {
     "closing": "Closing", "other": "Segment",
 }
 NOTE_KIND_MARKS = {"note": "•", "quote": "❝", "action": "!", "question": "?"}
+
+
+def displayed_seconds(remaining: float) -> int:
+    """The whole second a countdown shows: ``07:23`` until 7:22 is reached; in overtime the
+    seconds over, counted up (``+00:01`` once a full second is over)."""
+    return math.ceil(remaining) if remaining > 0 else -math.floor(-remaining)
 
 
 def countdown_text(remaining_whole: int) -> str:
