@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.bare_app import TITLE_MARKER
@@ -218,9 +219,20 @@ def build_noted_run(out: Path, notes: int) -> Path:
     return run.journal_path
 
 
-def copy_run(prepared: Path, out: Path) -> None:
-    """Each measurement resumes its own copy of a prepared run (its journal grows)."""
-    shutil.copytree(prepared, out, dirs_exist_ok=True)
+def copies_of_a_noted_run(notes: int, runs: int, prefix: str,
+                          prepared: Path | None = None) -> Iterator[Path]:
+    """``runs`` fresh copies of one run holding ``notes`` notes (built once, or ``prepared``):
+    each measurement resumes its own copy, since resuming makes a journal grow."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+        root = Path(scratch)
+        if prepared is None:
+            prepared = root / "prepared"
+            build_noted_run(prepared, notes)
+        for number in range(runs):
+            out = root / f"run-{number}"
+            shutil.copytree(prepared, out, dirs_exist_ok=True)
+            yield out
+            shutil.rmtree(out, ignore_errors=True)
 
 
 async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
@@ -286,19 +298,11 @@ def measure_enter_to_note(notes: int = 5000, samples: int = 200, runs: int = 5, 
     p50s: list[float] = []
     p99s: list[float] = []
     every: list[float] = []
-    with tempfile.TemporaryDirectory(prefix="moderator-bench-notes-") as scratch:
-        root = Path(scratch)
-        if prepared is None:
-            prepared = root / "prepared"
-            build_noted_run(prepared, notes)
-        for number in range(runs):
-            out = root / f"run-{number}"
-            copy_run(prepared, out)
-            timings = asyncio.run(_enter_to_note(out, samples, warmup))
-            p50s.append(percentile(timings, 50))
-            p99s.append(percentile(timings, 99))
-            every.extend(timings)
-            shutil.rmtree(out, ignore_errors=True)
+    for out in copies_of_a_noted_run(notes, runs, "moderator-bench-notes-", prepared):
+        timings = asyncio.run(_enter_to_note(out, samples, warmup))
+        p50s.append(percentile(timings, 50))
+        p99s.append(percentile(timings, 99))
+        every.extend(timings)
     return {
         "notes_before": notes,
         "samples": samples,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from benchmarks.harness import child_env, median, peak_rss_kib, ratio
@@ -59,20 +58,13 @@ def _child(argv: list[str]) -> int:
 
 def measure_peak_memory(notes: int = 5000, runs: int = 5, *, prepared: Path | None = None) -> dict:
     """Peak RSS in MiB of the console holding ``notes`` notes vs the bare app; medians of ``runs`` children."""
-    from benchmarks.bench_console import build_noted_run, copy_run
+    from benchmarks.bench_console import copies_of_a_noted_run
 
     console_kib: list[int] = []
     bare_kib: list[int] = []
-    with tempfile.TemporaryDirectory(prefix="moderator-bench-memory-") as scratch:
-        root = Path(scratch)
-        if prepared is None:
-            prepared = root / "prepared"
-            build_noted_run(prepared, notes)
-        for number in range(runs):
-            out = root / f"run-{number}"
-            copy_run(prepared, out)
-            console_kib.append(_child(["-m", "benchmarks.bench_memory", "--child", str(out)]))
-            bare_kib.append(_child(["-m", "benchmarks.bare_app", "--headless-rss"]))
+    for out in copies_of_a_noted_run(notes, runs, "moderator-bench-memory-", prepared):
+        console_kib.append(_child(["-m", "benchmarks.bench_memory", "--child", str(out)]))
+        bare_kib.append(_child(["-m", "benchmarks.bare_app", "--headless-rss"]))
     console_mib = median(console_kib) / 1024
     bare_mib = median(bare_kib) / 1024
     return {
