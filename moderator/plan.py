@@ -92,7 +92,7 @@ def plan_warnings(programme: Programme) -> list[Problem]:
         if gap:
             what = "leave" if gap > 0 else "overrun"
             problems.append(Problem(
-                programme.path, None,
+                programme.path, programme.session.end_line,
                 f"the segments end at {actual:%H:%M} but [session].end is {end:%H:%M}: "
                 f"they {what} {abs(gap) // 60} min" + (f" {abs(gap) % 60} s" if abs(gap) % 60 else ""),
                 f"segments add up to {programme.total_duration // 60} min; "

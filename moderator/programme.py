@@ -115,6 +115,8 @@ class SessionInfo:
     warn: int = DEFAULT_WARN
     danger: int = DEFAULT_DANGER
     end: dt.time | None = None
+    end_line: int | None = field(default=None, compare=False)
+    """Where ``end`` is written, for the warning when the segments do not fill start..end."""
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -402,7 +404,7 @@ class _Validator:
             language=language,
             main_question=self.text(table, "main_question", name, 0, label),
             objectives=self.text_list(table, "objectives", name, 0, label),
-            warn=warn, danger=danger, end=end,
+            warn=warn, danger=danger, end=end, end_line=self.lines.key_line(name, 0, "end") if end else None,
         )
 
     def _date(self, table: Mapping[str, Any]) -> dt.date | None:

@@ -159,11 +159,12 @@ def test_warnings_follow_the_run_sheet(tmp_path: Path, capsys: pytest.CaptureFix
     numbered = {line: n for n, line in reversed(list(enumerate(text.splitlines(), start=1)))}
     segment_line = numbered['speaker = "borre"'] - 2  # its [[segment]] header
     cue_line = numbered['cue = ["x"]']
+    end_line = numbered['end = "19:30"']
     assert warnings == [
         f"{path}:{cue_line}: warning: unknown key 'cue' in [[segment]] #5 (did you mean 'cues'?)",
         f"{path}:{segment_line}: warning: segment 4 (Martin Van Den Borre) is planned at 18:31 but the "
         'programme prints at = "18:40" (9 min earlier than printed; check the durations before it)',
-        f"{path}: warning: the segments end at 19:31 but [session].end is 19:30: they overrun 1 min "
+        f"{path}:{end_line}: warning: the segments end at 19:31 but [session].end is 19:30: they overrun 1 min "
         "(segments add up to 91 min; start..end is 90 min)",
         f"{path}:{segment_line}: warning: Martin Van Den Borre's slot starts at 05:31 in America/Toronto "
         "(segment 4; between 23:00 and 06:00 there: confirm they can attend)",
