@@ -316,3 +316,13 @@ async def test_before_the_start_the_clocks_and_the_pace_keep_moving(make_app, cl
         await let_time_pass(pilot, clock, 120)
         assert app.query_one(Digits).value == "01:00", "a paused countdown stands still"
         assert "07:00 behind" in label_text(pilot, "#pace"), "while the pause goes on, the session runs late"
+
+
+async def test_a_rehearsal_agenda_is_laid_from_its_actual_start(make_app, clock):
+    app = make_app(rehearsal=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await let_time_pass(pilot, clock, 7 * 60)
+        await pilot.press("space")  # the rehearsal starts at 18:07 Seoul
+        agenda = app.query_one("#agenda")
+        assert str(agenda.get_cell("0", "start")) == "18:07"
+        assert str(agenda.get_cell("3", "start")) == "18:18"

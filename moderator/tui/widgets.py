@@ -208,11 +208,10 @@ class Agenda(DataTable, can_focus=False):
         self.add_column("Actual", key="actual")
         self.add_column(" ", key="status")
         self.add_column("Segment", key="title")
-        session_zone = programme.session.timezone
+        self._zone = zone(programme.session.timezone)
         for timing in snapshot.timings:
             self.add_row(
-                str(timing.index + 1),
-                timing.planned_start.in_timezone(zone(session_zone)).format("HH:mm"),
+                str(timing.index + 1), "",
                 format_duration(timing.planned), "", "",
                 segment_label(programme, timing.segment),
                 key=str(timing.index),
@@ -222,6 +221,9 @@ class Agenda(DataTable, can_focus=False):
     def update_timings(self, snapshot: Snapshot) -> None:
         for timing in snapshot.timings:
             key = str(timing.index)
+            # The plan is laid from the actual start in a rehearsal (and from now before it):
+            # the start times follow it. A live run's plan stands still, and so do these cells.
+            self._set_cell(key, "start", Text(timing.planned_start.in_timezone(self._zone).format("HH:mm")))
             # The running segment's time is the countdown's; the agenda records finished ones
             # (and so does not repaint a table row every second).
             actual = format_duration(timing.actual) if timing.status is SegmentStatus.DONE else ""
