@@ -31,6 +31,9 @@ from moderator.tui.formatting import (
 )
 from moderator.zones import zone
 
+MODERATOR_LED = frozenset({"intro", "discussion", "qa", "closing"})
+"""Segments with no speaker of their own, where the moderator has the floor."""
+
 
 class SteadyStatic(Static):
     """A Static that redraws only when its content really changes: most of what the console
@@ -135,8 +138,10 @@ class NowCard(SteadyStatic):
     def show(self, programme: Programme, snapshot: Snapshot, state: State) -> None:
         segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
         text = Text()
-        if segment is None:
+        if snapshot.status is Status.ENDED or segment is None:
             text.append("The session has ended.", style="bold")
+            text.append(f"\nIt ran {format_duration(snapshot.session_elapsed)} "
+                        f"for {format_duration(programme.total_duration)} planned.")
             self.show_text(text)
             return
         prefix = "up first · " if snapshot.status is Status.NOT_STARTED else ""
@@ -162,6 +167,8 @@ class NowCard(SteadyStatic):
                 text.append(f"\nAsk next ({round_.title}, {following[1] + 1}/{len(round_.questions)}): ",
                             style="bold")
                 text.append(round_.questions[following[1]])
+        if not speakers and segment.kind in MODERATOR_LED:  # last: beside Zoom the question matters more
+            text.append(f"\nModerator: {programme.moderator.name}", style="dim")
         self.show_text(text)
 
 
