@@ -3,13 +3,10 @@ keeps time or touches files. User actions come back to the app as messages."""
 
 from __future__ import annotations
 
-from typing import Self
-
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
 from textual.suggester import Suggester
@@ -247,24 +244,10 @@ class Agenda(DataTable, can_focus=False):
             self.move_cursor(row=snapshot.current, animate=False)
 
     def _set_cell(self, row: str, column: str, value: Text) -> None:
+        """Touch a cell only when it changes: on events, not on the clock's second."""
         if self._cells.get((row, column)) != value:
             self._cells[(row, column)] = value
-            # update_cell repaints the whole table; the current segment's time changes every
-            # second, and repainting every row with it was most of what the console cost while idle.
-            self._one_row_changed = True
-            try:
-                self.update_cell(row, column, value)
-            finally:
-                self._one_row_changed = False
-            self.refresh_row(self.get_row_index(row))
-
-    _one_row_changed = False
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> Self:
-        if self._one_row_changed and not regions and not layout and not recompose:
-            return self  # _set_cell repaints just the row
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+            self.update_cell(row, column, value)
 
 
 class QuestionsPanel(SteadyStatic):
