@@ -68,7 +68,7 @@ def measure_check(segments: int = 300, runs: int = 7) -> dict:
         path.write_text(programme_text(segments), encoding="utf-8")
         check = [sys.executable, "-m", "moderator", "check", str(path)]
         bare = [sys.executable, "-c", "import moderator"]
-        modules = [sys.executable, "-c", "import moderator.cli, moderator.check"]
+        modules = [sys.executable, "-c", "import moderator.cli, moderator.commands.check"]
         for argv in (check, bare, modules):
             run_wall(argv)  # warm: .pyc files, the disk cache
         for attempt in range(runs):

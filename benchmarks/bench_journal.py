@@ -22,11 +22,11 @@ from pathlib import Path
 import pendulum
 
 import moderator
-from moderator.clock import FakeClock, SystemClock
-from moderator.engine import CommandRefused, Engine, replay_state
-from moderator.journal import Event, encode_event, read_journal
-from moderator.programme import Programme, load_programme
-from moderator.runs import JOURNAL_SUFFIX, LIVE_NAME, open_run, session_folder
+from moderator.programme.loading import Programme, load_programme
+from moderator.session.clock import FakeClock, SystemClock
+from moderator.session.engine import CommandRefused, Engine, replay_state
+from moderator.session.journal import Event, encode_event, read_journal
+from moderator.session.runs import JOURNAL_SUFFIX, LIVE_NAME, open_run, session_folder
 
 PROGRAMME = Path(moderator.__file__).resolve().parent / "demo" / "workshop.toml"
 NOTE_TARGET_P99_MS = 20.0

@@ -22,10 +22,10 @@ from benchmarks.harness import child_env, median, peak_rss_kib, ratio
 
 
 async def _console_rss(out: Path) -> int:
-    from moderator.clock import SystemClock
-    from moderator.live_report import LiveReport
-    from moderator.programme import load_programme
-    from moderator.runs import open_run
+    from moderator.programme.loading import load_programme
+    from moderator.report.live import LiveReport
+    from moderator.session.clock import SystemClock
+    from moderator.session.runs import open_run
     from moderator.tui.app import ModeratorApp
     from moderator.tui.launch import demo_path
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pendulum
 
 import moderator
-from moderator.clock import FakeClock
-from moderator.engine import Engine
-from moderator.programme import load_programme
-from moderator.report import render_report
-from moderator.state import State
+from moderator.programme.loading import load_programme
+from moderator.report.document import render_report
+from moderator.session.clock import FakeClock
+from moderator.session.engine import Engine
+from moderator.session.state import State
 
 PROGRAMME = Path(moderator.__file__).resolve().parent / "demo" / "workshop.toml"
 TARGET_MS = 50.0

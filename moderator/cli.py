@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"moderator: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
-        from moderator.output import reader_went_away
+        from moderator.commands.output import reader_went_away
 
         return reader_went_away()
     except KeyboardInterrupt:
@@ -114,19 +114,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return launch(args, rehearsal=command == "rehearse")
     if command == "check":
-        from moderator.check import run_check
+        from moderator.commands.check import run_check
 
         return run_check(args.files)
     if command == "report":
-        from moderator.report_command import run_report
+        from moderator.commands.report import run_report
 
         return run_report(args.journal, args.output, args.format)
     if command == "timing":
-        from moderator.timing import run_timing
+        from moderator.commands.timing import run_timing
 
         return run_timing(args.journals, as_json=args.json)
     if command == "ics":
-        from moderator.ics import run_ics
+        from moderator.commands.ics import run_ics
 
         return run_ics(args.file, args.output, segments=args.segments)
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover

@@ -9,8 +9,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from moderator.clock import FakeClock
-from moderator.programme import Programme, load_programme
+from moderator.programme.loading import Programme, load_programme
+from moderator.session.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = ROOT / "sessions"
@@ -39,7 +39,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def make_app(in_tmp: Path, clock: FakeClock) -> Callable[..., object]:
     """Build a console on a programme with the fake clock; the timer only moves when a test says."""
-    from moderator.runs import open_run
+    from moderator.session.runs import open_run
     from moderator.tui.app import ModeratorApp
 
     def build(programme_path: Path = WORKSHOP, *, rehearsal: bool = False, report: bool = False) -> ModeratorApp:
@@ -47,7 +47,7 @@ def make_app(in_tmp: Path, clock: FakeClock) -> Callable[..., object]:
         run = open_run(programme, Path("reports"), clock, rehearsal=rehearsal)
         live = None
         if report:
-            from moderator.live_report import LiveReport
+            from moderator.report.live import LiveReport
 
             live = LiveReport(programme, run.report_path, run.engine.state)
             run.engine.subscribe(live.on_event)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pendulum
 
-from moderator.clock import FakeClock
-from moderator.engine import Engine, replay_state
-from moderator.journal import Event, Journal, read_journal
-from moderator.programme import Programme, load_programme
-from moderator.state import State
+from moderator.programme.loading import Programme, load_programme
+from moderator.session.clock import FakeClock
+from moderator.session.engine import Engine, replay_state
+from moderator.session.journal import Event, Journal, read_journal
+from moderator.session.state import State
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP_PATH = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"

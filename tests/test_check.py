@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from moderator.check import is_night, night_warnings, run_check, speaker_shares
 from moderator.cli import main
-from moderator.plan import plan, plan_warnings
+from moderator.commands.check import is_night, night_warnings, run_check, speaker_shares
 from moderator.problems import Severity
-from moderator.programme import Programme, load_programme, parse_programme
+from moderator.programme.loading import Programme, load_programme, parse_programme
+from moderator.programme.plan import plan, plan_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = sorted((ROOT / "sessions").glob("*.toml"))

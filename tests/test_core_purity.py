@@ -8,8 +8,8 @@ import sys
 from helpers_engine import ROOT
 
 CORE = (
-    "moderator.engine", "moderator.runs", "moderator.programme", "moderator.plan", "moderator.journal",
-    "moderator.snapshot", "moderator.notes", "moderator.report", "moderator.live_report",
+    "moderator.session.engine", "moderator.session.runs", "moderator.programme.loading", "moderator.programme.plan", "moderator.session.journal",
+    "moderator.session.snapshot", "moderator.session.notes", "moderator.report.document", "moderator.report.live",
 )
 
 

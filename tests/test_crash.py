@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from helpers_engine import ROOT, WORKSHOP_PATH, workshop
 
-from moderator.clock import SystemClock
-from moderator.journal import read_journal
-from moderator.runs import open_run, session_folder
+from moderator.session.clock import SystemClock
+from moderator.session.journal import read_journal
+from moderator.session.runs import open_run, session_folder
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -35,10 +35,10 @@ CHILD = r"""
 import sys
 from pathlib import Path
 
-from moderator.clock import SystemClock
-from moderator.programme import load_programme
-from moderator.runs import open_run
-from moderator.state import Status
+from moderator.session.clock import SystemClock
+from moderator.programme.loading import load_programme
+from moderator.session.runs import open_run
+from moderator.session.state import Status
 
 programme_path, out, tag = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 run = open_run(load_programme(programme_path), out, SystemClock())

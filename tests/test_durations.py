@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from moderator.durations import (
+from moderator.programme.durations import (
     MAX_DURATION,
     DurationError,
     format_duration,

@@ -35,12 +35,12 @@ from helpers_engine import (
     write_programme,
 )
 
-from moderator import journal as journal_module
-from moderator.clock import FakeClock, ScaledClock
-from moderator.engine import CommandRefused, Engine, replay_state
-from moderator.journal import Journal, JournalError
-from moderator.snapshot import Level, SegmentStatus, take_snapshot
-from moderator.state import Status
+import moderator.session.journal as journal_module
+from moderator.session.clock import FakeClock, ScaledClock
+from moderator.session.engine import CommandRefused, Engine, replay_state
+from moderator.session.journal import Journal, JournalError
+from moderator.session.snapshot import Level, SegmentStatus, take_snapshot
+from moderator.session.state import Status
 
 TOTAL = sum(DURATIONS)
 

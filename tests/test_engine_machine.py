@@ -21,12 +21,12 @@ from helpers_engine import DURATIONS, PRINTED_START, workshop
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from moderator.clock import FakeClock
-from moderator.engine import CommandRefused, Engine, replay_state
-from moderator.journal import Journal, read_journal
-from moderator.notes import NoteError
-from moderator.snapshot import take_snapshot
-from moderator.state import Status
+from moderator.session.clock import FakeClock
+from moderator.session.engine import CommandRefused, Engine, replay_state
+from moderator.session.journal import Journal, read_journal
+from moderator.session.notes import NoteError
+from moderator.session.snapshot import take_snapshot
+from moderator.session.state import Status
 
 SEGMENTS = len(DURATIONS)
 ROUNDS = {"r1": 2, "r2": 2}

@@ -12,9 +12,9 @@ import icalendar
 import pytest
 
 from moderator.cli import main
-from moderator.ics import build_calendar, event_uid, run_ics
+from moderator.commands.ics import build_calendar, event_uid, run_ics
 from moderator.problems import ProgrammeError
-from moderator.programme import load_programme
+from moderator.programme.loading import load_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"

@@ -10,8 +10,8 @@ import stat
 import pytest
 from helpers_engine import journal_events, new_engine, replay_file, workshop
 
-from moderator import journal as journal_module
-from moderator.journal import Journal, JournalError, encode_event, read_journal
+import moderator.session.journal as journal_module
+from moderator.session.journal import Journal, JournalError, encode_event, read_journal
 
 
 def opened(**extra):

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from test_report_golden import SCENARIOS
 
-import moderator.live_report as live_report_module
-from moderator.clock import FakeClock
-from moderator.engine import Engine
+import moderator.report.live as live_report_module
+from moderator.commands.report import run_report
 from moderator.files import write_atomic
-from moderator.journal import Journal
-from moderator.live_report import LiveReport
-from moderator.report import render_report
-from moderator.report_command import run_report
-from moderator.runs import report_path_for
+from moderator.report.document import render_report
+from moderator.report.live import LiveReport
+from moderator.session.clock import FakeClock
+from moderator.session.engine import Engine
+from moderator.session.journal import Journal
+from moderator.session.runs import report_path_for
 
 
 def live_engine(tmp_path: Path, language: str = "en", **options: float) -> tuple[Engine, LiveReport, Path]:

@@ -13,8 +13,8 @@ import random
 
 from helpers_engine import PRINTED_START, fake_clock, new_engine, programme_toml, write_programme
 
-from moderator.snapshot import Level
-from moderator.state import Status
+from moderator.session.snapshot import Level
+from moderator.session.state import Status
 
 THREE_HOURS = 3 * 3600
 SEGMENTS = [

@@ -21,8 +21,8 @@ from helpers_engine import (
     write_programme,
 )
 
-from moderator.engine import CommandRefused
-from moderator.notes import MODERATOR_ID, NoteError, parse_note, resolve_speaker
+from moderator.session.engine import CommandRefused
+from moderator.session.notes import MODERATOR_ID, NoteError, parse_note, resolve_speaker
 
 # ----------------------------------------------------------------------------- parsing: kinds
 

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from moderator.problems import ProgrammeError
-from moderator.programme import DEFAULT_DANGER, DEFAULT_WARN, Programme, load_programme, parse_programme
+from moderator.programme.loading import DEFAULT_DANGER, DEFAULT_WARN, Programme, load_programme, parse_programme
 
 # The example of docs/programme-format.md, exactly as written there: it MUST load.
 CONTRACT_EXAMPLE = '''\

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moderator.problems import ProgrammeError
-from moderator.programme import (
+from moderator.programme.loading import (
     PERSON_KEYS,
     ROUND_KEYS,
     SEGMENT_KEYS,

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from test_report_golden import SCENARIOS
 
-from moderator.clock import FakeClock
-from moderator.engine import Engine
-from moderator.programme import Programme, parse_programme
-from moderator.report import FORMATS, build_report, format_date, render_report
-from moderator.report_labels import LABELS
-from moderator.state import State, apply
+from moderator.programme.loading import Programme, parse_programme
+from moderator.report.document import FORMATS, build_report, format_date, render_report
+from moderator.report.labels import LABELS
+from moderator.session.clock import FakeClock
+from moderator.session.engine import Engine
+from moderator.session.state import State, apply
 
 START = pendulum.datetime(2021, 10, 8, 9, 0, tz="UTC")
 

@@ -9,9 +9,9 @@ import pytest
 from test_report_golden import GOLDEN, SCENARIOS
 
 from moderator.cli import main
-from moderator.journal import Journal
+from moderator.commands.report import run_report
 from moderator.problems import ModeratorError
-from moderator.report_command import run_report
+from moderator.session.journal import Journal
 
 
 def journaled(tmp_path: Path, language: str = "en") -> Path:

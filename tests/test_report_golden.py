@@ -17,11 +17,11 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from moderator.clock import FakeClock
-from moderator.engine import Engine
-from moderator.journal import Journal
-from moderator.programme import Programme, load_programme
-from moderator.report import render_report
+from moderator.programme.loading import Programme, load_programme
+from moderator.report.document import render_report
+from moderator.session.clock import FakeClock
+from moderator.session.engine import Engine
+from moderator.session.journal import Journal
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -37,15 +37,15 @@ from hypothesis import strategies as st
 from textual.widgets import Digits
 
 from moderator import files as files_module
-from moderator.clock import FakeClock
-from moderator.engine import CommandRefused, Engine
-from moderator.journal import read_journal
-from moderator.notes import NoteError
 from moderator.problems import ProgrammeError
-from moderator.programme import Programme, load_programme, parse_programme
-from moderator.report import render_report
-from moderator.runs import load_run, open_run, session_folder
-from moderator.state import Status
+from moderator.programme.loading import Programme, load_programme, parse_programme
+from moderator.report.document import render_report
+from moderator.session.clock import FakeClock
+from moderator.session.engine import CommandRefused, Engine
+from moderator.session.journal import read_journal
+from moderator.session.notes import NoteError
+from moderator.session.runs import load_run, open_run, session_folder
+from moderator.session.state import Status
 from moderator.tui.widgets import NoteBox, NotesLog
 from tests.conftest import ROOT, SESSIONS, WORKSHOP, WORKSHOP_START
 from tests.programme_helpers import exercise, toml_string
@@ -211,11 +211,11 @@ CONSOLE_CHILD = r"""
 import asyncio, sys
 from pathlib import Path
 
-from moderator.clock import SystemClock
-from moderator.live_report import LiveReport
-from moderator.programme import load_programme
-from moderator.runs import open_run
-from moderator.state import Status
+from moderator.session.clock import SystemClock
+from moderator.report.live import LiveReport
+from moderator.programme.loading import load_programme
+from moderator.session.runs import open_run
+from moderator.session.state import Status
 from moderator.tui.app import ModeratorApp
 from moderator.tui.widgets import NoteBox, NotesLog
 
@@ -311,7 +311,7 @@ def test_the_console_killed_twenty_times_keeps_every_note_it_showed(tmp_path: Pa
 
 def test_temporary_reports_of_a_killed_console_are_cleared_at_the_next_start(tmp_path: Path) -> None:
     """What ``write_atomic`` leaves when the process dies between writing and renaming."""
-    from moderator.live_report import LiveReport
+    from moderator.report.live import LiveReport
 
     run = open_run(load_programme(WORKSHOP), tmp_path, FakeClock(WORKSHOP_START))
     folder = run.report_path.parent
@@ -575,7 +575,7 @@ DECOMPOSED = "Conceic\u0327a\u0303o"
 
 
 async def test_every_script_reaches_the_screen_and_the_report_intact(in_tmp, clock):
-    from moderator.live_report import LiveReport
+    from moderator.report.live import LiveReport
     from moderator.tui.app import ModeratorApp
 
     path = in_tmp / "mundo.toml"

@@ -22,13 +22,13 @@ from helpers_engine import (
 )
 
 from moderator.cli import build_parser
-from moderator.clock import FakeClock
-from moderator.journal import JournalError, encode_event
 from moderator.problems import ModeratorError
-from moderator.programme import load_programme
-from moderator.runs import load_run, open_run, report_path_for, session_folder, slugify
-from moderator.snapshot import take_snapshot
-from moderator.state import Status
+from moderator.programme.loading import load_programme
+from moderator.session.clock import FakeClock
+from moderator.session.journal import JournalError, encode_event
+from moderator.session.runs import load_run, open_run, report_path_for, session_folder, slugify
+from moderator.session.snapshot import take_snapshot
+from moderator.session.state import Status
 
 FOLDER_NAME = "2021-10-08-initiatives-and-alliances-between-local-governments-and-sse-dd8a6adc"
 

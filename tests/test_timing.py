@@ -19,10 +19,7 @@ import pytest
 from rich.console import Console
 
 from moderator.cli import main
-from moderator.clock import FakeClock
-from moderator.programme import load_programme
-from moderator.runs import load_run, open_run
-from moderator.timing import (
+from moderator.commands.timing import (
     CURRENT,
     DONE,
     NOT_REACHED,
@@ -33,6 +30,9 @@ from moderator.timing import (
     run_timing,
     to_json,
 )
+from moderator.programme.loading import load_programme
+from moderator.session.clock import FakeClock
+from moderator.session.runs import load_run, open_run
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"

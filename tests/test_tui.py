@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Digits
 
-from moderator.state import Status
+from moderator.session.state import Status
 from moderator.tui.app import ModeratorApp
 from moderator.tui.widgets import Countdown, NoteBox
 from tests.conftest import SESSIONS

@@ -11,11 +11,11 @@ import datetime as dt
 import pendulum
 import pytest
 
-from moderator.check import clock
-from moderator.plan import day_marker, plan, plan_warnings, planned_end, session_start
+from moderator.commands.check import clock
 from moderator.problems import ProgrammeError
-from moderator.programme import Programme, parse_programme
-from moderator.zones import ZoneError, check_zone, short_zone_label, zone
+from moderator.programme.loading import Programme, parse_programme
+from moderator.programme.plan import day_marker, plan, plan_warnings, planned_end, session_start
+from moderator.programme.zones import ZoneError, check_zone, short_zone_label, zone
 
 
 def make_programme(*, date: str, start: str, timezone: str, durations: list[str],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from moderator.clock import FakeClock
+from moderator.session.clock import FakeClock
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

@@ -21,14 +21,14 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from moderator.engine import CommandRefused, Engine
-from moderator.journal import JournalError
-from moderator.notes import NoteError
-from moderator.programme import Programme
-from moderator.runs import OpenedRun
-from moderator.signals import chat_signal, who_is_on
-from moderator.snapshot import Level, Snapshot
-from moderator.state import Status
+from moderator.programme.loading import Programme
+from moderator.session.engine import CommandRefused, Engine
+from moderator.session.journal import JournalError
+from moderator.session.notes import NoteError
+from moderator.session.runs import OpenedRun
+from moderator.session.signals import chat_signal, who_is_on
+from moderator.session.snapshot import Level, Snapshot
+from moderator.session.state import Status
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.screens import ConfirmScreen, Picker
 from moderator.tui.widgets import (

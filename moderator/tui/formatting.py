@@ -6,10 +6,10 @@ import math
 
 import pendulum
 
-from moderator.durations import format_duration
-from moderator.programme import Programme, Segment
-from moderator.state import Note
-from moderator.zones import short_zone_label, zone
+from moderator.programme.durations import format_duration
+from moderator.programme.loading import Programme, Segment
+from moderator.programme.zones import short_zone_label, zone
+from moderator.session.state import Note
 
 KIND_LABELS = {
     "check": "Connection check", "intro": "Introduction", "speaker": "Speaker",

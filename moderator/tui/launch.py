@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from moderator.clock import Clock, ScaledClock, SystemClock
-from moderator.live_report import LiveReport
-from moderator.programme import load_programme
-from moderator.runs import open_run
+from moderator.programme.loading import load_programme
+from moderator.report.live import LiveReport
+from moderator.session.clock import Clock, ScaledClock, SystemClock
+from moderator.session.runs import open_run
 
 DEMO_PROGRAMME = "demo/workshop.toml"
 REPORT_FIRST_WRITE_DELAY = 1.0

@@ -12,11 +12,12 @@ from textual.reactive import var
 from textual.suggester import Suggester
 from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
 
-from moderator.durations import format_duration
-from moderator.engine import next_unasked_question
-from moderator.programme import Programme
-from moderator.snapshot import Level, SegmentStatus, Snapshot
-from moderator.state import Note, State, Status
+from moderator.programme.durations import format_duration
+from moderator.programme.loading import Programme
+from moderator.programme.zones import zone
+from moderator.session.engine import next_unasked_question
+from moderator.session.snapshot import Level, SegmentStatus, Snapshot
+from moderator.session.state import Note, State, Status
 from moderator.tui.formatting import (
     KIND_LABELS,
     NOTE_KIND_MARKS,
@@ -26,7 +27,6 @@ from moderator.tui.formatting import (
     segment_label,
     speaker_name,
 )
-from moderator.zones import zone
 
 MODERATOR_LED = frozenset({"intro", "discussion", "qa", "closing"})
 """Segments with no speaker of their own, where the moderator has the floor."""

@@ -14,13 +14,13 @@ from typing import Any
 
 import pendulum
 
-from moderator.clock import Clock
-from moderator.journal import JOURNAL_VERSION, Event, Journal
-from moderator.notes import MODERATOR_ID, NOTE_KINDS, NoteError, parse_note
 from moderator.problems import ModeratorError
-from moderator.programme import Programme
-from moderator.snapshot import Snapshot, remaining_seconds, take_snapshot
-from moderator.state import Note, State, Status, apply, new_state
+from moderator.programme.loading import Programme
+from moderator.session.clock import Clock
+from moderator.session.journal import JOURNAL_VERSION, Event, Journal
+from moderator.session.notes import MODERATOR_ID, NOTE_KINDS, NoteError, parse_note
+from moderator.session.snapshot import Snapshot, remaining_seconds, take_snapshot
+from moderator.session.state import Note, State, Status, apply, new_state
 
 Listener = Callable[[Event, State], None]
 

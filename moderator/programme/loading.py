@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from moderator.durations import DurationError, parse_clock_time, parse_duration
 from moderator.problems import Problem, ProgrammeError, Severity
-from moderator.toml_lines import LineIndex, index_lines
-from moderator.zones import ZoneError, check_zone
+from moderator.programme.durations import DurationError, parse_clock_time, parse_duration
+from moderator.programme.toml_lines import LineIndex, index_lines
+from moderator.programme.zones import ZoneError, check_zone
 
 SEGMENT_KINDS = ("check", "intro", "speaker", "discussion", "qa", "break", "breakout", "closing", "other")
 LANGUAGES = ("en", "es", "fr")

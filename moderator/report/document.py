@@ -31,14 +31,14 @@ from typing import Any
 
 import pendulum
 
-from moderator.durations import format_duration
-from moderator.notes import MODERATOR_ID
-from moderator.plan import day_marker, planned_end, session_start
-from moderator.programme import Person, Programme, Segment
-from moderator.report_labels import LABELS
-from moderator.snapshot import SegmentStatus, SegmentTiming, take_snapshot
-from moderator.state import Note, State, Status
-from moderator.zones import short_zone_label, zone
+from moderator.programme.durations import format_duration
+from moderator.programme.loading import Person, Programme, Segment
+from moderator.programme.plan import day_marker, planned_end, session_start
+from moderator.programme.zones import short_zone_label, zone
+from moderator.report.labels import LABELS
+from moderator.session.notes import MODERATOR_ID
+from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
+from moderator.session.state import Note, State, Status
 
 FORMATS = ("md", "html", "json")
 JSON_FORMAT_VERSION = 1

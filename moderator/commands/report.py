@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from moderator.output import deliver
-from moderator.report import render_report
-from moderator.runs import load_run
+from moderator.commands.output import deliver
+from moderator.report.document import render_report
+from moderator.session.runs import load_run
 
 
 def run_report(journal: Path, output: Path | None, fmt: str) -> int:

@@ -27,13 +27,13 @@ from typing import Any
 
 import pendulum
 
-from moderator.durations import format_duration
-from moderator.output import deliver
-from moderator.plan import plan, session_start
-from moderator.runs import JOURNAL_SUFFIX, LoadedRun, load_run
-from moderator.snapshot import SegmentStatus, plan_anchor, take_snapshot
-from moderator.state import State, Status
-from moderator.zones import short_zone_label, zone
+from moderator.commands.output import deliver
+from moderator.programme.durations import format_duration
+from moderator.programme.plan import plan, session_start
+from moderator.programme.zones import short_zone_label, zone
+from moderator.session.runs import JOURNAL_SUFFIX, LoadedRun, load_run
+from moderator.session.snapshot import SegmentStatus, plan_anchor, take_snapshot
+from moderator.session.state import State, Status
 
 JSON_VERSION = 1
 TOP_OVERRUNS = 3

@@ -11,9 +11,9 @@ from enum import StrEnum
 
 import pendulum
 
-from moderator.plan import session_start
-from moderator.programme import Programme, Segment
-from moderator.state import State, Status
+from moderator.programme.loading import Programme, Segment
+from moderator.programme.plan import session_start
+from moderator.session.state import State, Status
 
 LIVE_ANCHOR_WINDOW = 12 * 3600
 """A live run that starts within this many seconds of its planned start is measured against

@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from moderator.durations import humanize_minutes
-from moderator.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
 from moderator.problems import Problem, ProgrammeError, Severity
-from moderator.programme import Programme, Speaker, load_programme
-from moderator.zones import short_zone_label, zone
+from moderator.programme.durations import humanize_minutes
+from moderator.programme.loading import Programme, Speaker, load_programme
+from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
+from moderator.programme.zones import short_zone_label, zone
 
 EXIT_OK = 0
 EXIT_ERRORS = 2

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from moderator.problems import ModeratorError
-from moderator.programme import Programme
+from moderator.programme.loading import Programme
 
 NOTE_KINDS = ("note", "quote", "action", "question")
 MODERATOR_ID = "moderator"

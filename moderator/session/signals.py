@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 
-from moderator.programme import Programme
-from moderator.snapshot import Snapshot
-from moderator.state import Status
+from moderator.programme.loading import Programme
+from moderator.session.snapshot import Snapshot
+from moderator.session.state import Status
 
 _TEXTS = {
     "en": {

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pendulum
 
-from moderator.clock import Clock
-from moderator.durations import format_duration
-from moderator.engine import Engine, replay_state
-from moderator.journal import Journal, JournalError, read_journal
 from moderator.problems import ModeratorError
-from moderator.programme import Programme, load_programme
-from moderator.state import State, Status
+from moderator.programme.durations import format_duration
+from moderator.programme.loading import Programme, load_programme
+from moderator.session.clock import Clock
+from moderator.session.engine import Engine, replay_state
+from moderator.session.journal import Journal, JournalError, read_journal
+from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
 REPORT_SUFFIX = ".report.md"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pendulum
 
 from moderator.problems import Problem, Severity
-from moderator.programme import Programme, Segment
-from moderator.zones import zone
+from moderator.programme.loading import Programme, Segment
+from moderator.programme.zones import zone
 
 
 @dataclass(frozen=True)

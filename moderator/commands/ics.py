@@ -23,11 +23,11 @@ import icalendar
 import pendulum
 
 from moderator import __version__
-from moderator.durations import humanize_minutes
-from moderator.output import deliver
-from moderator.plan import PlannedSegment, plan, planned_end, session_start
-from moderator.programme import Programme, Segment, load_programme
-from moderator.zones import short_zone_label, zone
+from moderator.commands.output import deliver
+from moderator.programme.durations import humanize_minutes
+from moderator.programme.loading import Programme, Segment, load_programme
+from moderator.programme.plan import PlannedSegment, plan, planned_end, session_start
+from moderator.programme.zones import short_zone_label, zone
 
 PRODID = f"-//moderator//moderator {__version__}//EN"
 UID_DOMAIN = "moderator.invalid"
