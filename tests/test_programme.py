@@ -8,7 +8,8 @@ import hashlib
 import pytest
 
 from moderator.problems import ProgrammeError
-from moderator.programme.loading import DEFAULT_DANGER, DEFAULT_WARN, Programme, load_programme, parse_programme
+from moderator.programme import Programme, SegmentKind, load_programme, parse_programme
+from moderator.programme.model import DEFAULT_DANGER, DEFAULT_WARN
 
 # The example of docs/programme-format.md, exactly as written there: it MUST load.
 CONTRACT_EXAMPLE = '''\
@@ -294,3 +295,45 @@ def test_headers_inside_multiline_strings_are_not_tables() -> None:
         load(text)
     (problem,) = raised.value.errors
     assert problem.line == text.splitlines().index('kind = "otter"') + 1
+
+
+def test_segment_kinds_are_the_enum_and_still_compare_as_text() -> None:
+    kinds = [segment.kind for segment in load(CONTRACT_EXAMPLE).segments]
+    assert all(type(kind) is SegmentKind for kind in kinds)
+    assert kinds[1] is SegmentKind.SPEAKER and kinds[1] == "speaker" and f"{kinds[1]}" == "speaker"
+
+
+def test_session_messages_and_breakout_groups() -> None:
+    text = replace(MINIMAL, 'timezone = "UTC"', 'timezone = "UTC"\nmessages = ["Please wrap up", "  ", " Mic! "]')
+    text = replace(text, 'kind = "other"', 'kind = "breakout"\ngroups = ["Legal frameworks", "Planning"]')
+    programme = load(text)
+    assert programme.session.messages == ("Please wrap up", "Mic!")
+    assert programme.segments[0].groups == ("Legal frameworks", "Planning")
+    assert programme.warnings == ()
+
+
+def test_messages_and_groups_default_to_empty() -> None:
+    programme = load(MINIMAL)
+    assert programme.session.messages == ()
+    assert programme.segments[0].groups == ()
+
+
+def test_bad_messages_and_groups_are_reported_at_their_lines() -> None:
+    text = replace(MINIMAL, 'timezone = "UTC"', 'timezone = "UTC"\nmessages = [1, 2]')
+    text = replace(text, 'kind = "other"', 'kind = "breakout"\ngroups = [["nested"]]')
+    with pytest.raises(ProgrammeError) as raised:
+        load(text)
+    lines = text.splitlines()
+    assert [(p.line, p.message) for p in raised.value.errors] == [
+        (lines.index("messages = [1, 2]") + 1, "[session].messages must be a list of strings"),
+        (lines.index('groups = [["nested"]]') + 1, "[[segment]] #1.groups must be a list of strings"),
+    ]
+
+
+def test_groups_outside_a_breakout_warn_at_their_line() -> None:
+    text = replace(MINIMAL, 'duration = 30', 'duration = 30\ngroups = ["A"]')
+    programme = load(text)
+    assert programme.segments[0].groups == ("A",)
+    (warning,) = programme.warnings
+    assert warning.line == text.splitlines().index('groups = ["A"]') + 1
+    assert warning.message == "[[segment]] #1.groups is only used by breakout segments, not other"

@@ -198,6 +198,12 @@ CASES = [
                                           "[session] must be a single table", line=1)),
     Case("segment-written-as-table", *one(edit("[[segment]]", "[segment]", 3).replace("[[segment]]", "[[x]]"),
                                           "[segment] must be written [[segment]]", at="[segment]")),
+    Case("messages-not-strings", *one(edit('also_show = ["UTC"]', 'also_show = ["UTC"]\nmessages = ["Wrap up", 2]'),
+                                      "[session].messages must be a list of strings",
+                                      'write messages = ["first", "second"]', at="messages = ")),
+    Case("groups-not-a-list", *one(edit('kind = "check"', 'kind = "breakout"\ngroups = 3'),
+                                   "[[segment]] #1.groups must be a list of strings",
+                                   'write groups = ["first", "second"]', at="groups = ")),
     # --- files
     Case("not-utf8", *one(b"\xff\xfe[\x00s\x00e\x00", "not UTF-8", "save it as UTF-8", line=1, column=1)),
     Case("not-utf8-later", *one(GOOD.encode().replace(b"Young Kim", b"Young K\xefm"),
@@ -347,3 +353,13 @@ def test_warnings_of_a_failing_file_go_to_stderr_too(tmp_path: Path,
         f"{path}:1: [session] is missing required key 'title' (add title = \"...\")",
         f"{path}:2: warning: unknown key 'titel' in [session] (did you mean 'title'?)",
     ]
+
+
+def test_groups_on_a_segment_that_is_no_breakout_is_a_warning(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    text = edit('duration = "24m"', 'duration = "24m"\ngroups = ["Legal frameworks", "Planning"]')
+    path = write(tmp_path, "groups", text)
+    status, out, err = run(path, capsys)
+    assert (status, err) == (0, "")
+    assert (f"{path}:{line_of(text, 'groups = ')}: warning: [[segment]] #3.groups is only used by breakout "
+            'segments, not discussion (remove it, or set kind = "breakout")') in out

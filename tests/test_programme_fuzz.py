@@ -16,15 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moderator.problems import ProgrammeError
-from moderator.programme.loading import (
+from moderator.programme import Programme, parse_programme
+from moderator.programme.model import SEGMENT_KINDS
+from moderator.programme.validation import (
     PERSON_KEYS,
     ROUND_KEYS,
     SEGMENT_KEYS,
-    SEGMENT_KINDS,
     SESSION_KEYS,
     SPEAKER_KEYS,
-    Programme,
-    parse_programme,
 )
 from tests.programme_helpers import exercise, toml_document
 

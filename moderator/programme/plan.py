@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pendulum
 
 from moderator.problems import Problem, Severity
-from moderator.programme.loading import Programme, Segment
+from moderator.programme.model import Programme, Segment
 from moderator.programme.zones import zone
 
 
@@ -56,7 +56,8 @@ def planned_end(programme: Programme) -> pendulum.DateTime:
 
 def day_marker(moment: pendulum.DateTime, reference: dt.date) -> str:
     """``"+1"`` or ``"-1"`` when ``moment`` falls on another calendar day than ``reference``."""
-    delta = (moment.date() - reference).days
+    # Ordinals, not ``Date - date``: pendulum's Date only subtracts another pendulum Date.
+    delta = moment.date().toordinal() - reference.toordinal()
     return f"{delta:+d}" if delta else ""
 
 

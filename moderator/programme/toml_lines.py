@@ -83,9 +83,12 @@ def _unquote(part: str) -> str:
     """A key part as ``tomllib`` names it: quotes removed, escapes of basic strings decoded."""
     if part.startswith('"'):
         try:
-            return tomllib.loads(f"k = {part}")["k"]
+            value = tomllib.loads(f"k = {part}")["k"]
         except tomllib.TOMLDecodeError:  # pragma: no cover - the source already parsed
             pass
+        else:
+            if isinstance(value, str):
+                return value
     return part.strip("\"'")
 
 

@@ -1,0 +1,378 @@
+"""The programme's rules: a parsed TOML document in, a ``Programme`` or every problem out.
+
+Strict in substance, forgiving in form: each table is read through ``TableAt`` (typed
+readers that report at the key's line and still return a usable value), so one run
+reports every mistake in the file, and only a document without errors becomes a
+``Programme``. Warnings (unknown keys, likely typos) travel with the programme.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from moderator.problems import ProgrammeError
+from moderator.programme.fields import ProblemLog, TableAt, type_name
+from moderator.programme.model import (
+    DEFAULT_DANGER,
+    DEFAULT_WARN,
+    LANGUAGES,
+    SEGMENT_KINDS,
+    Person,
+    Programme,
+    Round,
+    Segment,
+    SegmentKind,
+    SessionInfo,
+    Speaker,
+)
+from moderator.programme.toml_lines import LineIndex
+
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+"""Dates outside these are typos in the year, and the planner's arithmetic overflows near 1 and 9999."""
+_LANGUAGE_ALIASES = {
+    "english": "en", "inglés": "en", "anglais": "en",
+    "spanish": "es", "español": "es", "espanol": "es", "espagnol": "es", "castellano": "es",
+    "french": "fr", "français": "fr", "francais": "fr", "francés": "fr",
+}
+_SPEAKER_ID = re.compile(r"^[a-z0-9_-]+$")
+
+SESSION_KEYS = (
+    "title", "date", "start", "timezone", "also_show", "event", "type", "platform", "audience",
+    "language", "main_question", "objectives", "warn", "danger", "end", "messages",
+)
+PERSON_KEYS = ("name", "organization", "role", "country", "email")
+SPEAKER_KEYS = ("id", "name", "organization", "country", "role", "topic", "bio", "timezone")
+ROUND_KEYS = ("id", "title", "questions")
+SEGMENT_KEYS = (
+    "kind", "duration", "title", "speaker", "speakers", "round", "at", "cues", "notes",
+    "warn", "danger", "groups",
+)
+TOP_LEVEL_TABLES = ("session", "moderator", "rapporteur", "speaker", "round", "segment")
+
+
+def validate_programme(document: Mapping[str, Any], path: str, lines: LineIndex, digest: str) -> Programme:
+    """Build the ``Programme``; raise ``ProgrammeError`` with every problem if there is any error."""
+    return _Validator(path, lines, digest).programme(document)
+
+
+class _Validator:
+    """Walks the document table by table, collecting every problem in ``log``."""
+
+    def __init__(self, path: str, lines: LineIndex, digest: str) -> None:
+        self.path = path
+        self.lines = lines
+        self.digest = digest
+        self.log = ProblemLog(path)
+
+    def single(self, table: Mapping[str, Any], name: str) -> TableAt:
+        return TableAt.single(table, name, self.lines, self.log)
+
+    def entries(self, tables: list[Mapping[str, Any]], name: str) -> list[TableAt]:
+        return [TableAt.entry(table, name, n, self.lines, self.log) for n, table in enumerate(tables)]
+
+    # -- the document's shape
+
+    def table(self, document: Mapping[str, Any], name: str, *, required: bool) -> TableAt | None:
+        if name not in document:
+            if required:
+                self.log.error(1, f"missing [{name}] table", f"add a [{name}] table; see the README")
+            return None
+        value = document[name]
+        if not isinstance(value, dict):
+            kind = "an array of tables" if isinstance(value, list) else type_name(value)
+            self.log.error(self.lines.table_line(name) or self.lines.key_line("", 0, name),
+                           f"[{name}] must be a single table, not {kind}", f"write [{name}] once")
+            return None
+        return self.single(value, name)
+
+    def tables(self, document: Mapping[str, Any], name: str) -> list[TableAt]:
+        if name not in document:
+            return []
+        value = document[name]
+        if isinstance(value, dict):
+            self.log.error(self.lines.table_line(name), f"[{name}] must be written [[{name}]]",
+                           "use double brackets: one [[...]] per entry")
+            return self.entries([value], name)
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.log.error(self.lines.key_line("", 0, name), f"'{name}' must be [[{name}]] tables")
+            return []
+        return self.entries(value, name)
+
+    def programme(self, document: Mapping[str, Any]) -> Programme:
+        for key in document:
+            if key not in TOP_LEVEL_TABLES:
+                close = difflib.get_close_matches(key, TOP_LEVEL_TABLES, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"known tables: {', '.join(TOP_LEVEL_TABLES)}"
+                line = self.lines.table_line(key) or self.lines.key_line("", 0, key)
+                self.log.warn(line, f"unknown table or key '{key}'", hint)
+        session_at = self.table(document, "session", required=True)
+        session = self.session(session_at) if session_at is not None else None
+        moderator_at = self.table(document, "moderator", required=True)
+        moderator = self.person(moderator_at) if moderator_at is not None else None
+        rapporteur_at = self.table(document, "rapporteur", required=False)
+        rapporteur = self.person(rapporteur_at) if rapporteur_at is not None else None
+        speakers = self.speakers(self.tables(document, "speaker"))
+        rounds = self.rounds(self.tables(document, "round"))
+        segments = self.segments(self.tables(document, "segment"), session, speakers, rounds)
+        if not self.log.has_errors:
+            if session is None or moderator is None:  # pragma: no cover - reported above
+                raise AssertionError("validator accepted a programme without session or moderator")
+            return Programme(
+                session=session, moderator=moderator, rapporteur=rapporteur,
+                speakers=tuple(speakers), rounds=tuple(rounds), segments=tuple(segments),
+                path=self.path, sha256=self.digest, warnings=tuple(self.log.problems),
+            )
+        raise ProgrammeError(self.log.problems)
+
+    # -- [session]
+
+    def session(self, at: TableAt) -> SessionInfo | None:
+        at.unknown_keys(SESSION_KEYS)
+        title = at.text("title", required=True)
+        date = self._date(at)
+        if "start" not in at:
+            at.missing("start", 'add start = "18:00"')
+        start = at.clock_time("start")
+        zone: str | None = None
+        if "timezone" not in at:
+            at.missing("timezone", 'add timezone = "America/Mexico_City" (an IANA name)')
+        else:
+            zone = at.zone("timezone")
+        also_show = self._also_show(at)
+        language = self._language(at)
+        warn = at.duration("warn", DEFAULT_WARN) or DEFAULT_WARN
+        danger = at.duration("danger", DEFAULT_DANGER) or DEFAULT_DANGER
+        if danger >= warn:
+            at.warn("danger", "[session].danger is not shorter than warn", "danger should come after warn")
+        end = at.clock_time("end")
+        if date is None or start is None or zone is None:
+            return None
+        return SessionInfo(
+            title=title, date=date, start=start, timezone=zone, also_show=also_show,
+            event=at.text("event"),
+            type=at.text("type"),
+            platform=at.text("platform"),
+            audience=at.text("audience"),
+            language=language,
+            main_question=at.text("main_question"),
+            objectives=at.text_list("objectives"),
+            warn=warn, danger=danger, end=end, end_line=at.line("end") if end else None,
+            messages=at.text_list("messages"),
+        )
+
+    def _date(self, at: TableAt) -> dt.date | None:
+        if "date" not in at:
+            at.missing("date", "add date = 2021-10-08 (no quotes)")
+            return None
+        value = at.table["date"]
+        if isinstance(value, dt.datetime):
+            at.error("date", "[session].date must be a date without a time",
+                     "write date = 2021-10-08 and put the time in start")
+            return None
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        if isinstance(value, dt.date):
+            if not MIN_DATE <= value <= MAX_DATE:
+                at.error("date", f"[session].date {value.isoformat()} is out of range",
+                         f"check the year: {MIN_DATE.year} to {MAX_DATE.year}")
+                return None
+            return value
+        at.error("date", f"[session].date must be a date like 2021-10-08, not {value!r}",
+                 "write date = 2021-10-08 (year-month-day)")
+        return None
+
+    def _also_show(self, at: TableAt) -> tuple[str, ...]:
+        raw = at.table.get("also_show", [])
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list):
+            at.error("also_show", "[session].also_show must be a list of time zone names",
+                     'write also_show = ["UTC", "Europe/Paris"]')
+            return ()
+        zones = (at.zone_value(value, "also_show", "[session].also_show") for value in raw)
+        return tuple(zone for zone in zones if zone)
+
+    def _language(self, at: TableAt) -> str:
+        if "language" not in at:
+            return "en"
+        value = at.table["language"]
+        if isinstance(value, str):
+            code = value.strip().lower()
+            code = _LANGUAGE_ALIASES.get(code, code)
+            if code in LANGUAGES:
+                return code
+        at.error("language", f"[session].language must be one of en, es, fr, not {value!r}",
+                 "the report's headings and dates use this language")
+        return "en"
+
+    # -- people
+
+    def person(self, at: TableAt) -> Person:
+        at.unknown_keys(PERSON_KEYS)
+        return Person(
+            name=at.text("name", required=True),
+            organization=at.text("organization"),
+            role=at.text("role"),
+            country=at.text("country"),
+            email=at.text("email"),
+        )
+
+    def speakers(self, entries: list[TableAt]) -> list[Speaker]:
+        speakers: list[Speaker] = []
+        seen: dict[str, int] = {}
+        for at in entries:
+            at.unknown_keys(SPEAKER_KEYS)
+            speaker_id = at.text("id", required=True)
+            if speaker_id and not _SPEAKER_ID.match(speaker_id):
+                at.error("id", f"{at.label}: id '{speaker_id}' may only use a-z, 0-9, '_' and '-'",
+                         f"for example id = \"{_slug(speaker_id)}\"")
+            if speaker_id in seen:
+                at.error("id", f"{at.label}: duplicate speaker id '{speaker_id}'",
+                         f"already used by [[speaker]] #{seen[speaker_id] + 1}")
+            elif speaker_id:
+                seen[speaker_id] = at.index
+            zone = at.zone("timezone") if "timezone" in at else None
+            speakers.append(Speaker(
+                id=speaker_id,
+                name=at.text("name", required=True),
+                organization=at.text("organization"),
+                country=at.text("country"),
+                role=at.text("role"),
+                topic=at.text("topic"),
+                bio=at.text("bio"),
+                timezone=zone,
+            ))
+        return speakers
+
+    # -- [[round]]
+
+    def rounds(self, entries: list[TableAt]) -> list[Round]:
+        rounds: list[Round] = []
+        seen: set[str] = set()
+        for at in entries:
+            number = at.index + 1
+            at.unknown_keys(ROUND_KEYS)
+            round_id = at.text("id", default=f"round{number}") or f"round{number}"
+            if round_id in seen:
+                at.error("id", f"{at.label}: duplicate round id '{round_id}'")
+            seen.add(round_id)
+            title = at.text("title") or f"Round {number}"
+            if "questions" not in at:
+                at.missing("questions", 'add questions = ["...", "..."]')
+            questions = at.text_list("questions")
+            if "questions" in at and not questions:
+                at.error("questions", f"{at.label}.questions is empty", "give at least one question")
+            rounds.append(Round(id=round_id, title=title, questions=questions))
+        return rounds
+
+    # -- [[segment]]
+
+    def segments(self, entries: list[TableAt], session: SessionInfo | None,
+                 speakers: list[Speaker], rounds: list[Round]) -> list[Segment]:
+        if not entries:
+            self.log.error(1, "the programme has no [[segment]]", "add at least one [[segment]] with kind and duration")
+            return []
+        speaker_ids = {s.id: s for s in speakers}
+        round_ids = [r.id for r in rounds]
+        base_warn = session.warn if session else DEFAULT_WARN
+        base_danger = session.danger if session else DEFAULT_DANGER
+        segments: list[Segment] = []
+        for at in entries:
+            at.unknown_keys(SEGMENT_KEYS)
+            kind = at.text("kind", required=True).lower()
+            if kind and kind not in SEGMENT_KINDS:
+                close = difflib.get_close_matches(kind, SEGMENT_KINDS, n=1, cutoff=0.5)
+                hint = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(SEGMENT_KINDS)
+                at.error("kind", f"{at.label}: unknown kind '{kind}'", hint)
+            if "duration" not in at:
+                at.missing("duration", 'add duration = "10m"')
+            duration = at.duration("duration", None) or 0
+            ids = self._segment_speakers(at, kind, speaker_ids)
+            round_ids_for = self._segment_rounds(at, kind, round_ids)
+            title = at.text("title")
+            if not title:
+                if kind == "speaker" and ids and all(i in speaker_ids for i in ids):
+                    chosen = [speaker_ids[i] for i in ids]
+                    title = " / ".join(s.topic or s.name for s in chosen)
+                elif "title" not in at and kind and kind != "speaker":
+                    at.missing("title", 'add title = "..."; only speaker segments may leave it out')
+            warn = at.duration("warn", base_warn) or base_warn
+            danger = at.duration("danger", base_danger) or base_danger
+            segments.append(Segment(
+                # An unknown kind is an error reported above: the placeholder never leaves the validator.
+                index=at.index, kind=SegmentKind(kind) if kind in SEGMENT_KINDS else SegmentKind.OTHER,
+                title=title, duration=duration, speaker_ids=ids,
+                round_ids=round_ids_for, at=at.clock_time("at"),
+                cues=at.text_list("cues"),
+                notes=at.text("notes"),
+                warn=warn, danger=danger, line=at.header_line,
+                groups=self._segment_groups(at, kind),
+            ))
+        return segments
+
+    def _segment_speakers(self, at: TableAt, kind: str, known: Mapping[str, Speaker]) -> tuple[str, ...]:
+        key = "speaker" if "speaker" in at else "speakers"
+        if "speaker" in at and "speakers" in at:
+            at.error(key, f"{at.label} has both 'speaker' and 'speakers'", "keep one of them")
+        value = at.table.get(key)
+        if value is None:
+            if kind == "speaker":
+                at.error(None, f"{at.label} of kind speaker needs a 'speaker'", _known_ids_hint(known))
+            return ()
+        raw: list[Any] = value if isinstance(value, list) else [value]
+        if kind == "speaker" and not raw:
+            at.error(key, f"{at.label} of kind speaker needs a 'speaker'", _known_ids_hint(known))
+        ids: list[str] = []
+        for item in raw:
+            if not isinstance(item, str):
+                at.error(key, f"{at.label}.{key} must name speaker ids as strings, not {type_name(item)}",
+                         _known_ids_hint(known))
+                continue
+            if item not in known:
+                at.error(key, f"{at.label}: no [[speaker]] has id '{item}'", _known_ids_hint(known, item))
+            ids.append(item)
+        return tuple(ids)
+
+    def _segment_rounds(self, at: TableAt, kind: str, known: list[str]) -> tuple[str, ...]:
+        if "round" not in at:
+            return tuple(known) if kind == "discussion" else ()
+        value = at.table["round"]
+        values = value if isinstance(value, list) else [value]
+        ids: list[str] = []
+        for item in values:
+            if not isinstance(item, str):
+                at.error("round", f"{at.label}.round must be a round id string, not {type_name(item)}")
+                continue
+            if item not in known:
+                hint = f"known round ids: {', '.join(known)}" if known else "define it with [[round]] first"
+                at.error("round", f"{at.label}: no [[round]] has id '{item}'", hint)
+            ids.append(item)
+        return tuple(ids)
+
+    def _segment_groups(self, at: TableAt, kind: str) -> tuple[str, ...]:
+        groups = at.text_list("groups")
+        if "groups" in at and kind in SEGMENT_KINDS and kind != SegmentKind.BREAKOUT:
+            at.warn("groups", f"{at.label}.groups is only used by breakout segments, not {kind}",
+                    'remove it, or set kind = "breakout"')
+        return groups
+
+
+def _known_ids_hint(known: Mapping[str, Speaker], wrong: str | None = None) -> str:
+    if not known:
+        return "define the speaker with a [[speaker]] table first"
+    if wrong:
+        close = difflib.get_close_matches(wrong, list(known), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'? known ids: {', '.join(known)}"
+    return f"known ids: {', '.join(known)}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "speaker"
