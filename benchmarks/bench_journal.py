@@ -22,10 +22,12 @@ from pathlib import Path
 import pendulum
 
 import moderator
-from moderator.programme.loading import Programme, load_programme
+from moderator.programme import Programme, load_programme
 from moderator.session.clock import FakeClock, SystemClock
 from moderator.session.engine import CommandRefused, Engine, replay_state
-from moderator.session.journal import Event, encode_event, read_journal
+from moderator.session.events import Event
+from moderator.session.events import encode as encode_event
+from moderator.session.journal import read_journal
 from moderator.session.runs import JOURNAL_SUFFIX, LIVE_NAME, open_run, session_folder
 
 PROGRAMME = Path(moderator.__file__).resolve().parent / "demo" / "workshop.toml"

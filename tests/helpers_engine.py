@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import pendulum
 
-from moderator.programme.loading import Programme, load_programme
+from moderator.programme import Programme, load_programme
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine, replay_state
-from moderator.session.journal import Event, Journal, read_journal
+from moderator.session.events import to_dict
+from moderator.session.journal import Journal, read_journal
 from moderator.session.state import State
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +46,9 @@ def new_engine(folder: Path | None = None, *, programme: Programme | None = None
     return Engine.create(programme or workshop(), clock, journal, mode=mode), clock
 
 
-def journal_events(path: Path) -> list[Event]:
-    return read_journal(path).events
+def journal_events(path: Path) -> list[dict[str, Any]]:
+    """The journal's events as the plain JSON objects on its lines, for readable expectations."""
+    return [to_dict(event) for event in read_journal(path).events]
 
 
 def replay_file(programme: Programme, path: Path) -> State:

@@ -23,6 +23,7 @@ import pytest
 from helpers_engine import ROOT, WORKSHOP_PATH, workshop
 
 from moderator.session.clock import SystemClock
+from moderator.session.events import NoteAdded
 from moderator.session.journal import read_journal
 from moderator.session.runs import open_run, session_folder
 
@@ -36,7 +37,7 @@ import sys
 from pathlib import Path
 
 from moderator.session.clock import SystemClock
-from moderator.programme.loading import load_programme
+from moderator.programme import load_programme
 from moderator.session.runs import open_run
 from moderator.session.state import Status
 
@@ -122,7 +123,7 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path):
 
         # the journal still reads after every kill (a child killed while importing made none yet)
         events = read_journal(journal).events if journal.exists() else []
-        notes = {e["id"]: e["text"] for e in events if e["type"] == "note_added"}
+        notes = {e.id: e.text for e in events if isinstance(e, NoteAdded)}
         missing = {i: tag for i, tag in acknowledged.items() if notes.get(i) != f"{tag} networks matter"}
         assert not missing, f"attempt {attempt}: acknowledged notes lost or changed: {missing}"
         had_events = had_events or bool(events)
@@ -142,6 +143,6 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path):
         assert run.engine.add_note("after the storm").id == max(state.notes)
     finally:
         run.journal.close()
-    ids = [e["id"] for e in read_journal(journal).events if e["type"] == "note_added"]
+    ids = [e.id for e in read_journal(journal).events if isinstance(e, NoteAdded)]
     assert ids == sorted(set(ids)), "note ids must be unique and increasing across restarts"
     assert time.monotonic() - began < 120

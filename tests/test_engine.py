@@ -38,7 +38,8 @@ from helpers_engine import (
 import moderator.session.journal as journal_module
 from moderator.session.clock import FakeClock, ScaledClock
 from moderator.session.engine import CommandRefused, Engine, replay_state
-from moderator.session.journal import Journal, JournalError
+from moderator.session.events import to_dict
+from moderator.session.journal import Journal, JournalError, read_journal
 from moderator.session.snapshot import Level, SegmentStatus, take_snapshot
 from moderator.session.state import Status
 
@@ -777,7 +778,7 @@ def test_a_command_that_cannot_be_written_raises_and_changes_nothing(tmp_path, m
     clock = fake_clock()
     engine = Engine.create(workshop(), clock, journal)
     heard = []
-    engine.subscribe(lambda event, state: heard.append(event["type"]))
+    engine.subscribe(lambda event, state: heard.append(event.TYPE))
     before = copy.deepcopy(engine.state)
 
     def full_disk(fd, data):
@@ -798,7 +799,7 @@ def test_listeners_hear_each_event_after_it_is_on_disk(tmp_path):
 
     def listener(event, state):
         on_disk = journal_events(engine.journal.path)
-        seen.append((event["type"], on_disk[-1] == event, state.events == len(on_disk)))
+        seen.append((event.TYPE, on_disk[-1] == to_dict(event), state.events == len(on_disk)))
 
     engine.subscribe(listener)
     engine.start()
@@ -830,7 +831,7 @@ def test_reopen_continues_the_session_axis_across_the_downtime(tmp_path):
     engine.journal.close()
     clock.advance(20)  # still running when the laptop died
     reboot = FakeClock(wall=clock.now().add(seconds=180), monotonic=3.5)  # monotonic restarts after a reboot
-    events = journal_events(tmp_path / "session.journal.jsonl")
+    events = read_journal(tmp_path / "session.journal.jsonl").events
     resumed, warnings = Engine.reopen(workshop(), reboot, Journal(tmp_path / "session.journal.jsonl"), events)
     assert warnings == []
     assert resumed.now_t() == 300
@@ -851,7 +852,7 @@ def test_reopen_with_the_wall_clock_behind_the_journal_counts_no_gap(tmp_path):
     engine.add_note("x")
     engine.journal.close()
     back = FakeClock(wall=clock.now().subtract(hours=1), monotonic=1.0)
-    events = journal_events(tmp_path / "session.journal.jsonl")
+    events = read_journal(tmp_path / "session.journal.jsonl").events
     resumed, _ = Engine.reopen(workshop(), back, Journal(tmp_path / "session.journal.jsonl"), events)
     assert resumed.remaining() == 500
     back.advance(1)

@@ -124,7 +124,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.engine, warnings = Engine.reopen(self.programme, self.clock, self.journal, contents.events)
         assert warnings == []
         # the session axis continues from the last event plus the wall-clock gap
-        last_t = contents.events[-1]["t"]
+        last_t = contents.events[-1].t
         resumed_t = last_t + max(0.0, (self.t - last_t) + self.wall_skew + downtime)
         if self.status is Status.RUNNING:
             self.spent[self.current] += resumed_t - self.t

@@ -5,21 +5,24 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 
 import pytest
 from helpers_engine import journal_events, new_engine, replay_file, workshop
 
 import moderator.session.journal as journal_module
-from moderator.session.journal import Journal, JournalError, encode_event, read_journal
+from moderator.session.events import NoteAdded, Opened, decode
+from moderator.session.events import encode as encode_event
+from moderator.session.journal import Journal, JournalError, read_journal
 
 
 def opened(**extra):
-    return {"type": "opened", "t": 0.0, "wall": "2021-10-08T09:00:00+00:00", "sha256": "abc", **extra}
+    return Opened(t=0.0, wall="2021-10-08T09:00:00+00:00", sha256="abc", **extra)
 
 
 def note(n, text="x"):
-    return {"type": "note_added", "t": float(n), "wall": "2021-10-08T09:00:00+00:00", "id": n, "text": text}
+    return NoteAdded(t=float(n), wall="2021-10-08T09:00:00+00:00", id=n, text=text)
 
 
 def test_each_event_is_one_line_of_json(tmp_path):
@@ -73,7 +76,7 @@ def test_reopening_a_journal_continues_it(tmp_path):
         journal.append(note(1))
     with Journal(path) as journal:
         journal.append(note(2))
-    assert [e.get("id") for e in read_journal(path).events] == [None, 1, 2]
+    assert [getattr(e, "id", None) for e in read_journal(path).events] == [None, 1, 2]
 
 
 def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path):
@@ -108,7 +111,7 @@ def test_unreadable_lines_inside_are_skipped_with_their_line_numbers(tmp_path):
     )
     contents = read_journal(path)
     assert contents.events == [opened(), note(1)]
-    assert [w.rsplit(":", 2)[-2] for w in contents.warnings] == ["2", "3", "4"]
+    assert [re.search(r"\.jsonl:(\d+): ", w).group(1) for w in contents.warnings] == ["2", "3", "4"]
     assert "unreadable" in contents.warnings[0] and "not a journal event" in contents.warnings[1]
 
 
@@ -154,8 +157,8 @@ def test_a_failed_write_continues_in_a_fallback_file_holding_the_whole_journal(t
     assert journal.fallback_path is not None
     assert journal.active_path == journal.fallback_path
     assert journal.fallback_path.parent == tmp_path / "fallback"
-    assert [e.get("id") for e in read_journal(journal.fallback_path).events] == [None, 1, 2, 3]
-    assert [e.get("id") for e in read_journal(path).events] == [None, 1]
+    assert [getattr(e, "id", None) for e in read_journal(journal.fallback_path).events] == [None, 1, 2, 3]
+    assert [getattr(e, "id", None) for e in read_journal(path).events] == [None, 1]
     journal.close()
 
 
@@ -216,7 +219,7 @@ def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
     engine.add_note("kept")
     whole = engine.journal.path.read_bytes()
     engine.journal.close()
-    torn = encode_event({"type": "note_added", "t": 1.0, "wall": "x", "id": 2, "text": "lost", "kind": "note"})
+    torn = encode_event(decode({"type": "note_added", "t": 1.0, "wall": "x", "id": 2, "text": "lost", "kind": "note"}))
     engine.journal.path.write_bytes(whole + torn[: len(torn) // 2])
     state = replay_file(workshop(), engine.journal.path)
     assert [n.text for n in state.visible_notes()] == ["kept"]

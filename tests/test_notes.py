@@ -140,7 +140,7 @@ def test_a_note_records_text_kind_segment_speaker_question_wall_and_session_time
     event = journal_events(engine.journal.path)[-1]
     assert event == {
         "type": "note_added", "t": 52.5, "wall": at(52.5), "id": 1, "text": "invite SSEGOV to the next forum",
-        "kind": "action", "segment": KIM, "speaker": "kim", "question": None,
+        "kind": "action", "segment": KIM, "speaker": "kim",
     }
 
 

@@ -23,9 +23,11 @@ from helpers_engine import (
 
 from moderator.cli import build_parser
 from moderator.problems import ModeratorError
-from moderator.programme.loading import load_programme
+from moderator.programme import load_programme
 from moderator.session.clock import FakeClock
-from moderator.session.journal import JournalError, encode_event
+from moderator.session.events import decode, to_dict
+from moderator.session.events import encode as encode_event
+from moderator.session.journal import JournalError
 from moderator.session.runs import load_run, open_run, report_path_for, session_folder, slugify
 from moderator.session.snapshot import take_snapshot
 from moderator.session.state import Status
@@ -314,7 +316,7 @@ def test_a_torn_last_line_is_skipped_with_a_warning_and_the_run_resumes(tmp_path
     run.engine.start()
     run.engine.add_note("durable")
     crash(run)
-    torn = encode_event({"type": "note_added", "t": 9.0, "wall": "x", "id": 2, "text": "never acknowledged"})
+    torn = encode_event(decode({"type": "note_added", "t": 9.0, "wall": "x", "id": 2, "text": "never acknowledged"}))
     with open(run.journal_path, "ab") as handle:
         handle.write(torn[:25])
     resumed = open_run(workshop(), tmp_path, clock)
@@ -392,7 +394,7 @@ def test_load_run_finds_the_programme_the_journal_names(tmp_path):
     assert loaded.programme.sha256 == workshop().sha256
     assert loaded.warnings == []
     assert loaded.state == run.engine.state
-    assert loaded.events == journal_events(run.journal_path)
+    assert [to_dict(e) for e in loaded.events] == journal_events(run.journal_path)
 
 
 def test_load_run_warns_when_the_programme_changed_and_fails_when_it_is_gone(tmp_path):

@@ -6,6 +6,8 @@ under us) and ``now()`` for what people see and for the journal's timestamps.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import time
 from typing import Protocol
 
@@ -70,3 +72,15 @@ class FakeClock:
     def jump_wall(self, seconds: float) -> None:
         """The wall clock is changed (NTP, a time-zone change); monotonic time is not."""
         self._wall = self._wall.add(microseconds=round(seconds * 1_000_000))
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_wall(wall: str) -> pendulum.DateTime:
+    """A journal's ``wall`` stamp (ISO 8601, as ``now().isoformat()`` wrote it) as a UTC time.
+
+    Cached: the same few stamps (the start, the current segment's entry) are read every second.
+    """
+    moment = dt.datetime.fromisoformat(wall)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return pendulum.instance(moment).in_timezone("UTC")

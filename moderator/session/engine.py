@@ -9,20 +9,22 @@ rebooting really passed in the room).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
-from typing import Any
-
-import pendulum
+from typing import TypeVar
 
 from moderator.problems import ModeratorError
-from moderator.programme.loading import Programme
-from moderator.session.clock import Clock
-from moderator.session.journal import JOURNAL_VERSION, Event, Journal
-from moderator.session.notes import MODERATOR_ID, NOTE_KINDS, NoteError, parse_note
+from moderator.programme import Programme
+from moderator.session import events as ev
+from moderator.session.clock import Clock, parse_wall
+from moderator.session.events import Event, NoteKind, clean_text
+from moderator.session.journal import Journal
+from moderator.session.notes import MODERATOR_ID, NoteError, parse_note
 from moderator.session.snapshot import Snapshot, remaining_seconds, take_snapshot
 from moderator.session.state import Note, State, Status, apply, new_state
 
 Listener = Callable[[Event, State], None]
+E = TypeVar("E", bound=Event)
 
 
 class CommandRefused(ModeratorError):
@@ -47,9 +49,8 @@ class Engine:
                mode: str = "live", programme_location: str | None = None) -> Engine:
         """Begin a new journal; ``programme_location`` (an absolute path) lets ``report`` find it."""
         engine = cls(programme, clock, journal, new_state(len(programme.segments)), -clock.monotonic())
-        engine._emit("opened", version=JOURNAL_VERSION, programme=programme_location or programme.path,
-                     sha256=programme.sha256, mode=mode, segments=len(programme.segments),
-                     title=programme.session.title)
+        engine._emit(ev.Opened(programme=programme_location or programme.path, sha256=programme.sha256,
+                               mode=mode, segments=len(programme.segments), title=programme.session.title))
         return engine
 
     @classmethod
@@ -58,15 +59,15 @@ class Engine:
         """Continue a journal: replay it, then count the time since its last event as elapsed."""
         state = replay_state(programme, events)
         warnings: list[str] = []
-        gap = max(0.0, (clock.now() - pendulum.parse(state.last_wall)).total_seconds()) if state.last_wall else 0.0
+        gap = max(0.0, (clock.now() - parse_wall(state.last_wall)).total_seconds()) if state.last_wall else 0.0
         now_t = state.last_t + gap
         engine = cls(programme, clock, journal, state, now_t - clock.monotonic())
         changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
         if changed:
             warnings.append("the programme changed since this session began; resuming by segment number")
-        engine._emit("reopened", gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed)
+        engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed))
         if state.current is not None and state.current >= len(programme.segments):
-            engine._emit("moved", segment=len(programme.segments) - 1)
+            engine._emit(ev.Moved(segment=len(programme.segments) - 1))
         return engine, warnings
 
     # ------------------------------------------------------------------ time
@@ -87,11 +88,10 @@ class Engine:
         """Called after each event is durable and applied (the live report listens here)."""
         self._listeners.append(listener)
 
-    def _emit(self, event_type: str, **payload: Any) -> Event:
-        now = self.clock.now().isoformat()
-        event: Event = {"type": event_type, "t": round(self.now_t(), 3), "wall": now, **payload}
-        if event["t"] < self.state.last_t:
-            event["t"] = self.state.last_t
+    def _emit(self, event: E) -> E:
+        """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners."""
+        t = max(round(self.now_t(), 3), self.state.last_t)
+        event = dataclasses.replace(event, t=t, wall=self.clock.now().isoformat())
         if self.journal is not None:
             self.journal.append(event)
         apply(self.state, event)
@@ -109,17 +109,17 @@ class Engine:
         if self.status is not Status.NOT_STARTED:
             raise CommandRefused("the session has already started")
         self._check_index(segment)
-        self._emit("started", segment=segment)
+        self._emit(ev.Started(segment=segment))
 
     def pause(self) -> None:
         if self.status is not Status.RUNNING:
             raise CommandRefused("the timer is not running")
-        self._emit("paused", segment=self.state.current)
+        self._emit(ev.Paused(segment=self.state.current))
 
     def resume(self) -> None:
         if self.status is not Status.PAUSED:
             raise CommandRefused("the timer is not paused")
-        self._emit("resumed", segment=self.state.current)
+        self._emit(ev.Resumed(segment=self.state.current))
 
     def toggle(self) -> str:
         """Space bar: start, pause or resume, whichever applies. Returns what it did."""
@@ -140,36 +140,36 @@ class Engine:
         current = self._current()
         if current + 1 >= len(self.programme.segments):
             raise CommandRefused("this is the last segment: end the session to finish")
-        self._emit("moved", segment=current + 1, via="next")
+        self._emit(ev.Moved(segment=current + 1, via="next"))
 
     def previous(self) -> None:
         current = self._current()
         if current == 0:
             raise CommandRefused("this is the first segment")
-        self._emit("moved", segment=current - 1, via="previous")
+        self._emit(ev.Moved(segment=current - 1, via="previous"))
 
     def goto(self, segment: int) -> None:
         self._check_index(segment)
         if self.status is Status.NOT_STARTED:
-            self._emit("started", segment=segment)
+            self._emit(ev.Started(segment=segment))
             return
         if segment == self._current():
             raise CommandRefused("that segment is already running")
-        self._emit("moved", segment=segment, via="goto")
+        self._emit(ev.Moved(segment=segment, via="goto"))
 
     def adjust(self, seconds: int) -> None:
         """Give the current segment more (or less) time: ``+`` and ``-`` in the console."""
         if seconds == 0:
             raise CommandRefused("nothing to adjust")
         current = self._current()
-        self._emit("adjusted", segment=current, seconds=int(seconds))
+        self._emit(ev.Adjusted(segment=current, seconds=int(seconds)))
 
     def end(self) -> None:
         if self.status is Status.ENDED:
             raise CommandRefused("the session has already ended")
         if self.status is Status.NOT_STARTED:
             raise CommandRefused("the session has not started")
-        self._emit("ended", segment=self.state.current)
+        self._emit(ev.Ended(segment=self.state.current))
 
     def _current(self) -> int:
         if self.status is Status.ENDED:
@@ -186,19 +186,19 @@ class Engine:
 
     # ------------------------------------------------------------------ notes and marks
 
-    def add_note(self, raw: str, *, kind: str | None = None, speaker: str | None = None) -> Note:
+    def add_note(self, raw: str, *, kind: NoteKind | str | None = None, speaker: str | None = None) -> Note:
         """Log what the rapporteur typed; prefixes and ``@name`` in ``raw`` are understood."""
-        parsed = parse_note(raw, self.programme)
-        chosen_kind = kind or parsed.kind
-        if chosen_kind not in NOTE_KINDS:
-            raise NoteError(f"unknown note kind {chosen_kind!r}")
+        parsed = parse_note(clean_text(raw), self.programme)
+        try:
+            chosen_kind = NoteKind(kind) if kind is not None else parsed.kind
+        except ValueError:
+            raise NoteError(f"unknown note kind {kind!r}") from None
         note_id = self.state.next_note_id
-        self._emit(
-            "note_added", id=note_id, text=parsed.text, kind=chosen_kind,
-            segment=self.state.current,
+        self._emit(ev.NoteAdded(
+            id=note_id, text=parsed.text, kind=chosen_kind, segment=self.state.current,
             speaker=speaker or parsed.speaker_id or self.default_speaker(),
-            question=list(self.state.current_question) if self.state.current_question else None,
-        )
+            question=self.state.current_question,
+        ))
         return self.state.notes[note_id]
 
     def default_speaker(self) -> str | None:
@@ -215,18 +215,16 @@ class Engine:
 
     def edit_note(self, note_id: int, raw: str) -> Note:
         note = self._note(note_id)
-        parsed = parse_note(raw, self.programme)
-        changes: dict[str, Any] = {"text": parsed.text}
-        if parsed.kind != "note" or note.kind != "note":
-            changes["kind"] = parsed.kind
-        if parsed.speaker_id:
-            changes["speaker"] = parsed.speaker_id
-        self._emit("note_edited", id=note_id, **changes)
+        parsed = parse_note(clean_text(raw), self.programme)
+        changes_kind = parsed.kind is not NoteKind.NOTE or note.kind is not NoteKind.NOTE
+        self._emit(ev.NoteEdited(
+            id=note_id, text=parsed.text, kind=parsed.kind if changes_kind else None, speaker=parsed.speaker_id,
+        ))
         return note
 
     def delete_note(self, note_id: int) -> None:
         self._note(note_id)
-        self._emit("note_deleted", id=note_id)
+        self._emit(ev.NoteDeleted(id=note_id))
 
     def _note(self, note_id: int) -> Note:
         note = self.state.notes.get(note_id)
@@ -246,12 +244,12 @@ class Engine:
             raise CommandRefused(f"there is no round {round_id!r}") from None
         if not 0 <= index < len(round_.questions):
             raise CommandRefused(f"{round_.title} has no question {index + 1}")
-        self._emit("question_asked", round=round_id, index=index, segment=self.state.current)
+        self._emit(ev.QuestionAsked(round=round_id, index=index, segment=self.state.current))
 
     def unask_question(self, round_id: str, index: int) -> None:
         if (round_id, index) not in self.state.asked:
             raise CommandRefused("that question was not marked as asked")
-        self._emit("question_unasked", round=round_id, index=index)
+        self._emit(ev.QuestionUnasked(round=round_id, index=index))
 
     def ask_next_question(self) -> tuple[str, int]:
         """Mark the first unasked question of the current discussion's rounds as asked."""
@@ -268,12 +266,12 @@ class Engine:
         cues = self.programme.segments[segment].cues if 0 <= segment < len(self.programme.segments) else ()
         if not 0 <= cue < len(cues):
             raise CommandRefused("there is no such cue")
-        self._emit("cue_ticked", segment=segment, cue=cue, done=done)
+        self._emit(ev.CueTicked(segment=segment, cue=cue, done=done))
 
     def set_participants(self, count: int) -> None:
         if count < 0:
             raise CommandRefused("the number of participants cannot be negative")
-        self._emit("participants", count=int(count))
+        self._emit(ev.ParticipantsSet(count=int(count)))
 
 
 def next_unasked_question(programme: Programme, state: State) -> tuple[str, int] | None:

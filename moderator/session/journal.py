@@ -10,18 +10,14 @@ whole journal so far, rather than being lost.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from moderator.files import fsync_dir as _fsync_dir
 from moderator.problems import ModeratorError
-
-Event = dict[str, Any]
-JOURNAL_VERSION = 1
+from moderator.session.events import Event, EventError, EventType, UnknownEventType, decode_line, encode
 
 
 class JournalError(ModeratorError):
@@ -57,21 +53,14 @@ def read_journal(path: str | Path) -> JournalContents:
         if not raw.strip():
             continue
         try:
-            event = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            contents.warnings.append(f"{path}:{number}: unreadable journal line skipped")
-            continue
-        if not isinstance(event, dict) or "type" not in event:
-            contents.warnings.append(f"{path}:{number}: not a journal event, skipped")
-            continue
-        contents.events.append(event)
-    if contents.events and contents.events[0].get("type") != "opened":
+            contents.events.append(decode_line(raw))
+        except UnknownEventType as error:
+            contents.warnings.append(f"{path}:{number}: {error} (written by a newer version?), skipped")
+        except EventError as error:
+            contents.warnings.append(f"{path}:{number}: not a journal event ({error}), skipped")
+    if contents.events and contents.events[0].TYPE is not EventType.OPENED:
         raise JournalError(f"{path}: not a moderator journal (it does not begin with 'opened')")
     return contents
-
-
-def encode_event(event: Event) -> bytes:
-    return (json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 class Journal:
@@ -117,7 +106,7 @@ class Journal:
 
     def append(self, event: Event) -> None:
         """Write one event and make it durable; raise ``JournalError`` if no copy could be made."""
-        line = encode_event(event)
+        line = encode(event)
         try:
             self._write(line)
         except OSError as primary_error:

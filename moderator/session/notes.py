@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from moderator.problems import ModeratorError
-from moderator.programme.loading import Programme
+from moderator.programme import Programme
+from moderator.session.events import NoteKind
 
-NOTE_KINDS = ("note", "quote", "action", "question")
+NOTE_KINDS = tuple(NoteKind)
 MODERATOR_ID = "moderator"
 
 _SYMBOL_KINDS = {
@@ -40,7 +41,7 @@ class NoteError(ModeratorError):
 @dataclass(frozen=True)
 class ParsedNote:
     text: str
-    kind: str
+    kind: NoteKind
     speaker_id: str | None
     """``None`` when the text names nobody: the engine then uses the speaker on stage."""
 
@@ -58,7 +59,7 @@ def parse_note(raw: str, programme: Programme) -> ParsedNote:
         text = _unquote(text)
     if not text:
         raise NoteError("the note is empty")
-    return ParsedNote(text=text, kind=kind, speaker_id=speaker_id)
+    return ParsedNote(text=text, kind=NoteKind(kind), speaker_id=speaker_id)
 
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}

@@ -24,10 +24,11 @@ from pathlib import Path
 import pendulum
 
 from moderator.problems import ModeratorError
+from moderator.programme import Programme, load_programme
 from moderator.programme.durations import format_duration
-from moderator.programme.loading import Programme, load_programme
-from moderator.session.clock import Clock
+from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
+from moderator.session.events import Event, Opened
 from moderator.session.journal import Journal, JournalError, read_journal
 from moderator.session.state import State, Status
 
@@ -156,7 +157,7 @@ def _new_rehearsal_path(folder: Path, now: pendulum.DateTime) -> Path:
 
 def _set_aside(journal: Path, state: State, clock: Clock) -> None:
     """Keep an earlier live run (ended, or replaced with --fresh) under a dated name."""
-    began = pendulum.parse(state.started_wall) if state.started_wall else clock.now()
+    began = parse_wall(state.started_wall) if state.started_wall else clock.now()
     stem = f"{LIVE_NAME}-{began.in_timezone('UTC'):%Y%m%d-%H%M%S}"
     target = journal.with_name(stem + JOURNAL_SUFFIX)
     counter = 1
@@ -184,7 +185,7 @@ def _absolute(path: str) -> str:
 class LoadedRun:
     programme: Programme
     state: State
-    events: list[dict]
+    events: list[Event]
     warnings: list[str]
 
 
@@ -196,7 +197,8 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
             raise JournalError(f"{journal_path}: not a moderator journal (none of its lines is an event)")
         raise JournalError(f"{journal_path}: the journal is empty")
     opened = contents.events[0]
-    location = programme_path or Path(opened.get("programme", ""))
+    assert isinstance(opened, Opened)  # read_journal refuses a journal that does not begin so
+    location = programme_path or Path(opened.programme)
     if not location.exists():
         raise ModeratorError(
             f"{journal_path}: the programme it was run from, {location}, is not there any more "
@@ -204,6 +206,6 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
         )
     programme = load_programme(location)
     warnings = list(contents.warnings)
-    if opened.get("sha256") and opened["sha256"] != programme.sha256:
+    if opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)

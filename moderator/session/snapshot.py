@@ -11,8 +11,9 @@ from enum import StrEnum
 
 import pendulum
 
-from moderator.programme.loading import Programme, Segment
+from moderator.programme import Programme, Segment
 from moderator.programme.plan import session_start
+from moderator.session.clock import parse_wall
 from moderator.session.state import State, Status
 
 LIVE_ANCHOR_WINDOW = 12 * 3600
@@ -117,11 +118,11 @@ def plan_anchor(programme: Programme, state: State, now: pendulum.DateTime) -> p
     """Where the plan is laid: the printed start for a live run on its day, else the actual start."""
     printed = session_start(programme)
     if state.mode == "live":
-        reference = pendulum.parse(state.started_wall) if state.started_wall else now
+        reference = parse_wall(state.started_wall) if state.started_wall else now
         if abs((reference - printed).total_seconds()) <= LIVE_ANCHOR_WINDOW:
             return printed
     if state.started_wall:
-        return pendulum.parse(state.started_wall).in_timezone("UTC")  # type: ignore[union-attr]
+        return parse_wall(state.started_wall)
     return now
 
 
@@ -131,7 +132,7 @@ def session_now(state: State, now_t: float, now: pendulum.DateTime) -> pendulum.
     the projected end nor the offset; only the clock in the header shows the jump."""
     if state.started_wall is None or state.started_t is None:
         return now
-    started = pendulum.parse(state.started_wall).in_timezone("UTC")  # type: ignore[union-attr]
+    started = parse_wall(state.started_wall)
     return started.add(microseconds=round((now_t - state.started_t) * 1_000_000))
 
 
@@ -154,7 +155,7 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
     if state.status is Status.NOT_STARTED:
         projected_end = max(now, anchor).add(seconds=programme.total_duration)
     elif state.status is Status.ENDED:
-        projected_end = pendulum.parse(state.ended_wall or state.last_wall).in_timezone("UTC")  # type: ignore[union-attr]
+        projected_end = parse_wall(state.ended_wall or state.last_wall)
     else:
         left = max(0.0, remaining)
         left += sum(max(0.0, t.allowed - t.actual) for t in timings if current is not None and t.index > current)

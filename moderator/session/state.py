@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
-Event = dict[str, Any]
+from moderator.session import events as ev
+from moderator.session.events import Event, NoteKind
 
 
 class Status(StrEnum):
@@ -46,7 +46,7 @@ class SegmentActual:
 class Note:
     id: int
     text: str
-    kind: str
+    kind: NoteKind
     segment: int | None
     speaker: str | None
     question: tuple[str, int] | None
@@ -101,28 +101,60 @@ def new_state(segment_count: int) -> State:
 
 
 def apply(state: State, event: Event) -> None:
-    """Change ``state`` by one journal event. Unknown event types are ignored (newer journals)."""
-    handler = _HANDLERS.get(event["type"])
-    t = float(event["t"])
-    wall = str(event["wall"])
-    if handler is not None:
-        handler(state, event, t, wall)
+    """Change ``state`` by one journal event."""
+    t, wall = event.t, event.wall
+    match event:
+        case ev.Opened():
+            state.programme_path, state.programme_sha256, state.mode = event.programme, event.sha256, event.mode
+        case ev.Reopened():
+            state.reopened += 1
+        case ev.Started():
+            state.started_t, state.started_wall = t, wall
+            _enter(state, event.segment, t, wall)
+        case ev.Moved():
+            _enter(state, event.segment, t, wall)
+        case ev.Paused():
+            _paused(state, t)
+        case ev.Resumed():
+            _close_stretch(state, t)
+            state.status = Status.RUNNING
+            state.stretch_start_t = t
+        case ev.Adjusted():
+            segment = event.segment if event.segment is not None else (state.current or 0)
+            _actual(state, segment).added += event.seconds
+        case ev.Ended():
+            _ended(state, t, wall)
+        case ev.NoteAdded():
+            _note_added(state, event)
+        case ev.NoteEdited():
+            _note_edited(state, event)
+        case ev.NoteDeleted():
+            note = state.notes.get(event.id)
+            if note is not None:
+                note.deleted = True
+        case ev.QuestionAsked():
+            key = (event.round, event.index)
+            state.asked[key] = AskedQuestion(key[0], key[1], state.current, t, wall)
+            state.current_question = key
+        case ev.QuestionUnasked():
+            key = (event.round, event.index)
+            state.asked.pop(key, None)
+            if state.current_question == key:
+                state.current_question = None
+        case ev.CueTicked():
+            if event.done:
+                state.cues[(event.segment, event.cue)] = wall
+            else:
+                state.cues.pop((event.segment, event.cue), None)
+        case ev.ParticipantsSet():
+            state.participants = event.count
+            state.participants_wall = wall
     state.last_t = max(state.last_t, t)
     state.last_wall = wall
     state.events += 1
 
 
-def _opened(state: State, event: Event, t: float, wall: str) -> None:
-    state.programme_path = event.get("programme", "")
-    state.programme_sha256 = event.get("sha256", "")
-    state.mode = event.get("mode", "live")
-
-
-def _reopened(state: State, event: Event, t: float, wall: str) -> None:
-    state.reopened += 1
-
-
-def _close_stretch(state: State, t: float, wall: str) -> None:
+def _close_stretch(state: State, t: float) -> None:
     """Stop counting the current segment's running time (it may be resumed later)."""
     if state.current is None:
         return
@@ -137,7 +169,7 @@ def _close_stretch(state: State, t: float, wall: str) -> None:
 
 def _enter(state: State, index: int, t: float, wall: str) -> None:
     if state.current is not None:
-        _close_stretch(state, t, wall)
+        _close_stretch(state, t)
         left = state.segments[state.current]
         left.last_left_t, left.last_left_wall = t, wall
     state.current = index
@@ -151,116 +183,47 @@ def _enter(state: State, index: int, t: float, wall: str) -> None:
 
 
 def _actual(state: State, index: int) -> SegmentActual:
-    """The record of segment ``index``, grown on demand (a journal of a longer programme)."""
+    """The record of segment ``index``, grown on demand (a journal of a longer programme;
+    ``events`` bounds the index, so this never grows without limit)."""
     while len(state.segments) <= index:
         state.segments.append(SegmentActual())
     return state.segments[index]
 
 
-def _started(state: State, event: Event, t: float, wall: str) -> None:
-    state.started_t, state.started_wall = t, wall
-    _enter(state, int(event.get("segment", 0)), t, wall)
-
-
-def _moved(state: State, event: Event, t: float, wall: str) -> None:
-    _enter(state, int(event["segment"]), t, wall)
-
-
-def _paused(state: State, event: Event, t: float, wall: str) -> None:
-    _close_stretch(state, t, wall)
+def _paused(state: State, t: float) -> None:
+    _close_stretch(state, t)
     state.status = Status.PAUSED
     state.pause_start_t = t
     if state.current is not None:
         state.segments[state.current].pauses += 1
 
 
-def _resumed(state: State, event: Event, t: float, wall: str) -> None:
-    _close_stretch(state, t, wall)
-    state.status = Status.RUNNING
-    state.stretch_start_t = t
-
-
-def _adjusted(state: State, event: Event, t: float, wall: str) -> None:
-    segment = int(event.get("segment", state.current if state.current is not None else 0))
-    _actual(state, segment).added += int(event["seconds"])
-
-
-def _ended(state: State, event: Event, t: float, wall: str) -> None:
+def _ended(state: State, t: float, wall: str) -> None:
     if state.current is not None:
-        _close_stretch(state, t, wall)
+        _close_stretch(state, t)
         left = state.segments[state.current]
         left.last_left_t, left.last_left_wall = t, wall
     state.status = Status.ENDED
     state.ended_t, state.ended_wall = t, wall
 
 
-def _note_added(state: State, event: Event, t: float, wall: str) -> None:
-    question = event.get("question")
+def _note_added(state: State, event: ev.NoteAdded) -> None:
     note = Note(
-        id=int(event["id"]), text=event["text"], kind=event.get("kind", "note"),
-        segment=event.get("segment"), speaker=event.get("speaker"),
-        question=(question[0], int(question[1])) if question else None, t=t, wall=wall,
+        id=event.id, text=event.text, kind=event.kind, segment=event.segment, speaker=event.speaker,
+        question=event.question, t=event.t, wall=event.wall,
     )
     state.notes[note.id] = note
     state.next_note_id = max(state.next_note_id, note.id + 1)
 
 
-def _note_edited(state: State, event: Event, t: float, wall: str) -> None:
-    note = state.notes.get(int(event["id"]))
+def _note_edited(state: State, event: ev.NoteEdited) -> None:
+    note = state.notes.get(event.id)
     if note is None:
         return
-    for key in ("text", "kind", "speaker"):
-        if key in event:
-            setattr(note, key, event[key])
+    if event.text is not None:
+        note.text = event.text
+    if event.kind is not None:
+        note.kind = event.kind
+    if event.speaker is not None:
+        note.speaker = event.speaker
     note.edited = True
-
-
-def _note_deleted(state: State, event: Event, t: float, wall: str) -> None:
-    note = state.notes.get(int(event["id"]))
-    if note is not None:
-        note.deleted = True
-
-
-def _question_asked(state: State, event: Event, t: float, wall: str) -> None:
-    key = (event["round"], int(event["index"]))
-    state.asked[key] = AskedQuestion(key[0], key[1], state.current, t, wall)
-    state.current_question = key
-
-
-def _question_unasked(state: State, event: Event, t: float, wall: str) -> None:
-    key = (event["round"], int(event["index"]))
-    state.asked.pop(key, None)
-    if state.current_question == key:
-        state.current_question = None
-
-
-def _cue_ticked(state: State, event: Event, t: float, wall: str) -> None:
-    key = (int(event["segment"]), int(event["cue"]))
-    if event.get("done", True):
-        state.cues[key] = wall
-    else:
-        state.cues.pop(key, None)
-
-
-def _participants(state: State, event: Event, t: float, wall: str) -> None:
-    state.participants = int(event["count"])
-    state.participants_wall = wall
-
-
-_HANDLERS = {
-    "opened": _opened,
-    "reopened": _reopened,
-    "started": _started,
-    "moved": _moved,
-    "paused": _paused,
-    "resumed": _resumed,
-    "adjusted": _adjusted,
-    "ended": _ended,
-    "note_added": _note_added,
-    "note_edited": _note_edited,
-    "note_deleted": _note_deleted,
-    "question_asked": _question_asked,
-    "question_unasked": _question_unasked,
-    "cue_ticked": _cue_ticked,
-    "participants": _participants,
-}

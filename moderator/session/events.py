@@ -1,0 +1,379 @@
+"""Every journal event, in one place: their names, their fields, how they are encoded and
+what a well-formed one is.
+
+The journal is the source of truth and, for remote seats, the replication protocol, so an
+event is a typed value from the moment it is made until it is applied: the engine makes
+them, the journal encodes them, the reducer applies them, seats decode them from the wire.
+A line that is not a well-formed event is refused by ``decode`` with an ``EventError``
+that says why, so no reader ever meets a ``KeyError`` or a number too large to use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, TypeAlias
+
+JOURNAL_VERSION = 1
+
+MAX_SEGMENTS = 10_000
+"""No programme has this many segments; a larger index in a journal is damage, not data."""
+MAX_NOTE_ID = 10_000_000
+MAX_TEXT = 100_000
+"""Characters in one note: a long paste fits, a runaway one does not."""
+MAX_SHORT_TEXT = 2_000
+MAX_SESSION_T = 400 * 24 * 3600.0
+"""Seconds on the session axis: a year of running is already impossible."""
+MAX_ADJUST = 24 * 3600
+
+
+class EventType(StrEnum):
+    OPENED = "opened"
+    REOPENED = "reopened"
+    STARTED = "started"
+    MOVED = "moved"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    ADJUSTED = "adjusted"
+    ENDED = "ended"
+    NOTE_ADDED = "note_added"
+    NOTE_EDITED = "note_edited"
+    NOTE_DELETED = "note_deleted"
+    QUESTION_ASKED = "question_asked"
+    QUESTION_UNASKED = "question_unasked"
+    CUE_TICKED = "cue_ticked"
+    PARTICIPANTS = "participants"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    QUOTE = "quote"
+    ACTION = "action"
+    QUESTION = "question"
+
+
+class EventError(ValueError):
+    """A decoded value is not a well-formed event; the message says which field and why."""
+
+
+def _bounded(low: float, high: float) -> dict[str, tuple[float, float]]:
+    return {"range": (low, high)}
+
+
+def _short() -> dict[str, int]:
+    return {"max_length": MAX_SHORT_TEXT}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BaseEvent:
+    """``t`` is the session axis (monotonic seconds since the journal was opened, carried over
+    restarts); ``wall`` the UTC time in ISO form. The engine stamps both when it emits."""
+
+    TYPE: ClassVar[EventType]
+    t: float = field(default=0.0, metadata=_bounded(0.0, MAX_SESSION_T))
+    wall: str = field(default="", metadata={"max_length": 64})
+    command_id: str | None = field(default=None, metadata={"max_length": 64})
+    """The id a remote seat gave the command, so a command resent after a reconnect is applied once."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Opened(BaseEvent):
+    TYPE = EventType.OPENED
+    version: int = field(default=JOURNAL_VERSION, metadata=_bounded(0, 1_000))
+    programme: str = field(default="", metadata={"max_length": 4_096})
+    sha256: str = field(default="", metadata={"max_length": 64})
+    mode: str = field(default="live", metadata={"max_length": 32})
+    segments: int = field(default=0, metadata=_bounded(0, MAX_SEGMENTS))
+    title: str = field(default="", metadata=_short())
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Reopened(BaseEvent):
+    TYPE = EventType.REOPENED
+    gap: float = field(default=0.0, metadata=_bounded(0.0, MAX_SESSION_T))
+    sha256: str = field(default="", metadata={"max_length": 64})
+    programme_changed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Started(BaseEvent):
+    TYPE = EventType.STARTED
+    segment: int = field(default=0, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Moved(BaseEvent):
+    TYPE = EventType.MOVED
+    segment: int = field(metadata=_bounded(0, MAX_SEGMENTS - 1))
+    via: str | None = field(default=None, metadata={"max_length": 32})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Paused(BaseEvent):
+    TYPE = EventType.PAUSED
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Resumed(BaseEvent):
+    TYPE = EventType.RESUMED
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Adjusted(BaseEvent):
+    TYPE = EventType.ADJUSTED
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    seconds: int = field(metadata=_bounded(-MAX_ADJUST, MAX_ADJUST))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Ended(BaseEvent):
+    TYPE = EventType.ENDED
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NoteAdded(BaseEvent):
+    TYPE = EventType.NOTE_ADDED
+    id: int = field(metadata=_bounded(1, MAX_NOTE_ID))
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    kind: NoteKind = NoteKind.NOTE
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    speaker: str | None = field(default=None, metadata=_short())
+    question: tuple[str, int] | None = None
+    """(round id, question index): the guiding question being discussed when it was typed."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NoteEdited(BaseEvent):
+    """A correction: only the fields given change (``None``: unchanged)."""
+
+    TYPE = EventType.NOTE_EDITED
+    id: int = field(metadata=_bounded(1, MAX_NOTE_ID))
+    text: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
+    kind: NoteKind | None = None
+    speaker: str | None = field(default=None, metadata=_short())
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NoteDeleted(BaseEvent):
+    TYPE = EventType.NOTE_DELETED
+    id: int = field(metadata=_bounded(1, MAX_NOTE_ID))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestionAsked(BaseEvent):
+    TYPE = EventType.QUESTION_ASKED
+    round: str = field(metadata=_short())
+    index: int = field(metadata=_bounded(0, MAX_SEGMENTS))
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestionUnasked(BaseEvent):
+    TYPE = EventType.QUESTION_UNASKED
+    round: str = field(metadata=_short())
+    index: int = field(metadata=_bounded(0, MAX_SEGMENTS))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CueTicked(BaseEvent):
+    TYPE = EventType.CUE_TICKED
+    segment: int = field(metadata=_bounded(0, MAX_SEGMENTS - 1))
+    cue: int = field(metadata=_bounded(0, MAX_SEGMENTS))
+    done: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ParticipantsSet(BaseEvent):
+    TYPE = EventType.PARTICIPANTS
+    count: int = field(metadata=_bounded(0, 10_000_000))
+
+
+Event: TypeAlias = (
+    Opened | Reopened | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
+    | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
+)
+
+EVENT_CLASSES: dict[EventType, type[Event]] = {
+    cls.TYPE: cls for cls in typing.get_args(Event)
+}
+
+
+# --------------------------------------------------------------------------- encoding
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """The event as plain JSON values: ``type`` first, fields in declaration order, ``None`` left out."""
+    encoded: dict[str, Any] = {"type": event.TYPE.value}
+    for spec in dataclasses.fields(event):
+        value = getattr(event, spec.name)
+        if value is None:
+            continue
+        if isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        encoded[spec.name] = value
+    return encoded
+
+
+def encode(event: Event) -> bytes:
+    """One journal line (UTF-8, ending in a newline)."""
+    return (json.dumps(to_dict(event), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- decoding
+
+class UnknownEventType(EventError):
+    """A well-formed line of a type this version does not know (a newer journal): skip it."""
+
+
+def decode_line(raw: bytes | str) -> Event:
+    """Parse and check one journal line; ``EventError`` says what is wrong with it."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge integers
+        raise EventError(f"not JSON ({_reason(error)})") from None
+    return decode(value)
+
+
+def decode(value: object) -> Event:
+    """Check a decoded JSON value and build the event it describes."""
+    if not isinstance(value, Mapping):
+        raise EventError("not a JSON object")
+    type_name = value.get("type")
+    if not isinstance(type_name, str):
+        raise EventError("no event type")
+    try:
+        event_type = EventType(type_name)
+    except ValueError:
+        raise UnknownEventType(f"unknown event type {_clip(type_name)!r}") from None
+    cls, checks = _DECODERS[event_type]
+    values: dict[str, Any] = {}
+    for check in checks:
+        raw = value.get(check.name)
+        if raw is None:
+            if check.required:
+                raise EventError(f"{type_name}: missing {check.name!r}")
+            continue
+        values[check.name] = check.convert(f"{type_name}.{check.name}", raw)
+    return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldCheck:
+    name: str
+    required: bool
+    convert: typing.Callable[[str, object], Any]
+
+
+def _field_checks(cls: type[Event]) -> list[_FieldCheck]:
+    """How to check each field of ``cls``, worked out once from its type hints and metadata."""
+    hints = typing.get_type_hints(cls)
+    checks = []
+    for spec in dataclasses.fields(cls):
+        expected = hints[spec.name]
+        optional = isinstance(expected, types.UnionType) and type(None) in typing.get_args(expected)
+        if optional:
+            expected = next(arg for arg in typing.get_args(expected) if arg is not type(None))
+        required = spec.name in ("t", "wall") or (
+            spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING)
+        checks.append(_FieldCheck(spec.name, required, _converter(expected, spec.metadata)))
+    return checks
+
+
+def _converter(expected: Any, metadata: Mapping[str, Any]) -> typing.Callable[[str, object], Any]:
+    if expected is bool:
+        return _as_bool
+    if expected is int or expected is float:
+        low, high = metadata.get("range", (-math.inf, math.inf))
+        return lambda where, value: _as_number(where, value, expected is int, low, high)
+    if expected is str:
+        limit = metadata.get("max_length", MAX_SHORT_TEXT)
+        return lambda where, value: _text(where, value, limit)
+    if isinstance(expected, type) and issubclass(expected, StrEnum):
+        return lambda where, value: _as_enum(where, value, expected)
+    if typing.get_origin(expected) is tuple:
+        return _as_question
+    raise AssertionError(f"no check for {expected!r}")  # a field type added without one
+
+
+def _as_bool(where: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise EventError(f"{where}: expected true or false")
+    return value
+
+
+def _as_number(where: str, value: object, whole: bool, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise EventError(f"{where}: expected a number")
+    if not math.isfinite(value):
+        raise EventError(f"{where}: not a finite number")
+    if whole and not (isinstance(value, int) or value.is_integer()):
+        raise EventError(f"{where}: expected a whole number")
+    if not low <= value <= high:
+        raise EventError(f"{where}: {_clip(str(value))} is out of range")
+    return int(value) if whole else float(value)
+
+
+def _as_enum(where: str, value: object, enum: type[StrEnum]) -> StrEnum:
+    if not isinstance(value, str) or value not in enum._value2member_map_:
+        raise EventError(f"{where}: unknown value {_clip(str(value))!r}")
+    return enum(value)
+
+
+def _as_question(where: str, value: object) -> tuple[str, int]:
+    """The (round id, index) of a guiding question, written as a two-item list."""
+    if not (isinstance(value, list) and len(value) == 2):
+        raise EventError(f"{where}: expected [round, index]")
+    round_id = _text(where, value[0], MAX_SHORT_TEXT)
+    index = value[1]
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= MAX_SEGMENTS:
+        raise EventError(f"{where}: expected [round, index]")
+    return (round_id, index)
+
+
+def _text(where: str, value: object, limit: int) -> str:
+    if not isinstance(value, str):
+        raise EventError(f"{where}: expected text")
+    if len(value) > limit:
+        raise EventError(f"{where}: longer than {limit} characters")
+    # A lone surrogate (JSON "\ud800") is no character at all: nothing can print or encode it.
+    if _has_surrogate(value):
+        return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in value)
+    return value
+
+
+def clean_text(text: str) -> str:
+    """``text`` with any lone surrogate (which nothing can encode or print) made U+FFFD."""
+    return _text("text", text, len(text))
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return _clip(str(error).split("\n")[0], 80)
+
+
+_DECODERS: dict[EventType, tuple[type[Event], list[_FieldCheck]]] = {
+    event_type: (cls, _field_checks(cls)) for event_type, cls in EVENT_CLASSES.items()
+}
