@@ -15,8 +15,8 @@ from pathlib import Path
 import pendulum
 
 import moderator
-from moderator.programme.loading import load_programme
-from moderator.report.document import render_report
+from moderator.programme import load_programme
+from moderator.report import render_report
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine
 from moderator.session.state import State

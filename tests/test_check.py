@@ -16,7 +16,7 @@ import pytest
 from moderator.cli import main
 from moderator.commands.check import is_night, night_warnings, run_check, speaker_shares
 from moderator.problems import Severity
-from moderator.programme.loading import Programme, load_programme, parse_programme
+from moderator.programme import Programme, load_programme, parse_programme
 from moderator.programme.plan import plan, plan_warnings
 
 ROOT = Path(__file__).resolve().parent.parent

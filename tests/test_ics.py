@@ -14,7 +14,8 @@ import pytest
 from moderator.cli import main
 from moderator.commands.ics import build_calendar, event_uid, run_ics
 from moderator.problems import ProgrammeError
-from moderator.programme.loading import load_programme
+from moderator.programme import SegmentKind, load_programme
+from moderator.report.labels import SEGMENT_KIND_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
@@ -115,6 +116,21 @@ def test_one_event_per_segment() -> None:
     uids = [str(e["uid"]) for e in events(calendar)]
     assert len(set(uids)) == 11
     assert all(str(p["related-to"]) == str(session["uid"]) for p in parts)
+
+
+def test_every_segment_kind_has_one_name_shared_with_the_console() -> None:
+    assert set(SEGMENT_KIND_LABELS) == set(SegmentKind)
+    assert all(name.strip() for name in SEGMENT_KIND_LABELS.values())
+
+
+def test_a_segment_summary_names_its_kind_once() -> None:
+    calendar = read_back(build_calendar(load_programme(WORKSHOP), segments=True, stamp=STAMP))
+    summaries = [str(event["summary"]) for event in events(calendar)[1:]]
+    assert summaries[0] == "Internet connection check"  # the title ends with the kind's name
+    assert summaries[1] == "Introduction of the moderator"  # it starts with it
+    assert summaries[7] == "Discussion: Questions and discussions guided by the moderator"  # it does neither
+    description = str(events(calendar)[0]["description"])
+    assert "18:00  Internet connection check (1m)" in description
 
 
 def test_uids_are_stable_between_runs_and_follow_title_date_and_number(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from test_report_golden import SCENARIOS
 import moderator.report.live as live_report_module
 from moderator.commands.report import run_report
 from moderator.files import write_atomic
-from moderator.report.document import render_report
+from moderator.report import render_report
 from moderator.report.live import LiveReport
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine

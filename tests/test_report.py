@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from test_report_golden import SCENARIOS
 
-from moderator.programme.loading import Programme, parse_programme
-from moderator.report.document import FORMATS, build_report, format_date, render_report
+from moderator.programme import Programme, parse_programme
+from moderator.report import FORMATS, build_report, format_date, render_report
 from moderator.report.labels import LABELS
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine
+from moderator.session.events import decode
 from moderator.session.state import State, apply
 
 START = pendulum.datetime(2021, 10, 8, 9, 0, tz="UTC")
@@ -112,8 +113,8 @@ def raw_note(state: State, text: str, *, kind: str = "note", segment: int | None
              speaker: str | None = "kim", question: list | None = None) -> int:
     """Log a note with exactly this text (bypassing what ``parse_note`` would understand)."""
     note_id = state.next_note_id
-    apply(state, {"type": "note_added", "t": state.last_t + 1, "wall": state.last_wall, "id": note_id,
-                  "text": text, "kind": kind, "segment": segment, "speaker": speaker, "question": question})
+    apply(state, decode({"type": "note_added", "t": state.last_t + 1, "wall": state.last_wall, "id": note_id,
+                  "text": text, "kind": kind, "segment": segment, "speaker": speaker, "question": question}))
     return note_id
 
 
@@ -223,8 +224,8 @@ def test_nothing_in_programme_text_changes_the_markdown_structure(text: str, fie
     engine, _ = started(prog)
     raw_note(engine.state, "a note", speaker=None, segment=DISCUSSION, question=["r1", 0])
     raw_note(engine.state, "a remark", speaker="moderator", segment=None)
-    apply(engine.state, {"type": "question_asked", "t": engine.state.last_t, "wall": engine.state.last_wall,
-                         "round": "r1", "index": 0})
+    apply(engine.state, decode({"type": "question_asked", "t": engine.state.last_t,
+                                "wall": engine.state.last_wall, "round": "r1", "index": 0}))
     report = render_report(prog, engine.state)
     baseline = render_report(baseline_prog, engine.state)
     assert structure(report) == structure(baseline)

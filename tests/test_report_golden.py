@@ -17,8 +17,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from moderator.programme.loading import Programme, load_programme
-from moderator.report.document import render_report
+from moderator.programme import Programme, load_programme
+from moderator.report import render_report
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine
 from moderator.session.journal import Journal

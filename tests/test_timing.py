@@ -19,20 +19,13 @@ import pytest
 from rich.console import Console
 
 from moderator.cli import main
-from moderator.commands.timing import (
-    CURRENT,
-    DONE,
-    NOT_REACHED,
-    SKIPPED,
-    analyse_runs,
-    journal_label,
-    render,
-    run_timing,
-    to_json,
-)
-from moderator.programme.loading import load_programme
+from moderator.commands.timing import journal_label, render, run_timing
+from moderator.commands.timing_json import to_json
+from moderator.programme import load_programme
+from moderator.report.timing import analyse_runs
 from moderator.session.clock import FakeClock
 from moderator.session.runs import load_run, open_run
+from moderator.session.snapshot import SegmentStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
@@ -112,7 +105,7 @@ def test_a_run_on_time_has_no_deviation_anywhere(tmp_path: Path) -> None:
     assert run.late_start == 0
     assert run.end_offset == 0
     assert run.ended == run.planned_end == PRINTED.add(minutes=90)
-    assert [s.status for s in run.segments] == [DONE] * 10
+    assert [s.status for s in run.segments] == [SegmentStatus.DONE] * 10
     assert [s.actual for s in run.segments] == PLANNED
     assert all(s.deviation == 0 and s.cumulative == 0 for s in run.segments)
     assert analysis.top_overruns == ()
@@ -162,7 +155,7 @@ def test_a_skipped_segment_is_marked_and_saves_its_time(tmp_path: Path) -> None:
     journal = play(tmp_path, steps)
     (run,) = analyse(journal).runs
     skipped = run.segments[LUYIGA]
-    assert skipped.status == SKIPPED and skipped.skipped
+    assert skipped.status == SegmentStatus.SKIPPED and skipped.skipped
     assert skipped.visits == 0 and skipped.deviation is None and skipped.actual == 0
     assert skipped.cumulative == -600
     assert run.segments[LEYTON].cumulative == 0
@@ -208,8 +201,8 @@ def test_an_unfinished_run_is_measured_to_its_last_event(tmp_path: Path) -> None
     (run,) = analyse(journal).runs
     assert not run.finished
     # The last event is the move into segment 3: nothing after it was journaled.
-    assert run.segments[2].status == CURRENT
-    assert [s.status for s in run.segments[3:]] == [NOT_REACHED] * 7
+    assert run.segments[2].status == SegmentStatus.CURRENT
+    assert [s.status for s in run.segments[3:]] == [SegmentStatus.UPCOMING] * 7
     assert all(s.cumulative is None and s.deviation is None for s in run.segments[3:])
     assert "not ended" in plain_render(analyse(journal))
 
@@ -219,7 +212,7 @@ def test_an_early_end_skips_the_rest(tmp_path: Path) -> None:
     journal = play(tmp_path, straight(PLANNED[:4]))
     (run,) = analyse(journal).runs
     assert run.finished
-    assert [s.status for s in run.segments] == [DONE] * 4 + [SKIPPED] * 6
+    assert [s.status for s in run.segments] == [SegmentStatus.DONE] * 4 + [SegmentStatus.SKIPPED] * 6
     assert run.segments[3].cumulative == 0
     assert run.end_offset == -sum(PLANNED[4:]) == run.segments[-1].cumulative
     assert "skipped 5, 6, 7, 8, 9, 10" in plain_render(analyse(journal))

@@ -22,8 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from moderator.problems import Problem, ProgrammeError, Severity
+from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
-from moderator.programme.loading import Programme, Speaker, load_programme
 from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
 from moderator.programme.zones import short_zone_label, zone
 
@@ -244,7 +244,7 @@ def share_table(programme: Programme, shares: Sequence[SpeakerShare]) -> Table:
     if with_zones:
         table.add_column("Local start", no_wrap=True)
     for share in shares:
-        cells = [
+        cells: list[Text | str] = [
             Text(share.speaker.name),
             humanize_minutes(round(share.seconds)) if share.seconds else "-",
             f"{share.percent:.1f}%",

@@ -24,19 +24,16 @@ import pendulum
 
 from moderator import __version__
 from moderator.commands.output import deliver
+from moderator.programme import Programme, Segment, SegmentKind, load_programme
 from moderator.programme.durations import humanize_minutes
-from moderator.programme.loading import Programme, Segment, load_programme
 from moderator.programme.plan import PlannedSegment, plan, planned_end, session_start
 from moderator.programme.zones import short_zone_label, zone
+from moderator.report.labels import SEGMENT_KIND_LABELS
 
 PRODID = f"-//moderator//moderator {__version__}//EN"
 UID_DOMAIN = "moderator.invalid"
 """RFC 5545 suggests ``id@domain``; this names no real host (RFC 2606)."""
 
-KIND_LABELS = {
-    "check": "Check", "intro": "Introduction", "speaker": "Speaker", "discussion": "Discussion",
-    "qa": "Q&A", "break": "Break", "breakout": "Breakout", "closing": "Closing", "other": "",
-}
 
 
 def event_uid(programme: Programme, index: int | None) -> str:
@@ -159,9 +156,13 @@ def _session_description(programme: Programme, timeline: tuple[PlannedSegment, .
 
 
 def _segment_summary(programme: Programme, segment: Segment) -> str:
-    kind = KIND_LABELS.get(segment.kind, segment.kind.capitalize())
+    """``Speaker: <title> — <names>``; the kind is left out when the title already says it
+    (``Introduction of the moderator``, ``Internet connection check``) or says nothing more
+    than its title would (``other``)."""
     names = ", ".join(s.name for s in programme.segment_speakers(segment))
-    redundant = not kind or segment.title.lower().startswith(kind.lower())
+    kind = "" if segment.kind == SegmentKind.OTHER else SEGMENT_KIND_LABELS[segment.kind]
+    title = segment.title.lower()
+    redundant = not kind or title.startswith(kind.lower()) or title.endswith(kind.lower())
     text = segment.title if redundant else f"{kind}: {segment.title}"
     if names and names not in segment.title:
         text += f" — {names}"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from moderator.commands.output import deliver
-from moderator.report.document import render_report
+from moderator.report import render_report
 from moderator.session.runs import load_run
 
 

@@ -1,1 +1,35 @@
-"""report"""
+"""The rapporteur's report: a pure function of the programme and the session's state.
+
+``model`` is the document, ``build`` lays it out, ``markdown``, ``html`` and ``layout_json``
+render it, ``render`` picks the renderer by format name, ``labels`` holds the words in each
+language and ``live`` rewrites the report file while a session runs.
+
+The public names below are loaded on first use (PEP 562), so that the console, which imports
+``moderator.report.live`` at start-up, pays for building and rendering only when it first writes.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from moderator.report.build import build_report, format_date
+    from moderator.report.model import ReportDocument
+    from moderator.report.render import FORMATS, render_report
+
+__all__ = ["FORMATS", "ReportDocument", "build_report", "format_date", "render_report"]
+
+_HOMES = {
+    "FORMATS": "moderator.report.render",
+    "render_report": "moderator.report.render",
+    "build_report": "moderator.report.build",
+    "format_date": "moderator.report.build",
+    "ReportDocument": "moderator.report.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

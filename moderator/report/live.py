@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 
 from moderator.files import remove_leftovers, write_atomic
-from moderator.programme.loading import Programme
-from moderator.session.journal import Event
+from moderator.programme import Programme
+from moderator.session.events import Event
 from moderator.session.state import State, apply
 
 RETRY_SECONDS = 3.0
@@ -111,7 +111,7 @@ class LiveReport:
 
     def _write(self) -> str | None:
         """Render and write the report; the problem in one sentence, or ``None``."""
-        from moderator.report.document import render_report  # here, off the console's start-up path
+        from moderator.report.render import render_report  # here, off the console's start-up path
 
         try:
             write_atomic(self.path, render_report(self.programme, self._state, "md"))

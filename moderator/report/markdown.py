@@ -1,0 +1,97 @@
+"""The report as Markdown: the live ``.report.md`` and ``moderator report``'s default.
+
+Everything in the document is literal text: punctuation that Markdown reads is escaped and
+no line of a note can start a block, so a rapporteur's typing never changes the structure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
+from moderator.report.text import span_layout, text_lines
+
+_MD_PUNCTUATION = re.compile(r"[\\`*_\[\]<|~]")
+"""Inline Markdown: code, emphasis, links, HTML and autolinks, table cells, strikethrough."""
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LEADING = re.compile(r"^(?:[-+=#>]|\d+(?=[.)]))")
+"""What starts a block when it begins a line: list items, setext underlines, headings, quotes."""
+_BREAK = "\x00"
+"""Stands for a line break inside a bullet until the renderer knows the item's indentation."""
+
+
+def _md_escape_line(line: str, *, leading: bool = True) -> str:
+    line = _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(0), line)
+    line = _MD_ENTITY.sub(r"\\&", line)
+    if not leading:
+        return line
+    return _MD_LEADING.sub(lambda m: m.group(0) + "\\" if m.group(0).isdigit() else "\\" + m.group(0), line)
+
+
+def md_escape(text: str, *, multiline: bool = False) -> str:
+    """Markdown for literal ``text``: punctuation escaped, no line able to start a block.
+
+    A single-line context (heading, bold name) joins lines with `` / ``; ``multiline``
+    keeps them as hard line breaks inside the same bullet or paragraph.
+    """
+    separator = _BREAK if multiline else " / "
+    return separator.join(_md_escape_line(line) for line in text_lines(text))
+
+
+def _md_heading(text: str) -> str:
+    """A heading's text: as ``md_escape``, and no ``#`` can close it early."""
+    return " / ".join(_md_escape_line(line, leading=False).replace("#", "\\#") for line in text_lines(text))
+
+
+def _md_cell(text: str) -> str:
+    """A table cell: inline escapes only (a cell cannot start a block), lines joined with `` / ``."""
+    return " / ".join(_md_escape_line(line, leading=False) for line in text_lines(text))
+
+
+def _md_spans(spans: tuple[Span, ...]) -> str:
+    out = []
+    for span in spans:
+        if span.style == SpanStyle.STRONG or span.style == SpanStyle.EM:
+            text = _md_cell(span.text.strip())  # after ** or *, a line's start is no block
+            if text:
+                mark = "**" if span.style == SpanStyle.STRONG else "*"
+                out.append(f"{mark}{text}{mark}")
+        else:
+            lead, body, trail = span_layout(span.text)
+            out.append(lead + md_escape(body, multiline=True) + trail)
+    return "".join(out).strip(" ")
+
+
+def _md_block(block: Block, out: list[str]) -> None:
+    if isinstance(block, Heading):
+        out.append(f"{'#' * block.level} {_md_heading(block.text)}")
+    elif isinstance(block, Paragraph):
+        out.append(_md_spans(block.spans).replace(_BREAK, "\\\n"))
+    elif isinstance(block, Table):
+        out.append("| " + " | ".join(_md_cell(c) for c in block.header) + " |")
+        out.append("|" + "|".join("---" for _ in block.header) + "|")
+        for row in block.rows:
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    else:
+        _md_list(block, "", out)
+
+
+def _md_list(bullets: Bullets, indent: str, out: list[str]) -> None:
+    for number, item in enumerate(bullets.items, start=1):
+        marker = f"{number}. " if bullets.ordered else "- "
+        inner = indent + " " * len(marker)
+        out.append(indent + marker + _md_spans(item.spans).replace(_BREAK, "\\\n" + inner))
+        if item.children is not None:
+            _md_list(item.children, inner, out)
+
+
+def render_markdown(document: ReportDocument) -> str:
+    out = [f"# {_md_heading(document.title)}", ""]
+    for section in document.sections:
+        if section.heading:
+            out += [f"## {_md_heading(section.heading)}", ""]
+        for block in section.blocks:
+            _md_block(block, out)
+            out.append("")
+    out.append(f"*{md_escape(document.footer)}*")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,84 @@
+"""The report as a small document model: what it says, before any format says how.
+
+A report is sections of headings, tables, paragraphs and nested bullet lists that hold
+plain text in a few styles. Building lays this out once (``moderator.report.build``); each
+renderer (Markdown, HTML, the layout JSON) only walks it, so the formats cannot disagree
+about what the report contains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SpanStyle(StrEnum):
+    """How a run of text is set; the value is what the layout JSON prints."""
+
+    PLAIN = "plain"
+    STRONG = "strong"
+    EM = "em"
+    QUOTE = "quote"
+    """A quotation, its marks already in the text (they differ by language)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style (a quote's marks are part of its text)."""
+
+    text: str
+    style: SpanStyle = SpanStyle.PLAIN
+
+
+@dataclass(frozen=True)
+class Item:
+    spans: tuple[Span, ...]
+    children: Bullets | None = None
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Item, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 3
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Paragraph | Table | Bullets
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    """Stable across languages: ``session``, ``speakers``, ``summary``, ``discussion``..."""
+    heading: str | None
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    language: str
+    title: str
+    sections: tuple[Section, ...]
+    footer: str
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)

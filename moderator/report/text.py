@@ -1,0 +1,29 @@
+"""Text as every renderer lays it out: its non-blank lines, and the spaces around a span.
+
+Markdown and HTML both show a note's lines as lines (never as structure), and both keep a
+span's leading and trailing space as layout, so they share these two rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def text_lines(text: str) -> list[str]:
+    """The text's non-blank lines, without indentation; tabs and control characters become spaces."""
+    lines = []
+    for line in text.splitlines():
+        line = _CONTROL.sub(" ", line).strip(" \t")
+        if line:
+            lines.append(line)
+    return lines
+
+
+def span_layout(text: str) -> tuple[str, str, str]:
+    """A span's leading space, body and trailing space (``" — "``, ``": "`` are layout, kept as one space)."""
+    body = text.strip(" ")
+    lead = " " if text[:1] == " " else ""
+    trail = " " if body and text[-1:] == " " else ""
+    return lead, body, trail

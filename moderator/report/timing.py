@@ -1,0 +1,299 @@
+"""Planned against actual timing of one run, or of several side by side: the analysis.
+
+``analyse_runs`` is a pure function of loaded runs (journal + programme) and returns plain
+dataclasses; ``moderator timing`` draws them (``moderator.commands.timing``) or encodes them
+for other tools (``moderator.commands.timing_json``).
+
+Two measures per segment:
+
+* the *deviation*: running time spent in the segment (pauses excluded, every visit counted)
+  minus its planned duration. It says how long the segment itself ran over or under.
+* the *cumulative offset*: how late the session is at the end of that segment, against the
+  plan laid where the snapshot lays it (the printed start for a live run on its day, so a
+  late start counts from the first segment; a rehearsal's own start otherwise). It adds up
+  the late start, every deviation, the pauses, and the planned time a skipped segment saved,
+  so on a finished run the last value is exactly where the run ended against the planned end.
+
+A segment's status is the snapshot's ``SegmentStatus``; at the end of a run, ``UPCOMING``
+means the run never reached it. Durations come from the session axis ``t`` only, like
+everywhere else in the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pendulum
+
+from moderator.programme.plan import plan, session_start
+from moderator.session.clock import parse_wall
+from moderator.session.runs import LoadedRun
+from moderator.session.snapshot import SegmentStatus, plan_anchor, take_snapshot
+from moderator.session.state import State, Status
+
+TOP_OVERRUNS = 3
+ON_TIME = 1.0
+"""Deviations under a second are noise (the journal rounds ``t`` to milliseconds)."""
+RAN = (SegmentStatus.DONE, SegmentStatus.CURRENT)
+"""The statuses of a segment the run spent time in."""
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """One planned segment in one run."""
+
+    index: int
+    kind: str
+    title: str
+    planned: int
+    """Planned duration, seconds."""
+    planned_start: pendulum.DateTime
+    """Where this run's plan put the segment's start (UTC)."""
+    allowed: int
+    """Planned plus the time the moderator added or removed with + and -."""
+    actual: float
+    """Running seconds spent in the segment over all its visits, pauses excluded."""
+    paused: float
+    visits: int
+    status: SegmentStatus
+    """``DONE``, ``CURRENT`` (the run stopped in it without ending), ``SKIPPED`` (never visited
+    although a later segment was) or ``UPCOMING`` (the run never reached it)."""
+    deviation: float | None
+    """``actual - planned``; ``None`` when the segment was skipped or not reached."""
+    cumulative: float | None
+    """How late the session was at the end of this segment; ``None`` when not reached."""
+    actual_start: str | None
+    actual_end: str | None
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def repeated(self) -> bool:
+        return self.visits > 1
+
+    @property
+    def skipped(self) -> bool:
+        return self.status is SegmentStatus.SKIPPED
+
+
+@dataclass(frozen=True)
+class RunTiming:
+    """One journal's run against its plan."""
+
+    label: str
+    mode: str
+    status: str
+    """The run's state: ``not_started``, ``running``, ``paused`` or ``ended``."""
+    title: str
+    timezone: str
+    programme_path: str
+    programme_sha256: str
+    printed_start: pendulum.DateTime
+    anchor: pendulum.DateTime
+    """Where the plan is laid (UTC): the printed start, or the run's own start."""
+    anchored_on_printed_start: bool
+    started: pendulum.DateTime | None
+    late_start: float
+    """Seconds between the anchor and the actual start (0 when the plan is laid from the start)."""
+    planned_end: pendulum.DateTime
+    ended: pendulum.DateTime | None
+    """When the run ended, or its last event if it never did (``finished`` is then false)."""
+    end_offset: float | None
+    """``ended - planned_end`` in seconds: positive means late."""
+    finished: bool
+    segments: tuple[SegmentResult, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def skipped(self) -> tuple[SegmentResult, ...]:
+        return tuple(s for s in self.segments if s.status is SegmentStatus.SKIPPED)
+
+    @property
+    def repeated(self) -> tuple[SegmentResult, ...]:
+        return tuple(s for s in self.segments if s.repeated)
+
+    @property
+    def not_reached(self) -> tuple[SegmentResult, ...]:
+        return tuple(s for s in self.segments if s.status is SegmentStatus.UPCOMING)
+
+    def segment(self, index: int) -> SegmentResult | None:
+        return self.segments[index] if 0 <= index < len(self.segments) else None
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row of the comparison: a segment number and what the (first) programme prints for it."""
+
+    index: int
+    kind: str
+    title: str
+    planned: int
+    printed_start: pendulum.DateTime
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+@dataclass(frozen=True)
+class Overrun:
+    run: str
+    index: int
+    title: str
+    planned: int
+    actual: float
+    deviation: float
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+@dataclass(frozen=True)
+class TimingAnalysis:
+    title: str
+    timezone: str
+    same_programme: bool
+    rows: tuple[PlannedRow, ...]
+    runs: tuple[RunTiming, ...]
+    top_overruns: tuple[Overrun, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def largest_deviation(self) -> float:
+        """The largest absolute deviation of any segment of any run (the bars' scale)."""
+        return max((abs(s.deviation) for r in self.runs for s in r.segments if s.deviation is not None),
+                   default=0.0)
+
+
+def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None) -> TimingAnalysis:
+    """Compare one or several runs with their plans; ``labels`` name the runs (journal names)."""
+    if not runs:
+        raise ValueError("analyse_runs needs at least one run")
+    names = list(labels) if labels is not None else _default_labels(runs)
+    if len(names) != len(runs):
+        raise ValueError("one label per run")
+    names = _unique(names)
+    timings = tuple(_analyse_run(run, name) for run, name in zip(runs, names, strict=True))
+    reference = runs[0].programme
+    digests = {run.state.programme_sha256 or run.programme.sha256 for run in runs}
+    counts = {len(run.programme.segments) for run in runs}
+    same = len(digests) == 1 and len(counts) == 1
+    notes: list[str] = []
+    if not same:
+        detail = ", ".join(f"{t.label}: {len(r.programme.segments)} segments"
+                           for t, r in zip(timings, runs, strict=True))
+        notes.append(f"the runs' programmes differ ({detail}); segments are compared by number, "
+                     "titles and planned times are the first run's")
+    for timing in timings:
+        if not timing.anchored_on_printed_start and timing.mode == "live" and timing.started is not None:
+            notes.append(f"{timing.label}: started away from the programme's day, so it is measured "
+                         "from its own start")
+        notes.extend(f"{timing.label}: {warning}" for warning in timing.warnings)
+    return TimingAnalysis(
+        title=reference.session.title,
+        timezone=reference.session.timezone,
+        same_programme=same,
+        rows=_rows(runs),
+        runs=timings,
+        top_overruns=_top_overruns(timings),
+        notes=tuple(notes),
+    )
+
+
+def _default_labels(runs: Sequence[LoadedRun]) -> list[str]:
+    return [run.state.mode or "run" for run in runs]
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return result
+
+
+def _rows(runs: Sequence[LoadedRun]) -> tuple[PlannedRow, ...]:
+    rows: list[PlannedRow] = []
+    count = max(len(run.programme.segments) for run in runs)
+    plans = [plan(run.programme) for run in runs]
+    for index in range(count):
+        item = next(p[index] for p in plans if index < len(p))
+        segment = item.segment
+        rows.append(PlannedRow(index, segment.kind, segment.title, segment.duration, item.start))
+    return tuple(rows)
+
+
+def _analyse_run(run: LoadedRun, label: str) -> RunTiming:
+    programme, state = run.programme, run.state
+    last_wall = parse_wall(state.last_wall)
+    snapshot = take_snapshot(programme, state, state.last_t, last_wall)
+    printed = session_start(programme)
+    anchor = plan_anchor(programme, state, last_wall)
+    started = parse_wall(state.started_wall) if state.started_wall else None
+    late = (started - anchor).total_seconds() if started is not None else 0.0
+    results: list[SegmentResult] = []
+    cumulative = late
+    for timing in snapshot.timings:
+        actual_record = state.segments[timing.index] if timing.index < len(state.segments) else None
+        visits = actual_record.visits if actual_record else 0
+        paused = _paused(state, timing.index)
+        status = timing.status
+        deviation: float | None = None
+        reached: float | None = None
+        if status in RAN:
+            deviation = timing.actual - timing.planned
+            cumulative += timing.actual + paused - timing.planned
+            reached = cumulative
+        elif status is SegmentStatus.SKIPPED:
+            cumulative -= timing.planned
+            reached = cumulative
+        results.append(SegmentResult(
+            index=timing.index, kind=timing.segment.kind, title=timing.segment.title,
+            planned=timing.planned, planned_start=timing.planned_start, allowed=timing.allowed,
+            actual=timing.actual if status in RAN else 0.0, paused=paused, visits=visits,
+            status=status, deviation=deviation, cumulative=reached,
+            actual_start=timing.actual_start, actual_end=timing.actual_end,
+        ))
+    planned_end = anchor.add(seconds=programme.total_duration)
+    ended: pendulum.DateTime | None = None
+    end_offset: float | None = None
+    if started is not None and state.started_t is not None:
+        end_t = state.ended_t if state.ended_t is not None else state.last_t
+        end_offset = late + (end_t - state.started_t) - programme.total_duration
+        ended = planned_end.add(microseconds=round(end_offset * 1_000_000))
+    return RunTiming(
+        label=label, mode=state.mode, status=str(state.status), title=programme.session.title,
+        timezone=programme.session.timezone, programme_path=programme.path,
+        programme_sha256=state.programme_sha256 or programme.sha256,
+        printed_start=printed, anchor=anchor, anchored_on_printed_start=state.mode == "live" and anchor == printed,
+        started=started, late_start=late, planned_end=planned_end, ended=ended,
+        end_offset=end_offset, finished=state.status is Status.ENDED,
+        segments=tuple(results), warnings=tuple(run.warnings),
+    )
+
+
+
+def _paused(state: State, index: int) -> float:
+    if index >= len(state.segments):
+        return 0.0
+    paused = state.segments[index].paused_seconds
+    if index == state.current and state.status is Status.PAUSED and state.pause_start_t is not None:
+        paused += max(0.0, state.last_t - state.pause_start_t)
+    return paused
+
+
+
+def _top_overruns(runs: Sequence[RunTiming]) -> tuple[Overrun, ...]:
+    over = [
+        Overrun(run.label, s.index, s.title, s.planned, s.actual, s.deviation)
+        for run in runs for s in run.segments
+        if s.deviation is not None and s.deviation >= ON_TIME
+    ]
+    # Stable: equal overruns keep the runs' order and the segments' order.
+    over.sort(key=lambda o: -o.deviation)
+    return tuple(over[:TOP_OVERRUNS])
