@@ -55,7 +55,7 @@ def demo_programme() -> Path:
 
 
 def _title_marker() -> str:
-    from moderator.programme.loading import load_programme
+    from moderator.programme import load_programme
 
     return load_programme(demo_programme()).session.title[:24]
 
@@ -200,7 +200,7 @@ def measure_cpu_share(seconds: float = 60.0, rounds: int = 5, warmup: float = 3.
 def build_noted_run(out: Path, notes: int) -> Path:
     """A live run of the demo programme in ``out`` holding ``notes`` notes, each added through the
     engine (and so fsync'd in its journal), spread over the segments. Returns the journal's path."""
-    from moderator.programme.loading import load_programme
+    from moderator.programme import load_programme
     from moderator.session.clock import SystemClock
     from moderator.session.runs import open_run
 
@@ -238,12 +238,13 @@ def copies_of_a_noted_run(notes: int, runs: int, prefix: str,
 async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
     from textual import events
 
-    from moderator.programme.loading import load_programme
+    from moderator.programme import load_programme
     from moderator.report.live import LiveReport
     from moderator.session.clock import SystemClock
     from moderator.session.runs import open_run
     from moderator.tui.app import ModeratorApp
-    from moderator.tui.widgets import NoteBox, NotesLog
+    from moderator.tui.note_box import NoteBox
+    from moderator.tui.widgets import NotesLog
 
     programme = load_programme(demo_programme())
     run = open_run(programme, out, SystemClock())

@@ -38,15 +38,17 @@ from textual.widgets import Digits
 
 from moderator import files as files_module
 from moderator.problems import ProgrammeError
-from moderator.programme.loading import Programme, load_programme, parse_programme
-from moderator.report.document import render_report
+from moderator.programme import Programme, load_programme, parse_programme
+from moderator.report import render_report
 from moderator.session.clock import FakeClock
 from moderator.session.engine import CommandRefused, Engine
+from moderator.session.events import NoteAdded
 from moderator.session.journal import read_journal
 from moderator.session.notes import NoteError
 from moderator.session.runs import load_run, open_run, session_folder
 from moderator.session.state import Status
-from moderator.tui.widgets import NoteBox, NotesLog
+from moderator.tui.note_box import NoteBox
+from moderator.tui.widgets import NotesLog
 from tests.conftest import ROOT, SESSIONS, WORKSHOP, WORKSHOP_START
 from tests.programme_helpers import exercise, toml_string
 from tests.tui_helpers import let_time_pass
@@ -194,7 +196,7 @@ def test_the_installed_console_killed_five_times_keeps_every_note_shown(tmp_path
     journal = folder / "live.journal.jsonl"
     contents = read_journal(journal)
     assert not [w for w in contents.warnings if "unreadable" in w], contents.warnings
-    notes = [e["text"] for e in contents.events if e["type"] == "note_added"]
+    notes = [e.text for e in contents.events if isinstance(e, NoteAdded)]
     for text in acknowledged:
         assert text in notes, f"{text!r} was on screen but is not in the journal"
     for text in notes:
@@ -213,11 +215,12 @@ from pathlib import Path
 
 from moderator.session.clock import SystemClock
 from moderator.report.live import LiveReport
-from moderator.programme.loading import load_programme
+from moderator.programme import load_programme
 from moderator.session.runs import open_run
 from moderator.session.state import Status
 from moderator.tui.app import ModeratorApp
-from moderator.tui.widgets import NoteBox, NotesLog
+from moderator.tui.note_box import NoteBox
+from moderator.tui.widgets import NotesLog
 
 programme_path, out, tag = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 programme = load_programme(programme_path)
@@ -296,7 +299,7 @@ def test_the_console_killed_twenty_times_keeps_every_note_it_showed(tmp_path: Pa
         shown += [line.split()[1] for line in child.lines if line.startswith("shown ")]
     folder = session_folder(load_programme(WORKSHOP), tmp_path)
     journal = folder / "live.journal.jsonl"
-    notes = [e["text"] for e in read_journal(journal).events if e["type"] == "note_added"]
+    notes = [e.text for e in read_journal(journal).events if isinstance(e, NoteAdded)]
     tags = {text.split()[0] for text in notes}
     missing = [tag for tag in shown if tag not in tags]
     assert not missing, f"notes shown on screen but not in the journal: {missing}"
@@ -404,8 +407,8 @@ async def test_a_read_only_report_folder_is_said_plainly_and_nothing_is_lost(mak
             said = [m for m in messages if str(report_path) in m and "journal" in m]
             assert said, f"no plain notification naming the report and the journal: {messages}"
             assert "report not written" in str(app.query_one("#notes-panel").border_subtitle)
-            journal_notes = [e["text"] for e in read_journal(app.run_files.journal_path).events
-                             if e["type"] == "note_added"]
+            journal_notes = [e.text for e in read_journal(app.run_files.journal_path).events
+                             if isinstance(e, NoteAdded)]
             assert journal_notes == texts[:3], "every note is in the journal meanwhile"
             assert texts[1] not in report_path.read_text(encoding="utf-8")
             frozen.restore()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Digits
 
 from moderator.session.state import Status
 from moderator.tui.app import ModeratorApp
-from moderator.tui.widgets import Countdown, NoteBox
+from moderator.tui.note_box import NoteBox
+from moderator.tui.widgets import Countdown
 from tests.conftest import SESSIONS
 from tests.tui_helpers import label_text, let_time_pass, type_text
 
@@ -286,7 +288,7 @@ async def test_deleting_the_last_note_asks_and_keeps_it_in_the_journal(make_app,
         await pilot.press("space", "i")
         await type_text(pilot, "a note typed by mistake")
         await pilot.press("enter", "escape")
-        await app.run_action("delete_last_note")
+        await app.screen.run_action("delete_last_note")
         await pilot.press("y")
         assert app.engine.state.visible_notes() == []
         assert journal_events(app)[-1]["type"] == "note_deleted"
@@ -326,3 +328,27 @@ async def test_a_rehearsal_agenda_is_laid_from_its_actual_start(make_app, clock)
         agenda = app.query_one("#agenda")
         assert str(agenda.get_cell("0", "start")) == "18:07"
         assert str(agenda.get_cell("3", "start")) == "18:18"
+
+
+
+async def test_notes_typed_without_a_pause_are_never_lost_or_glued(make_app, clock):
+    """Every key queued at once, as a fast typist (or a paste) sends them: ``i``, a note, Enter,
+    the next note… Enter is handled in order with the characters around it."""
+    app = make_app()
+    typed = ["first note typed fast", "! next one right after", "a third with n p and e in it"]
+    key_names = {" ": "space", "!": "exclamation_mark"}
+    keys = [("i", "i")]
+    for text in typed:
+        keys += [(key_names.get(character, character), character) for character in text] + [("enter", "\r")]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "n", "n", "n")
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert [(n.text, n.kind) for n in app.engine.state.visible_notes()] == [
+            ("first note typed fast", "note"),
+            ("next one right after", "action"),
+            ("a third with n p and e in it", "note"),
+        ]
+        assert app.engine.state.current == 3, "the n, p and e typed in a note drive nothing"
+        assert isinstance(app.focused, NoteBox) and app.query_one(NoteBox).value == ""

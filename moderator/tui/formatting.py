@@ -6,16 +6,11 @@ import math
 
 import pendulum
 
+from moderator.programme import Programme, Segment
 from moderator.programme.durations import format_duration
-from moderator.programme.loading import Programme, Segment
 from moderator.programme.zones import short_zone_label, zone
 from moderator.session.state import Note
 
-KIND_LABELS = {
-    "check": "Connection check", "intro": "Introduction", "speaker": "Speaker",
-    "discussion": "Discussion", "qa": "Q&A", "break": "Break", "breakout": "Break-out groups",
-    "closing": "Closing", "other": "Segment",
-}
 NOTE_KIND_MARKS = {"note": "•", "quote": "❝", "action": "!", "question": "?"}
 
 

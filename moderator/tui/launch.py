@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from moderator.programme.loading import load_programme
+from moderator.programme import load_programme
 from moderator.report.live import LiveReport
 from moderator.session.clock import Clock, ScaledClock, SystemClock
 from moderator.session.runs import open_run

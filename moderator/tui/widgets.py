@@ -1,25 +1,24 @@
 """The console's widgets. Each takes data (a snapshot, the programme) and draws it; none
-keeps time or touches files. User actions come back to the app as messages."""
+keeps time, touches files or takes keys (the note box, ``note_box.py``, takes text)."""
 
 from __future__ import annotations
 
+import pendulum
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import var
-from textual.suggester import Suggester
-from textual.widgets import DataTable, Digits, Input, Label, ProgressBar, RichLog, Static
+from textual.widgets import DataTable, Digits, Label, ProgressBar, RichLog, Static
 
+from moderator.programme import Programme
 from moderator.programme.durations import format_duration
-from moderator.programme.loading import Programme
 from moderator.programme.zones import zone
+from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
 from moderator.session.snapshot import Level, SegmentStatus, Snapshot
 from moderator.session.state import Note, State, Status
 from moderator.tui.formatting import (
-    KIND_LABELS,
     NOTE_KIND_MARKS,
     countdown_text,
     local_times,
@@ -45,11 +44,18 @@ class SteadyStatic(Static):
 
 
 class SegmentBar(ProgressBar):
-    """The countdown's progress bar. It shows no ETA, so it keeps none: a ``ProgressBar``
-    re-estimates its ETA on a timer of its own, once a second, and each new estimate
-    repainted the bar a second time every second."""
+    """The countdown's progress bar. It shows no ETA, so it keeps none.
 
-    _display_eta: var[int | None] = var(None)
+    A ``ProgressBar`` starts a timer of its own when mounted, to re-estimate its ETA once a
+    second, and each new estimate repainted the bar a second time every second, even with
+    ``show_eta=False``. This bar is given its total at once and moved only by ``update``, so
+    it needs nothing that mount handler does: it skips it (``prevent_default`` in a handler
+    of its own, which runs before the base class's).
+    """
+
+    @on(events.Mount)
+    def _without_eta_timer(self, event: events.Mount) -> None:
+        event.prevent_default()
 
 
 class Countdown(Vertical):
@@ -195,7 +201,7 @@ class PaceLine(SteadyStatic):
         self.show_text(text)
 
 
-class Agenda(DataTable, can_focus=False):
+class Agenda(DataTable[str | Text], can_focus=False):
     """Every segment: planned start, duration, actual time, status. Never takes the keys."""
 
     def on_mount(self) -> None:
@@ -301,9 +307,9 @@ class NotesLog(RichLog, can_focus=False):
 
     def add_note(self, programme: Programme, note: Note) -> None:
         zone_name = programme.session.timezone
-        import pendulum
-
-        when = pendulum.parse(note.wall).in_timezone(zone(zone_name)).format("HH:mm")  # type: ignore[union-attr]
+        wall = pendulum.parse(note.wall)
+        assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
+        when = wall.in_timezone(zone(zone_name)).format("HH:mm")
         line = Text()
         line.append(f"{when} ", style="dim")
         line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
@@ -312,52 +318,3 @@ class NotesLog(RichLog, can_focus=False):
             line.append(f"{who}: ", style="bold")
         line.append(note.text)
         self.write(line)
-
-
-class SpeakerSuggester(Suggester):
-    """Completes ``@kim`` / ``@Young`` at the start of a note (accept with →)."""
-
-    def __init__(self, programme: Programme) -> None:
-        super().__init__(use_cache=True, case_sensitive=False)
-        names = [(s.id, s.name) for s in programme.speakers]
-        self._choices = [f"@{sid} " for sid, _ in names] + [f"@{name.split()[0]} " for _, name in names if name]
-        self._choices.append("@moderator ")
-
-    async def get_suggestion(self, value: str) -> str | None:
-        for prefix in ("", '"', "!", "?", ">"):
-            if value.startswith(prefix + "@") and " " not in value:
-                typed = value[len(prefix):]
-                for choice in self._choices:
-                    if choice.lower().startswith(typed.lower()) and len(typed) > 1:
-                        return prefix + choice
-        return None
-
-
-class NoteBox(Input):
-    """Where the rapporteur types; Enter logs the note and keeps the focus.
-
-    Enter is handled here, in order with the characters around it: a fast typist (or a
-    paste) who goes on typing after Enter must not see the next note's first words
-    glued to this one, as happens when the submit is left to a binding resolved later.
-    """
-
-    class NoteSubmitted(Message):
-        def __init__(self, box: NoteBox, text: str) -> None:
-            super().__init__()
-            self.box = box
-            self.text = text
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            text, self.value = self.value, ""
-            if text.strip():
-                self.post_message(self.NoteSubmitted(self, text))
-            return
-        await super()._on_key(event)
-
-    def give_back(self, text: str) -> None:
-        """A note that could not be logged returns to the box, ahead of anything typed since."""
-        self.value = text + (" " + self.value if self.value else "")
-        self.cursor_position = len(text)

@@ -1,4 +1,8 @@
-"""Modal screens: a yes/no confirmation and the segment picker."""
+"""The console's dialogs, as modal screens: a yes/no confirmation and a picker.
+
+What they show may be the user's own text (a note, a question, a segment's title): it is
+shown as text, never read as markup.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +29,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Label(self.question, id="confirm-question")
+            yield Label(self.question, id="confirm-question", markup=False)
             if self.detail:
-                yield Label(self.detail, id="confirm-detail")
+                yield Label(self.detail, id="confirm-detail", markup=False)
             yield Label("[b]y[/b] yes   [b]n[/b] / [b]esc[/b] no", id="confirm-keys")
 
     def action_answer(self, answer: bool) -> None:
@@ -47,8 +51,9 @@ class Picker(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
-            yield Label(f"{self.title_text} (enter to choose, esc to cancel)", id="picker-title")
-            yield OptionList(*(Option(label, id=str(i)) for i, label in enumerate(self.labels)), id="picker-list")
+            yield Label(f"{self.title_text} (enter to choose, esc to cancel)", id="picker-title", markup=False)
+            options = (Option(label, id=str(i)) for i, label in enumerate(self.labels))
+            yield OptionList(*options, id="picker-list", markup=False)
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)

@@ -1,0 +1,480 @@
+"""The live console, a Screen: a thin Textual layer over the engine.
+
+Key press -> engine command -> journal event (fsync'd) -> state -> widgets. The screen reads
+the remaining time from the engine when the countdown's second changes and redraws only
+what changed; it computes no timing and writes no file itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.notifications import SeverityLevel
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from moderator.programme import Programme
+from moderator.session.engine import CommandRefused
+from moderator.session.journal import JournalError
+from moderator.session.notes import NoteError
+from moderator.session.runs import OpenedRun
+from moderator.session.signals import chat_signal, who_is_on
+from moderator.session.snapshot import Level, Snapshot
+from moderator.session.state import Status
+from moderator.tui.dialogs import ConfirmScreen, Picker
+from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
+from moderator.tui.keymap import console_bindings
+from moderator.tui.note_box import NoteBox, SpeakerSuggester
+from moderator.tui.widgets import (
+    Agenda,
+    ClockBar,
+    Countdown,
+    CuesPanel,
+    NextUp,
+    NotesLog,
+    NowCard,
+    PaceLine,
+    QuestionsPanel,
+)
+
+TICK_MARGIN = 0.004
+"""Seconds after the displayed second changes at which the next tick lands."""
+RECENT_NOTES_SHOWN = 200
+OVERTIME_REMINDER_EVERY = 60
+NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
+NOTE_PLACEHOLDER = 'Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves'
+HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+
+class ReportStatus(Protocol):
+    """What the console reads of the live report: whether its last write failed, and why."""
+
+    @property
+    def problem(self) -> str | None: ...
+
+
+def _shown_path(path: Path) -> str:
+    """Relative to where the console was started, when it is below it: shorter to read."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def layout_classes(size: Size, view: str) -> str:
+    """The classes the console's layout depends on: the narrow view shown, and the size
+    breakpoints for the terminal's size (as Textual sets them on a resize)."""
+    classes = [f"view-{view}"]
+    for breakpoints, extent in ((HORIZONTAL_BREAKPOINTS, size.width), (VERTICAL_BREAKPOINTS, size.height)):
+        classes += [name for at, name in sorted(breakpoints, reverse=True) if extent >= at][:1]
+    return " ".join(classes)
+
+
+class ConsoleScreen(Screen[None]):
+    """Countdown, speaker, next up, pace, agenda, cues, questions, notes and the note box.
+
+    It begins with the classes its layout depends on (``layout_classes``): added after the
+    first paint, each one restyled and redrew the whole console once more before it was ready.
+    """
+
+    AUTO_FOCUS: ClassVar[str | None] = ""
+    """Nothing: keys drive the timer until the rapporteur presses i or enter to type a note."""
+    HORIZONTAL_BREAKPOINTS = HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = VERTICAL_BREAKPOINTS
+    BINDINGS = console_bindings()
+
+    # ``var``, not ``reactive``: a reactive repaints the whole screen when it changes, which for
+    # ``whole_seconds`` meant a full redraw every second. Their watchers refresh what changed.
+    whole_seconds: var[int] = var(0, init=False)
+    view: var[str] = var("notes", init=False)
+
+    def __init__(self, run: OpenedRun, *, size: Size, report: ReportStatus | None = None, bell: bool = False,
+                 speed: float = 1.0, tick: bool = True) -> None:
+        super().__init__(id="console", classes=layout_classes(size, "notes"))
+        self.run_files = run
+        self.engine = run.engine
+        self.programme: Programme = run.engine.programme
+        self.report = report
+        self.ring_bell = bell
+        self.speed = speed
+        self._ticking = tick
+        self._last_level: Level | None = None
+        self._last_overtime_reminder = 0
+        self._report_problem: str | None = None
+        self._report_shown_as: str | None = None
+        self._fallback_announced = False
+        self._editing_note: int | None = None
+        self._tick_timer: Timer | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clockbar")
+        with Horizontal(id="main"):
+            with Vertical(id="now-panel"):
+                yield Countdown(id="countdown")
+                yield NowCard(id="now-card")
+                yield NextUp(id="next-up")
+                yield PaceLine(id="pace")
+            with Vertical(id="side"):
+                with Vertical(id="agenda-panel", classes="panel"):
+                    yield Agenda(id="agenda")
+                with VerticalScroll(id="cues-panel", classes="panel"):
+                    yield CuesPanel(id="cues")
+        with Horizontal(id="lower"):
+            with Vertical(id="notes-panel", classes="panel"):
+                yield NotesLog(id="notes-log", wrap=True, markup=False, max_lines=RECENT_NOTES_SHOWN)
+            with VerticalScroll(id="questions-panel", classes="panel"):
+                yield QuestionsPanel(id="questions")
+        yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", suggester=SpeakerSuggester(self.programme))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-panel").border_title = "Agenda"
+        self.query_one("#questions-panel").border_title = "Questions"
+        self.query_one("#cues-panel").border_title = "Cues"
+        self.query_one("#notes-panel").border_title = "Notes"
+        self.query_one(Agenda).load(self.programme, self.engine.snapshot())
+        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
+            self.query_one(NotesLog).add_note(self.programme, note)
+        self.refresh_all()
+        if self.run_files.message:
+            self._tell(self.run_files.message, title="Resumed", timeout=8)
+        for warning in self.run_files.warnings:
+            self._tell(warning, severity="warning", timeout=12)
+        if self._ticking:
+            self._schedule_tick()
+
+    def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+              timeout: float | None = None) -> None:
+        """A notification; what it says (names, notes, paths) is text, never markup."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    # ------------------------------------------------------------------ time
+
+    def _schedule_tick(self) -> None:
+        """Wake up just after the countdown's whole second next changes (rather than polling a
+        few times a second: the same display, a quarter of the wake-ups), and once a second
+        while the countdown stands still, since the wall clocks and the pace still move."""
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        delay = 1.0
+        if self.engine.status is Status.RUNNING:
+            remaining = self.engine.remaining()
+            until_change = remaining - math.floor(remaining) or 1.0
+            delay = min(1.0, until_change / max(self.speed, 1e-6))
+        self._tick_timer = self.set_timer(delay + TICK_MARGIN, self._on_tick_timer)
+
+    def _on_tick_timer(self) -> None:
+        self.tick()
+        self._schedule_tick()
+
+    def tick(self) -> None:
+        """Read the remaining time from the engine; redraw when the whole second changed, or,
+        before the start and while paused, the clocks and the pace that move all the same."""
+        if self.engine.status is Status.RUNNING:
+            self.whole_seconds = displayed_seconds(self.engine.remaining())
+        else:
+            self.refresh_time()
+
+    def watch_whole_seconds(self, _: int) -> None:
+        self.refresh_time()
+
+    def refresh_time(self) -> None:
+        """Once a second: the countdown, progress, pace, wall clocks and the current row."""
+        snapshot = self.engine.snapshot()
+        self._show_time(snapshot)
+        self._signal_levels(snapshot)
+        self._watch_report()
+
+    def _show_time(self, snapshot: Snapshot) -> None:
+        countdown = self.query_one(Countdown)
+        countdown.seconds = displayed_seconds(snapshot.remaining)
+        countdown.level = snapshot.level.value
+        countdown.set_progress(snapshot.segment_elapsed, snapshot.segment_allowed)
+        countdown.show_status(snapshot.status)
+        self.query_one(PaceLine).show(self.programme, snapshot)
+        self.query_one(ClockBar).show(self.programme, snapshot, self._banner())
+        self.query_one(Agenda).update_timings(snapshot)
+
+    def refresh_all(self) -> None:
+        """After a command: everything that depends on state."""
+        snapshot = self.engine.snapshot()
+        self._show_time(snapshot)
+        state = self.engine.state
+        self.query_one(NowCard).show(self.programme, snapshot, state)
+        self.query_one(NextUp).show(self.programme, snapshot)
+        self.query_one(QuestionsPanel).show(self.programme, state)
+        self.query_one(CuesPanel).show(self.programme, state)
+        self._last_level = snapshot.level if snapshot.status is Status.RUNNING else None
+
+    def _banner(self) -> str:
+        if not self.run_files.rehearsal:
+            return ""
+        return "REHEARSAL" + (f" ×{self.speed:g}" if self.speed != 1 else "")
+
+    def _signal_levels(self, snapshot: Snapshot) -> None:
+        """Notify once when a threshold is crossed, and every minute in overtime."""
+        if snapshot.status is not Status.RUNNING:
+            return
+        level = snapshot.level
+        who = who_is_on(self.programme, snapshot)
+        if level != self._last_level and self._last_level is not None:
+            if level in (Level.WARN, Level.DANGER):
+                self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
+            elif level is Level.OVER:
+                self._alert(f"{who}: time is up", "error")
+                self._last_overtime_reminder = 0
+        if level is Level.OVER:
+            over = int(-snapshot.remaining)
+            every = OVERTIME_REMINDER_EVERY * max(1.0, self.speed)  # once a real minute in a fast rehearsal
+            if over // every > self._last_overtime_reminder:
+                self._last_overtime_reminder = int(over // every)
+                self._alert(f"{who}: {countdown_text(-over)} over time", "error")
+        self._last_level = level
+
+    def _alert(self, message: str, severity: SeverityLevel) -> None:
+        self._tell(message, severity=severity, timeout=6)
+        if self.ring_bell:
+            self.app.bell()
+
+    def _watch_report(self) -> None:
+        problem = self.report.problem if self.report is not None else None
+        if problem != self._report_problem:
+            if problem:
+                self._tell(problem, title="Report", severity="error", timeout=15)
+            elif self._report_problem:
+                self._tell("The report is being written again.", title="Report")
+            self._report_problem = problem
+        if problem:
+            subtitle = "⚠ report not written"
+        else:
+            if self._report_shown_as is None:  # once: resolving the path costs system calls
+                self._report_shown_as = _shown_path(self.run_files.report_path)
+            subtitle = self._report_shown_as
+        panel = self.query_one("#notes-panel")
+        if panel.border_subtitle != subtitle:  # setting it repaints the whole panel, even unchanged
+            panel.border_subtitle = subtitle
+
+    # ------------------------------------------------------------------ commands
+
+    def _command(self, command: Callable[..., object], *args: object) -> bool:
+        """Run an engine command; refusals and storage failures are shown, never swallowed."""
+        try:
+            command(*args)
+        except (CommandRefused, NoteError) as refusal:
+            self._tell(str(refusal), severity="warning", timeout=4)
+            return False
+        except JournalError as error:
+            self._tell(f"NOT SAVED: {error}", title="Journal", severity="error", timeout=30)
+            return False
+        self._after_event()
+        return True
+
+    def _after_event(self) -> None:
+        journal = self.run_files.journal
+        if journal.fallback_path and not self._fallback_announced:
+            self._fallback_announced = True
+            self._tell(f"The journal's folder cannot be written; saving to {journal.fallback_path}",
+                       title="Journal", severity="error", timeout=30)
+        self.refresh_all()
+        if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
+            self._schedule_tick()
+
+    def action_toggle_timer(self) -> None:
+        self._command(self.engine.toggle)
+
+    def action_next_segment(self) -> None:
+        self._command(self.engine.next)
+
+    def action_previous_segment(self) -> None:
+        self._command(self.engine.previous)
+
+    def action_adjust(self, seconds: int) -> None:
+        if self._command(self.engine.adjust, seconds):
+            self._tell(f"{'+' if seconds > 0 else '−'}{abs(seconds) // 60} min on this segment", timeout=2)
+
+    def action_ask_next_question(self) -> None:
+        try:
+            round_id, index = self.engine.ask_next_question()
+        except CommandRefused as refusal:
+            self._tell(str(refusal), severity="warning", timeout=4)
+            return
+        except JournalError as error:
+            self._tell(f"NOT SAVED: {error}", severity="error", timeout=30)
+            return
+        question = self.programme.round(round_id).questions[index]
+        self._tell(question, title=f"Asked: question {index + 1}", timeout=5)
+        self._after_event()
+
+    def action_tick_cue(self) -> None:
+        state = self.engine.state
+        if state.current is None:
+            self._tell("The session has not started", severity="warning")
+            return
+        cues = self.programme.segments[state.current].cues
+        for number in range(len(cues)):
+            if (state.current, number) not in state.cues:
+                self._command(self.engine.tick_cue, state.current, number)
+                return
+        self._tell("No open cue in this segment", severity="warning", timeout=3)
+
+    def action_copy_signal(self) -> None:
+        text = chat_signal(self.programme, self.engine.snapshot())
+        self.app.copy_to_clipboard(text)
+        self._tell(text, title="Copied for the chat", timeout=5)
+
+    def action_focus_notes(self) -> None:
+        # Synchronously: keys already queued behind this one (a fast typist, a paste) must
+        # land in the box, not drive the timer.
+        self.set_focus(self.query_one(NoteBox))
+
+    def action_cycle_view(self) -> None:
+        position = NARROW_VIEWS.index(self.view)
+        self.view = NARROW_VIEWS[(position + 1) % len(NARROW_VIEWS)]
+
+    def watch_view(self, old: str, new: str) -> None:
+        self.remove_class(f"view-{old}")
+        self.add_class(f"view-{new}")
+        following = NARROW_VIEWS[(NARROW_VIEWS.index(new) + 1) % len(NARROW_VIEWS)]
+        if self.has_class("-narrow"):
+            self._tell(f"Showing {new} (v for {following})", timeout=2)
+
+    def action_pick_segment(self) -> None:
+        labels = [f"{s.index + 1}. {segment_label(self.programme, s)}" for s in self.programme.segments]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._command(self.engine.goto, index)
+
+        self.app.push_screen(Picker("Go to segment", labels, self.engine.state.current), chosen)
+
+    def action_pick_question(self) -> None:
+        """Mark any guiding question as asked, or take the mark back."""
+        keys = [(r.id, i) for r in self.programme.rounds for i in range(len(r.questions))]
+        if not keys:
+            self._tell("This programme has no guiding questions", severity="warning", timeout=3)
+            return
+        asked = self.engine.state.asked
+        labels = [
+            f"{'✓' if key in asked else '○'} {self.programme.round(key[0]).title} {key[1] + 1}. "
+            f"{self.programme.round(key[0]).questions[key[1]]}"
+            for key in keys
+        ]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            round_id, number = keys[index]
+            if (round_id, number) in self.engine.state.asked:
+                self._command(self.engine.unask_question, round_id, number)
+            else:
+                self._command(self.engine.ask_question, round_id, number)
+
+        self.app.push_screen(Picker("Mark a question as asked, or unmark it", labels, None), chosen)
+
+    def action_end_session(self) -> None:
+        if self.engine.status in (Status.NOT_STARTED, Status.ENDED):
+            self._tell("The session is not running", severity="warning", timeout=3)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._command(self.engine.end):
+                self._tell(f"Session ended. Report: {self.run_files.report_path}", timeout=10)
+
+        self.app.push_screen(
+            ConfirmScreen("End the session now?", "The timer stops and the report is completed."), confirmed)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``i`` and ``enter`` move to the note box only from outside it. (While a dialog is
+        open, the console's keys are not active at all: the dialog is the screen.)"""
+        if action == "focus_notes":
+            return not isinstance(self.focused, Input)
+        return True
+
+    # ------------------------------------------------------------------ notes
+
+    def on_note_box_note_submitted(self, message: NoteBox.NoteSubmitted) -> None:
+        """Log the note (or save the edit); if that fails, its text goes back into the box."""
+        editing = self._editing_note
+        try:
+            if editing is None:
+                note = self.engine.add_note(message.text)
+            else:
+                note = self.engine.edit_note(editing, message.text)
+        except (NoteError, CommandRefused) as refusal:
+            message.box.give_back(message.text)
+            self._tell(str(refusal), severity="warning", timeout=5)
+            return
+        except JournalError as error:
+            message.box.give_back(message.text)
+            self._tell(f"NOT SAVED — your text is back in the box: {error}", severity="error", timeout=30)
+            return
+        if editing is None:
+            self.query_one(NotesLog).add_note(self.programme, note)
+        else:
+            self._stop_editing()
+            self._reload_notes()
+            self._tell(f"Note {note.id} saved", timeout=3)
+        self._after_event()
+
+    def on_key(self, event: events.Key) -> None:
+        """``esc`` in the note box gives the keys back to the timer (and cancels an edit)."""
+        if event.key == "escape" and isinstance(self.focused, NoteBox):
+            if self._editing_note is not None:
+                self.query_one(NoteBox).value = ""
+                self._stop_editing()
+                self._tell("Edit cancelled; the note is unchanged", timeout=3)
+            self.set_focus(None)
+            event.stop()
+
+    def action_edit_last_note(self) -> None:
+        """Bring the last note back into the box, marks and speaker included, to correct it."""
+        box = self.query_one(NoteBox)
+        notes = self.engine.state.visible_notes()
+        if not notes:
+            self._tell("No note to edit yet", severity="warning", timeout=3)
+            return
+        if box.value.strip() and self._editing_note is None:
+            self._tell("Log or clear the note you are typing first", severity="warning", timeout=4)
+            return
+        note = notes[-1]
+        self._editing_note = note.id
+        box.value = note_as_typed(note)
+        box.cursor_position = len(box.value)
+        self.query_one("#notes-panel").border_title = f"Notes · editing note {note.id} (enter saves, esc cancels)"
+        self.set_focus(box)
+
+    def action_delete_last_note(self) -> None:
+        notes = self.engine.state.visible_notes()
+        if not notes:
+            self._tell("No note to delete", severity="warning", timeout=3)
+            return
+        note = notes[-1]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._command(self.engine.delete_note, note.id):
+                self._reload_notes()
+                self._tell(f"Note {note.id} deleted (the journal keeps it)", timeout=4)
+
+        self.app.push_screen(ConfirmScreen("Delete the last note?", note.text[:200]), confirmed)
+
+    def _stop_editing(self) -> None:
+        self._editing_note = None
+        self.query_one("#notes-panel").border_title = "Notes"
+
+    def _reload_notes(self) -> None:
+        log = self.query_one(NotesLog)
+        log.clear()
+        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
+            log.add_note(self.programme, note)
