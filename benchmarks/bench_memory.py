@@ -22,7 +22,7 @@ from benchmarks.harness import child_env, median, peak_rss_kib, ratio
 
 
 async def _console_rss(out: Path) -> int:
-    from moderator.programme.loading import load_programme
+    from moderator.programme import load_programme
     from moderator.report.live import LiveReport
     from moderator.session.clock import SystemClock
     from moderator.session.runs import open_run

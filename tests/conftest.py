@@ -9,7 +9,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from moderator.programme.loading import Programme, load_programme
+from moderator.programme import Programme, load_programme
 from moderator.session.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent

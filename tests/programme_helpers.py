@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 
 from moderator.commands.check import print_run_sheet, speaker_shares
-from moderator.programme.loading import Programme
+from moderator.programme import Programme
 from moderator.programme.plan import plan, plan_warnings
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

@@ -15,7 +15,7 @@ import pytest
 from benchmarks import bench_cli, bench_console, bench_journal, bench_memory, bench_report, harness
 from benchmarks.__main__ import RUNNERS, SECTIONS
 from benchmarks.__main__ import main as run_benchmarks
-from moderator.programme.loading import load_programme
+from moderator.programme import load_programme
 
 
 def _positive(result: dict, *keys: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from moderator.commands.check import clock
 from moderator.problems import ProgrammeError
-from moderator.programme.loading import Programme, parse_programme
+from moderator.programme import Programme, parse_programme
 from moderator.programme.plan import day_marker, plan, plan_warnings, planned_end, session_start
 from moderator.programme.zones import ZoneError, check_zone, short_zone_label, zone
 

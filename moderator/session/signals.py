@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from moderator.programme.loading import Programme
+from moderator.programme import Programme
 from moderator.session.snapshot import Snapshot
 from moderator.session.state import Status
 
