@@ -54,3 +54,14 @@ def make_app(in_tmp: Path, clock: FakeClock) -> Callable[..., object]:
         return ModeratorApp(run, report=live, tick=False)
 
     return build
+
+
+_LAYERS = ("unit", "console", "system")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in, so ``-m "not system"`` is the fast loop."""
+    for item in items:
+        layer = item.path.parent.name
+        if layer in _LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))

@@ -160,7 +160,7 @@ def test_the_installed_console_killed_five_times_keeps_every_note_shown(tmp_path
 
     A note is acknowledged when it is on screen (it is on disk before it shows). One more note
     is typed right before each kill: it may be saved or not, but never half of it."""
-    from tests.test_e2e_tmux import Terminal
+    from tests.system.test_e2e_tmux import Terminal
 
     rng = random.Random(20211008)
     command = f"{MODERATOR} run {WORKSHOP} --out reports"

@@ -17,7 +17,7 @@ from moderator.problems import ProgrammeError
 from moderator.programme import SegmentKind, load_programme
 from moderator.report.labels import SEGMENT_KIND_LABELS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
 STAMP = dt.datetime(2021, 10, 1, 12, 0, tzinfo=dt.UTC)
 UTC = dt.UTC

@@ -19,7 +19,7 @@ from moderator.problems import Severity
 from moderator.programme import Programme, load_programme, parse_programme
 from moderator.programme.plan import plan, plan_warnings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = sorted((ROOT / "sessions").glob("*.toml"))
 
 WORKSHOP = '''\

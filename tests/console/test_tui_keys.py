@@ -10,7 +10,7 @@ from textual.app import App
 
 from moderator.tui.keymap import CONSOLE_ACTIONS, key_label, palette_actions
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 KEYS_SECTION = "## The console's keys"
 
 

@@ -23,8 +23,8 @@ from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine
 from moderator.session.journal import Journal
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 Script = Callable[[Engine, FakeClock], None]

@@ -30,8 +30,8 @@ pytestmark = pytest.mark.skipif(
     find_chromium() is None, reason="needs a headless Chromium (apt install chromium, or set $CHROMIUM)"
 )
 
-WEB = Path(__file__).resolve().parent.parent / "moderator" / "share" / "web"
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+WEB = Path(__file__).resolve().parents[2] / "moderator" / "share" / "web"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 TOKEN = "stage-token-for-tests"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'"
 CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}

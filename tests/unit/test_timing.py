@@ -27,7 +27,7 @@ from moderator.session.clock import FakeClock
 from moderator.session.runs import load_run, open_run
 from moderator.session.snapshot import SegmentStatus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
 PRINTED = pendulum.datetime(2021, 10, 8, 9, 0, tz="UTC")
 """The workshop's printed start: 18:00 in Seoul."""

@@ -32,8 +32,8 @@ from moderator.session.zoom_chat import (
     parse_zoom_chat,
 )
 
-SAMPLES = Path(__file__).resolve().parent / "data" / "zoom_chat"
-ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "zoom_chat"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sample(name: str) -> ChatParse:
