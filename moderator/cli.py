@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from moderator.problems import ModeratorError, ProgrammeError
 
@@ -22,7 +23,7 @@ DEFAULT_OUT = Path("reports")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         """Usage errors are bad input too: one line, status 2."""
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
