@@ -19,7 +19,7 @@ from moderator.session import events as ev
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.events import Event, NoteKind, clean_text
 from moderator.session.journal import Journal
-from moderator.session.notes import MODERATOR_ID, NoteError, parse_note
+from moderator.session.notes import MODERATOR_ID, NoteError, parse_note, participants_count
 from moderator.session.snapshot import Snapshot, remaining_seconds, take_snapshot
 from moderator.session.state import Note, State, Status, apply, new_state
 
@@ -186,41 +186,80 @@ class Engine:
 
     # ------------------------------------------------------------------ notes and marks
 
+    def log_entry(self, raw: str) -> Note | None:
+        """What the note box sends: a note (returned), or ``participants: 42`` (recorded; ``None``)."""
+        count = participants_count(raw)
+        if count is not None:
+            self.set_participants(count)
+            return None
+        return self.add_note(raw)
+
     def add_note(self, raw: str, *, kind: NoteKind | str | None = None, speaker: str | None = None) -> Note:
-        """Log what the rapporteur typed; prefixes and ``@name`` in ``raw`` are understood."""
-        parsed = parse_note(clean_text(raw), self.programme)
+        """Log what the rapporteur typed; prefixes and ``@name`` in ``raw`` are understood
+        (``moderator.session.notes``). The text after the markers is kept as it was typed."""
+        groups, group_segment = self.current_groups()
+        parsed = parse_note(clean_text(raw), self.programme, groups)
+        if parsed.participants is not None:
+            raise NoteError("that is the number of participants, not a note")
         try:
             chosen_kind = NoteKind(kind) if kind is not None else parsed.kind
         except ValueError:
             raise NoteError(f"unknown note kind {kind!r}") from None
         note_id = self.state.next_note_id
+        in_group = parsed.group is not None
         self._emit(ev.NoteAdded(
             id=note_id, text=parsed.text, kind=chosen_kind, segment=self.state.current,
-            speaker=speaker or parsed.speaker_id or self.default_speaker(),
-            question=self.state.current_question,
+            speaker=None if in_group else (speaker or parsed.speaker_id or self.default_speaker()),
+            question=self.state.current_question, level=parsed.level or None,
+            group=parsed.group, group_segment=group_segment if in_group else None,
         ))
         return self.state.notes[note_id]
 
     def default_speaker(self) -> str | None:
         """Who a note is about when it names nobody: the speaker on stage, else the moderator
-        during introductions, else nobody (a discussion note belongs to its question)."""
+        during introductions, else nobody (a discussion note belongs to its question, a shared
+        slot's note to the slot, every speaker in it)."""
         if self.state.current is None or self.state.current >= len(self.programme.segments):
             return None
         segment = self.programme.segments[self.state.current]
-        if segment.speaker_ids:
+        if len(segment.speaker_ids) == 1:
             return segment.speaker_ids[0]
-        if segment.kind == "intro":
+        if segment.kind == "intro" and not segment.speaker_ids:
             return MODERATOR_ID
         return None
 
+    def current_groups(self) -> tuple[tuple[str, ...], int | None]:
+        """The break-out groups ``@g1``… may name now, and their segment: during a break-out
+        and the segment that follows it (where groups report back)."""
+        if self.status is Status.ENDED:
+            return (), None
+        return self._groups_at(self.state.current)
+
     def edit_note(self, note_id: int, raw: str) -> Note:
+        """Correct any note: its text, kind, level and who it is about, as typed again."""
         note = self._note(note_id)
-        parsed = parse_note(clean_text(raw), self.programme)
+        groups, group_segment = self._groups_at(note.segment)
+        parsed = parse_note(clean_text(raw), self.programme, groups)
+        if parsed.participants is not None:
+            raise NoteError("a note cannot become the number of participants; delete it instead")
         changes_kind = parsed.kind is not NoteKind.NOTE or note.kind is not NoteKind.NOTE
         self._emit(ev.NoteEdited(
             id=note_id, text=parsed.text, kind=parsed.kind if changes_kind else None, speaker=parsed.speaker_id,
+            level=parsed.level if parsed.level != note.level else None,
+            group=parsed.group, group_segment=group_segment if parsed.group is not None else None,
         ))
         return note
+
+    def _groups_at(self, segment: int | None) -> tuple[tuple[str, ...], int | None]:
+        """The groups of ``segment`` if it is a break-out, else of the break-out just before it."""
+        if segment is None:
+            return (), None
+        for index in (segment, segment - 1):
+            if 0 <= index < len(self.programme.segments):
+                found = self.programme.segments[index]
+                if found.kind == "breakout" and found.groups:
+                    return found.groups, index
+        return (), None
 
     def delete_note(self, note_id: int) -> None:
         self._note(note_id)

@@ -31,6 +31,9 @@ MAX_SHORT_TEXT = 2_000
 MAX_SESSION_T = 400 * 24 * 3600.0
 """Seconds on the session axis: a year of running is already impossible."""
 MAX_ADJUST = 24 * 3600
+MAX_LEVEL = 2
+"""A note's depth: 0 a point, 1 a sub-point (``- ``), 2 a sub-sub-point (``-- ``), as in seed 004."""
+MAX_GROUPS = 1_000
 
 
 class EventType(StrEnum):
@@ -149,6 +152,12 @@ class NoteAdded(BaseEvent):
     speaker: str | None = field(default=None, metadata=_short())
     question: tuple[str, int] | None = None
     """(round id, question index): the guiding question being discussed when it was typed."""
+    level: int | None = field(default=None, metadata=_bounded(0, MAX_LEVEL))
+    """``None`` (left out of the line) or 0: a point; 1 and 2: a sub-point and a sub-sub-point
+    of the note before it in the same place of the report."""
+    group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
+    """The break-out group it reports on (its position in ``group_segment``'s ``groups``)."""
+    group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -160,6 +169,9 @@ class NoteEdited(BaseEvent):
     text: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
     kind: NoteKind | None = None
     speaker: str | None = field(default=None, metadata=_short())
+    level: int | None = field(default=None, metadata=_bounded(0, MAX_LEVEL))
+    group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
+    group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

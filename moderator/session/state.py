@@ -52,6 +52,12 @@ class Note:
     question: tuple[str, int] | None
     t: float
     wall: str
+    level: int = 0
+    """0 a point, 1 a sub-point, 2 a sub-sub-point (of the note before it in the same place)."""
+    group: int | None = None
+    group_segment: int | None = None
+    after_end: bool = False
+    """Typed after the session was ended: the report shows it apart, as such."""
     edited: bool = False
     deleted: bool = False
 
@@ -210,7 +216,8 @@ def _ended(state: State, t: float, wall: str) -> None:
 def _note_added(state: State, event: ev.NoteAdded) -> None:
     note = Note(
         id=event.id, text=event.text, kind=event.kind, segment=event.segment, speaker=event.speaker,
-        question=event.question, t=event.t, wall=event.wall,
+        question=event.question, t=event.t, wall=event.wall, level=event.level or 0,
+        group=event.group, group_segment=event.group_segment, after_end=state.status is Status.ENDED,
     )
     state.notes[note.id] = note
     state.next_note_id = max(state.next_note_id, note.id + 1)
@@ -224,6 +231,10 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
         note.text = event.text
     if event.kind is not None:
         note.kind = event.kind
-    if event.speaker is not None:
-        note.speaker = event.speaker
+    if event.speaker is not None:  # a person named: the note is theirs, no group's
+        note.speaker, note.group, note.group_segment = event.speaker or None, None, None
+    if event.level is not None:
+        note.level = event.level
+    if event.group is not None:  # a group named: the note is the group's, nobody's
+        note.speaker, note.group, note.group_segment = None, event.group, event.group_segment
     note.edited = True

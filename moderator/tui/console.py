@@ -409,7 +409,12 @@ class ConsoleScreen(Screen[None]):
         editing = self._editing_note
         try:
             if editing is None:
-                note = self.engine.add_note(message.text)
+                logged = self.engine.log_entry(message.text)
+                if logged is None:  # ``participants: 42``
+                    self._tell(f"Participants: {self.engine.state.participants}", timeout=4)
+                    self._after_event()
+                    return
+                note = logged
             else:
                 note = self.engine.edit_note(editing, message.text)
         except (NoteError, CommandRefused) as refusal:

@@ -31,12 +31,12 @@ from moderator.session.notes import MODERATOR_ID, NoteError, parse_note, resolve
     ("plain words", "note", "plain words"),
     ('"Cooperation is the new economy."', "quote", "Cooperation is the new economy."),
     ('"Words," she said', "quote", '"Words," she said'),
-    ("“Curly quotes.”", "quote", "Curly quotes."),
-    ("«Guillemets»", "quote", "Guillemets"),
+    ("“Curly quotes.”", "note", "“Curly quotes.”"),
+    ("«Guillemets»", "note", "«Guillemets»"),
     ("> quoted line", "quote", "quoted line"),
     ("! follow up with SSEGOV", "action", "follow up with SSEGOV"),
     ("? how do municipalities fund this", "question", "how do municipalities fund this"),
-    ("¿cómo se financia?", "question", "¿cómo se financia?"),
+    ("¿cómo se financia?", "note", "¿cómo se financia?"),
     ("? ¿Cómo se financia?", "question", "¿Cómo se financia?"),
     ("quote: we are stronger together", "quote", "we are stronger together"),
     ("Action: send the slides", "action", "send the slides"),
@@ -172,13 +172,15 @@ def test_the_default_speaker_follows_the_segment(segment, speaker):
     assert engine.add_note("something").speaker == speaker
 
 
-def test_the_default_speaker_of_a_multi_speaker_segment_is_its_first(tmp_path):
+def test_a_plain_note_in_a_shared_slot_belongs_to_the_slot_not_its_first_speaker(tmp_path):
     text = WORKSHOP_PATH.read_text(encoding="utf-8")
     panel = text.replace('speaker = "kim"\ntitle = "Network', 'speakers = ["luyiga", "kim"]\ntitle = "Network')
     assert panel != text
     engine, _ = new_engine(programme=write_programme(tmp_path, panel))
     engine.start(KIM)
-    assert engine.add_note("shared slot").speaker == "luyiga"
+    note = engine.add_note("shared slot")
+    assert (note.speaker, note.segment) == (None, KIM)
+    assert engine.add_note("@kim answered").speaker == "kim"
 
 
 def test_a_mention_or_an_explicit_speaker_overrides_the_default():

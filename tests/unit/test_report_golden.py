@@ -173,7 +173,7 @@ def play_atelier(engine: Engine, clock: FakeClock) -> None:
     clock.advance(300)
     engine.next()  # Awa Ndiaye
     engine.add_note("Dakar réserve 10 % de ses marchés publics aux structures de l'ESS")
-    engine.add_note("« La commande publique est notre premier outil de transition. »")
+    engine.add_note('"La commande publique est notre premier outil de transition."')
     clock.advance(800)
     engine.next()  # Marc Lefèvre
     engine.add_note("120 parcs solaires citoyens, dont 40 avec une collectivité au capital")
