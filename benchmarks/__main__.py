@@ -6,15 +6,24 @@ to stderr; ``--json FILE`` keeps the figures (figure name -> value, unit, baseli
 goal, met, runs, note); ``--quick`` is a smoke run of under a minute (fewer and shorter runs:
 its figures are rougher, its CPU share one 10-second round).
 
-Sections (``--only first_frame,cpu,...`` runs some of them): first_frame, cpu, note_fsync,
-enter_note, report, check, replay, memory.
+Sections (``--only first_frame,second,...`` runs some of them): first_frame, second, echo,
+first_frame_journal, note_fsync, enter_note, report, check, replay, memory, and one more per
+network benchmark found.
+
+Network benchmarks plug in: a module ``benchmarks/bench_net_<name>.py`` that defines
+``SECTION`` (its name here) and ``run(quick: bool, scratch: Path) -> list[Figure]`` is found
+and run after the others (the stage view's update p99 and 200 viewers' CPU and memory, a
+remote seat's note ack p99 and catch-up time), its figures in the same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +32,12 @@ from benchmarks.harness import Figure, Timer, log, machine, output_console, tabl
 
 @dataclass(frozen=True)
 class Sizes:
+    quick: bool
     frame_runs: int
     cpu_seconds: float
     cpu_rounds: int
+    echo_samples: int
+    echo_runs: int
     fsync_runs: int
     fsync_samples: int
     enter_runs: int
@@ -36,12 +48,14 @@ class Sizes:
     memory_runs: int
 
 
-FULL = Sizes(frame_runs=7, cpu_seconds=60, cpu_rounds=5, fsync_runs=5, fsync_samples=500, enter_runs=5,
-             enter_samples=200, render_repeats=7, check_runs=7, replay_repeats=7, memory_runs=5)
-QUICK = Sizes(frame_runs=3, cpu_seconds=10, cpu_rounds=1, fsync_runs=3, fsync_samples=100, enter_runs=1,
-              enter_samples=40, render_repeats=5, check_runs=3, replay_repeats=5, memory_runs=3)
-SECTIONS = ("first_frame", "cpu", "note_fsync", "enter_note", "report", "check", "replay", "memory")
-NOTES = 5000
+FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=60, cpu_rounds=3, echo_samples=60, echo_runs=2,
+             fsync_runs=5, fsync_samples=500, enter_runs=3, enter_samples=100, render_repeats=7, check_runs=7,
+             replay_repeats=7, memory_runs=3)
+QUICK = Sizes(quick=True, frame_runs=3, cpu_seconds=10, cpu_rounds=1, echo_samples=15, echo_runs=1,
+              fsync_runs=3, fsync_samples=100, enter_runs=1, enter_samples=30, render_repeats=5, check_runs=3,
+              replay_repeats=5, memory_runs=2)
+NOTES = 20_000
+"""A long day's session, far beyond the seeds: what a note must cost no more at than at the first."""
 
 
 def first_frame(sizes: Sizes, _: Path) -> list[Figure]:
@@ -60,21 +74,65 @@ def first_frame(sizes: Sizes, _: Path) -> list[Figure]:
     ]
 
 
-def cpu(sizes: Sizes, _: Path) -> list[Figure]:
-    from benchmarks.bench_console import measure_cpu_share
+GOAL_CPU = 1.2
+GOAL_BYTES = 1.5
+_STATES = {"console": "within time, demo", "overtime": "in overtime, demo",
+           "long": f"within time, {300} segments"}
 
-    result = measure_cpu_share(sizes.cpu_seconds, sizes.cpu_rounds)
-    seconds = f"{sizes.cpu_seconds:g} s"
-    return [
-        Figure("cpu_share", f"CPU, timer running, {seconds}", result["console_percent"], "% core",
-               baseline=result["bare_percent"], baseline_label="bare app idle", ratio=result["ratio"],
-               goal_max=1.5, goal_on="ratio", runs=sizes.cpu_rounds,
-               note=f"console writes {result['console_bytes_per_s']:.0f} B/s to the terminal"),
-        Figure("cpu_share_vs_ticking", f"CPU, timer running, {seconds}", result["console_percent"], "% core",
-               baseline=result["ticking_percent"], baseline_label="bare app ticking 4 Hz, digits 1 Hz",
-               ratio=result["ratio_ticking"], runs=sizes.cpu_rounds,
-               note="the floor of any countdown drawn in Textual"),
-    ]
+
+def second(sizes: Sizes, _: Path) -> list[Figure]:
+    """What a second costs with the timer running, against the floor and termdown, every screen."""
+    from benchmarks.bench_terminal import SCREENS, measure_cost_of_a_second
+
+    result = measure_cost_of_a_second(sizes.cpu_seconds, sizes.cpu_rounds)["figures"]
+    figures = []
+    for subject, state in _STATES.items():
+        for screen in SCREENS:
+            entry = result[(subject, screen.label)]
+            floor = result[("floor", screen.label)]
+            termdown = result.get(("termdown", screen.label))
+            for metric, unit, goal, what in (("cpu_percent", "% core", GOAL_CPU, "CPU"),
+                                             ("bytes_per_s", "B/s", GOAL_BYTES, "bytes to the terminal")):
+                figures.append(Figure(
+                    f"second_{subject}_{metric}_{screen.columns}x{screen.rows}_{'tc' if screen.truecolor else '256'}",
+                    f"{what}, {state}, {screen.label}", entry[metric], unit,
+                    baseline=floor[metric], baseline_label="floor", ratio=entry[f"{metric}_ratio_floor"],
+                    goal_max=goal, goal_on="ratio", runs=sizes.cpu_rounds,
+                    peer=None if termdown is None else termdown[metric], peer_label="termdown 90m",
+                    peer_ratio=entry.get(f"{metric}_ratio_termdown"),
+                    note=f"{sizes.cpu_seconds:g} s a round, timer running; floor: one Digits set once a second"))
+    return figures
+
+
+def echo(sizes: Sizes, scratch: Path) -> list[Figure]:
+    from benchmarks.bench_terminal import measure_echo
+
+    figures = []
+    empty = measure_echo(0, sizes.echo_samples, sizes.echo_runs)
+    full = measure_echo(NOTES, sizes.echo_samples, sizes.echo_runs, prepared=_noted_run(scratch))
+    note = (f"Enter sent in a pty (120x40 truecolour) -> the note's line written to it; {sizes.echo_samples} "
+            "notes a run, a typist's pause before each Enter, live report on")
+    for result, label in ((empty, "0 notes"), (full, f"{NOTES:,} notes")):
+        figures.append(Figure(f"echo_p50_{result['notes']}", f"Enter -> echo in a pty, p50, {label}",
+                              result["p50_ms"], "ms", runs=sizes.echo_runs, note=note))
+        figures.append(Figure(f"echo_p99_{result['notes']}", f"Enter -> echo in a pty, p99, {label}",
+                              result["p99_ms"], "ms", goal_max=50, runs=sizes.echo_runs, note=note,
+                              baseline=None if result is empty else empty["p99_ms"], baseline_label="0 notes",
+                              ratio=None if result is empty else full["p99_ms"] / empty["p99_ms"]))
+    figures.append(Figure(f"report_lag_{NOTES}", f"Report holds the last note, {NOTES:,} notes",
+                          full["report_lag_ms"], "ms", goal_max=2000, runs=sizes.echo_runs,
+                          note="from the last Enter until the report file holds that note"))
+    return figures
+
+
+def first_frame_journal(sizes: Sizes, scratch: Path) -> list[Figure]:
+    from benchmarks.bench_terminal import measure_first_frame_with_journal
+
+    result = measure_first_frame_with_journal(NOTES, sizes.frame_runs, prepared=_noted_run(scratch))
+    return [Figure(f"first_frame_{NOTES}", f"First full frame, resuming {NOTES:,} notes", result["full_ms"], "ms",
+                   baseline=result["empty_ms"], baseline_label="empty journal", ratio=result["ratio"],
+                   goal_max=1.2, goal_on="ratio", runs=sizes.frame_runs,
+                   note="moderator run in a pty 120x40: spawn -> first paint of the whole screen")]
 
 
 def note_fsync(sizes: Sizes, _: Path) -> list[Figure]:
@@ -92,10 +150,10 @@ def note_fsync(sizes: Sizes, _: Path) -> list[Figure]:
                runs=sizes.fsync_runs, note=note),
         Figure("note_fsync_p99_0", "Note fsync'd, p99, 0 notes before", empty["p99_ms"], "ms",
                runs=sizes.fsync_runs, note=note),
-        Figure("note_fsync_p50_5000", "Note fsync'd, p50, 5,000 notes before", full["p50_ms"], "ms",
+        Figure(f"note_fsync_p50_{NOTES}", f"Note fsync'd, p50, {NOTES:,} notes before", full["p50_ms"], "ms",
                baseline=empty["p50_ms"], baseline_label="0 notes", ratio=full["p50_ms"] / empty["p50_ms"],
                runs=sizes.fsync_runs, note=note),
-        Figure("note_fsync_p99_5000", "Note fsync'd, p99, 5,000 notes before", full["p99_ms"], "ms",
+        Figure(f"note_fsync_p99_{NOTES}", f"Note fsync'd, p99, {NOTES:,} notes before", full["p99_ms"], "ms",
                baseline=empty["p99_ms"], baseline_label="0 notes", ratio=full["p99_ms"] / empty["p99_ms"],
                goal_max=NOTE_TARGET_P99_MS, runs=sizes.fsync_runs, note=note),
     ]
@@ -108,9 +166,10 @@ def enter_note(sizes: Sizes, scratch: Path) -> list[Figure]:
     note = (f"Enter sent -> line in the notes log; headless, live report on; {sizes.enter_samples} notes a run, "
             "median of runs")
     return [
-        Figure("enter_to_note_p50_5000", "Enter -> note on screen, p50, 5,000 notes", result["p50_ms"], "ms",
-               runs=sizes.enter_runs, note=note),
-        Figure("enter_to_note_p99_5000", "Enter -> note on screen, p99, 5,000 notes", result["p99_ms"], "ms",
+        Figure(f"enter_to_note_p50_{NOTES}", f"Enter -> note in the log, headless, p50, {NOTES:,} notes",
+               result["p50_ms"], "ms", runs=sizes.enter_runs, note=note),
+        Figure(f"enter_to_note_p99_{NOTES}", f"Enter -> note in the log, headless, p99, {NOTES:,} notes",
+               result["p99_ms"], "ms",
                goal_max=50, runs=sizes.enter_runs, note=note),
     ]
 
@@ -128,8 +187,8 @@ def check(sizes: Sizes, _: Path) -> list[Figure]:
 
     result = measure_check(300, sizes.check_runs)
     return [Figure("check_300", "moderator check, 300 segments", result["check_ms"], "ms",
-                   baseline=result["import_ms"], baseline_label="python -c 'import moderator'",
-                   ratio=result["ratio"], runs=sizes.check_runs,
+                   baseline=result["import_ms"], baseline_label="import rich, pendulum",
+                   ratio=result["ratio"], goal_max=2, goal_on="ratio", runs=sizes.check_runs,
                    note=f"its imports alone take {result['check_imports_ms']:.0f} ms")]
 
 
@@ -145,26 +204,49 @@ def memory(sizes: Sizes, scratch: Path) -> list[Figure]:
     from benchmarks.bench_memory import measure_peak_memory
 
     result = measure_peak_memory(NOTES, sizes.memory_runs, prepared=_noted_run(scratch))
-    return [Figure("peak_memory_5000", "Peak memory, console with 5,000 notes", result["console_mib"], "MiB",
+    return [Figure(f"peak_memory_{NOTES}", f"Peak memory, console with {NOTES:,} notes", result["console_mib"], "MiB",
                    baseline=result["bare_mib"], baseline_label="bare app", ratio=result["ratio"],
                    runs=sizes.memory_runs, note=result["how"])]
 
 
 def _noted_run(scratch: Path) -> Path:
-    """One live run holding 5,000 notes, built once and copied by each measurement that resumes it."""
-    from benchmarks.bench_console import build_noted_run
+    """One live run holding ``NOTES`` notes, built once and copied by each measurement that resumes it."""
+    from benchmarks.bench_terminal import noted_live_run
 
     prepared = scratch / "noted-run"
     if not prepared.exists():
-        log(f"adding {NOTES:,} notes through the engine (each fsync'd) ...")
-        build_noted_run(prepared, NOTES)
+        log(f"writing a live run of {NOTES:,} notes ...")
+        noted_live_run(prepared, NOTES)
     return prepared
 
 
-RUNNERS = {
-    "first_frame": first_frame, "cpu": cpu, "note_fsync": note_fsync, "enter_note": enter_note,
-    "report": report, "check": check, "replay": replay, "memory": memory,
+Runner = Callable[[Sizes, Path], list[Figure]]
+RUNNERS: dict[str, Runner] = {
+    "first_frame": first_frame, "second": second, "echo": echo, "first_frame_journal": first_frame_journal,
+    "note_fsync": note_fsync, "enter_note": enter_note, "report": report, "check": check, "replay": replay,
+    "memory": memory,
 }
+
+
+def network_runners() -> dict[str, Runner]:
+    """The sections of the network benchmarks present (``bench_net_*.py``), by their ``SECTION``."""
+    import benchmarks
+
+    found: dict[str, Runner] = {}
+    for module_info in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
+        if not module_info.name.startswith("bench_net_"):
+            continue
+        module = importlib.import_module(f"benchmarks.{module_info.name}")
+
+        def runner(sizes: Sizes, scratch: Path, run: Callable[[bool, Path], list[Figure]] = module.run) -> list[Figure]:
+            return run(sizes.quick, scratch)
+
+        found[str(module.SECTION)] = runner
+    return found
+
+
+RUNNERS.update(network_runners())
+SECTIONS = tuple(RUNNERS)
 
 
 def main(argv: list[str] | None = None) -> int:

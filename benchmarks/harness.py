@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import select
 import signal
 import statistics
@@ -50,6 +51,10 @@ class Figure:
     goal_on: str = "value"
     runs: int = 1
     note: str = ""
+    peer: float | None = None
+    """A second peer measured in the same run (``termdown``, say), shown beside the baseline."""
+    peer_label: str = ""
+    peer_ratio: float | None = None
 
     @property
     def goal(self) -> str | None:
@@ -76,6 +81,9 @@ class Figure:
             "met": self.met,
             "runs": self.runs,
             "note": self.note,
+            "peer": _round(self.peer),
+            "peer_label": self.peer_label or None,
+            "peer_ratio": _round(self.peer_ratio),
         }
 
 
@@ -109,16 +117,20 @@ def ratio(value: float, baseline: float) -> float:
 # --------------------------------------------------------------------------- a real terminal
 
 
-def child_env(**extra: str) -> dict[str, str]:
-    """The environment a benchmark child runs in: this interpreter's, the repo importable, a fixed TERM."""
+def child_env(size: tuple[int, int] = TERMINAL_SIZE, *, truecolor: bool = False, **extra: str) -> dict[str, str]:
+    """The environment a benchmark child runs in: this interpreter's, the repo importable, a fixed TERM
+    (``xterm-256color``; with ``truecolor``, ``COLORTERM=truecolor`` too, as most terminals of today set)."""
     paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), TERM="xterm-256color",
-               COLUMNS=str(TERMINAL_SIZE[0]), LINES=str(TERMINAL_SIZE[1]))
+               COLUMNS=str(size[0]), LINES=str(size[1]))
     # Bytecode caching on, as after any install: with PYTHONDONTWRITEBYTECODE set (as on some
     # CI machines) the console would compile its own sources at every start, while Textual's
     # come precompiled from the wheel, and the start-up comparison would measure the compiler.
-    for name in ("TEXTUAL", "TEXTUAL_DEBUG", "TEXTUAL_DEVTOOLS_PORT", "NO_COLOR", "PYTHONDONTWRITEBYTECODE"):
+    for name in ("TEXTUAL", "TEXTUAL_DEBUG", "TEXTUAL_DEVTOOLS_PORT", "NO_COLOR", "PYTHONDONTWRITEBYTECODE",
+                 "COLORTERM"):
         env.pop(name, None)
+    if truecolor:
+        env["COLORTERM"] = "truecolor"
     env.update(extra)
     return env
 
@@ -145,7 +157,7 @@ class PtyProcess:
         self.closed = False
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            list(argv), stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env or child_env(),
+            list(argv), stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env or child_env(size),
             start_new_session=True, close_fds=True,
         )
         os.close(slave)
@@ -205,6 +217,33 @@ class PtyProcess:
                 raise RuntimeError(f"{self.process.args}: {texts} never appeared "
                                    f"(exit status {self.process.poll()}); last output:\n{tail}")
             return max(self._seen[t] for t in encoded)
+
+    def mark(self) -> int:
+        """How many bytes have been written so far: pass it to ``wait_for_pattern`` as ``since``."""
+        with self._lock:
+            return self.bytes_read
+
+    def wait_for_pattern(self, pattern: re.Pattern[bytes], since: int, timeout: float = 30.0) -> float:
+        """``time.perf_counter()`` when output written after byte ``since`` first matched ``pattern``
+        (within the last ``keep`` bytes); raises on timeout or exit."""
+
+        def found() -> bool:
+            start = max(0, since - (self.bytes_read - len(self._tail)))
+            return pattern.search(self._tail, start) is not None
+
+        with self._lock:
+            done = self._lock.wait_for(lambda: found() or self.closed, timeout)
+            seen = time.perf_counter()
+            if not done or not found():
+                tail = self._tail[-2000:].decode("utf-8", "replace")
+                raise RuntimeError(f"{self.process.args}: {pattern.pattern!r} never appeared; last output:\n{tail}")
+            return seen
+
+    def wait_for_output(self, timeout: float = 30.0) -> None:
+        """Until the process has written anything at all (for apps with no text to wait for)."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self.bytes_read > 0 or self.closed, timeout) or not self.bytes_read:
+                raise RuntimeError(f"{self.process.args} wrote nothing (exit status {self.process.poll()})")
 
     def send(self, data: str) -> None:
         os.write(self._master, data.encode())
@@ -305,18 +344,21 @@ def table(figures: Sequence[Figure], *, title: str = "moderator benchmarks"):  #
     grid = Table(title=title, title_justify="left")
     grid.add_column("Figure")
     grid.add_column("Value", justify="right")
-    grid.add_column("Baseline", justify="right")
-    grid.add_column("Ratio", justify="right")
+    grid.add_column("Peer(s)", justify="right")
+    grid.add_column("Ratio(s)", justify="right")
     grid.add_column("Goal", justify="right")
     grid.add_column("", justify="center")
     for figure in figures:
         baseline = _number(figure.baseline, figure.unit)
         if figure.baseline_label and figure.baseline is not None:
             baseline = f"{baseline} ({figure.baseline_label})"
+        ratios = "–" if figure.ratio is None else f"{figure.ratio:.2f}×"
+        if figure.peer is not None:
+            baseline += f" / {_number(figure.peer, figure.unit)} ({figure.peer_label})"
+            ratios += " / " + ("–" if figure.peer_ratio is None else f"{figure.peer_ratio:.2f}×")
         met = figure.met
         verdict = "–" if met is None else ("[green]pass[/]" if met else "[bold red]miss[/]")
-        grid.add_row(figure.label, _number(figure.value, figure.unit), baseline,
-                     "–" if figure.ratio is None else f"{figure.ratio:.2f}×", _goal_text(figure), verdict)
+        grid.add_row(figure.label, _number(figure.value, figure.unit), baseline, ratios, _goal_text(figure), verdict)
     return grid
 
 

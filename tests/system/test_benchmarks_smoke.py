@@ -113,3 +113,37 @@ def test_the_runner_knows_its_sections() -> None:
 
 def test_the_memory_child_is_importable() -> None:
     assert callable(bench_memory.measure_peak_memory)
+
+
+def test_a_written_live_run_resumes_with_its_notes(tmp_path: Path) -> None:
+    from benchmarks import bench_terminal
+    from moderator.session.clock import SystemClock
+    from moderator.session.runs import open_run
+
+    journal = bench_terminal.noted_live_run(tmp_path, 40)
+    assert journal.name == "live.journal.jsonl"
+    run = open_run(load_programme(bench_terminal.demo_programme()), tmp_path, SystemClock())
+    try:
+        assert run.resumed and len(run.engine.state.visible_notes()) == 40
+    finally:
+        run.journal.close()
+
+
+def test_screens_set_their_colours_and_size() -> None:
+    from benchmarks.bench_terminal import SCREENS
+
+    labels = {screen.label for screen in SCREENS}
+    assert labels == {"120x40 truecolour", "120x40 256 colours", "80x24 truecolour", "80x24 256 colours"}
+    for screen in SCREENS:
+        env = screen.env()
+        assert (env.get("COLORTERM") == "truecolor") is screen.truecolor
+        assert (env["COLUMNS"], env["LINES"]) == (str(screen.columns), str(screen.rows))
+
+
+def test_a_figure_with_two_peers_shows_both() -> None:
+    figure = harness.Figure("x", "CPU", 1.0, "% core", baseline=0.5, baseline_label="floor", ratio=2.0,
+                            goal_max=1.2, goal_on="ratio", peer=2.0, peer_label="termdown 90m", peer_ratio=0.5)
+    assert figure.met is False
+    text = harness.plain_table([figure])
+    assert "termdown 90m" in text and "2.00× / 0.50×" in text
+    assert figure.as_json()["peer_label"] == "termdown 90m"
