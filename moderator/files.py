@@ -3,12 +3,70 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 DEFAULT_MODE = 0o644
+
+PROGRAMME_LIMIT = 4 * 1024 * 1024
+"""Bytes: a real programme is a few kilobytes; 4 MB is a thousand times that."""
+JOURNAL_LIMIT = 64 * 1024 * 1024
+"""Bytes: a day of notes typed without pause is under 5 MB."""
+CHAT_LIMIT = 16 * 1024 * 1024
+"""Bytes: a saved Zoom chat of a long session is well under 1 MB."""
+
+
+class FileTooLarge(OSError):
+    """A file bigger than anything of its kind could be: refused before it fills the memory."""
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB"
+
+
+def require_regular_file(path: str | Path) -> None:
+    """Refuse FIFOs, devices and sockets (``/dev/zero``, a pipe that never ends) by their type."""
+    status = os.stat(path)
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a socket); only files are read")
+
+
+def read_bounded(path: str | Path, limit: int = JOURNAL_LIMIT) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ``OSError`` (with a ``strerror``
+    fit for one line) otherwise.
+
+    Opened without blocking, so that a FIFO is refused at once instead of waiting forever for
+    a writer; checked by ``fstat`` on what was opened, then read to at most ``limit`` + 1 bytes,
+    so a file that grows while read is refused too.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory, not a file")
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, a device or a socket); only files are read")
+        if status.st_size > limit:
+            raise FileTooLarge(errno.EFBIG, f"larger than {_megabytes(limit)}, the most a file of its kind can be")
+        chunks = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise FileTooLarge(errno.EFBIG, f"larger than {_megabytes(limit)}, the most a file of its kind can be")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -48,7 +106,7 @@ def remove_leftovers(path: str | Path) -> list[Path]:
     return removed
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | bytes) -> None:
     """Replace ``path`` with ``text`` (UTF-8) in one step: readers see the old file or the new one.
 
     The text goes to a temporary file in the same folder, is flushed and ``fsync``'d, then
@@ -65,7 +123,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     fd, temporary = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=_TEMPORARY_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             if hasattr(os, "fchmod"):  # not on Windows
                 with contextlib.suppress(OSError):  # nor on every file system

@@ -15,6 +15,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from moderator.files import PROGRAMME_LIMIT, read_bounded
 from moderator.problems import Problem, ProgrammeError
 from moderator.programme.model import Programme
 from moderator.programme.toml_lines import index_lines
@@ -27,7 +28,7 @@ def load_programme(path: str | Path) -> Programme:
     """Read and validate a programme file; raise ``ProgrammeError`` with every problem found."""
     shown = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(path, PROGRAMME_LIMIT)
     except FileNotFoundError:
         raise ProgrammeError([Problem(shown, None, "no such file", "check the path")]) from None
     except IsADirectoryError:

@@ -10,12 +10,17 @@ whole journal so far, rather than being lost.
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moderator.files import FileTooLarge, read_bounded, require_regular_file
 from moderator.files import fsync_dir as _fsync_dir
+from moderator.files import write_atomic as write_atomic_bytes
 from moderator.problems import ModeratorError
 from moderator.session.events import Event, EventError, EventType, UnknownEventType, decode_line, encode
 
@@ -34,7 +39,7 @@ class JournalContents:
 def read_journal(path: str | Path) -> JournalContents:
     """Read every whole event; skip a torn last line (and any unreadable line) with a warning."""
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(path)
     except FileNotFoundError:
         raise JournalError(f"{path}: no such journal") from None
     except OSError as error:
@@ -64,14 +69,26 @@ def read_journal(path: str | Path) -> JournalContents:
 
 
 class Journal:
-    """Appends events durably. Open an existing file to continue it (a resumed session)."""
+    """Appends events durably. Open an existing file to continue it (a resumed session).
+
+    Every append first checks that ``path`` is still the file being written (same device and
+    inode, still linked, not shorter than what was written): a journal or folder removed or
+    replaced while the console runs is recreated from the events held in memory, so nothing
+    acknowledged depends on a file nobody can see any more. A failed write is cut back to the
+    last whole line, so no half event is ever followed by the next one. Things the person
+    should know (recreated, set aside, continued elsewhere) are queued in ``notices``.
+    """
 
     def __init__(self, path: str | Path, *, fallback_dir: str | Path | None = None) -> None:
         self.path = Path(path)
-        self.fallback_dir = Path(fallback_dir) if fallback_dir else Path(tempfile.gettempdir()) / "moderator"
+        self.fallback_dir = Path(fallback_dir) if fallback_dir else default_fallback_dir()
         self.fallback_path: Path | None = None
+        self.notices: list[str] = []
         self._lines: list[bytes] = []
         self._fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+        self._size = 0
+        self._closed = False
         self._open_primary()
 
     def _open_primary(self) -> None:
@@ -79,13 +96,20 @@ class Journal:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             existed = self.path.exists()
             if existed:
+                require_regular_file(self.path)
                 self._drop_torn_tail()
                 self._lines = [line + b"\n" for line in self.path.read_bytes().split(b"\n") if line]
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._remember(self._fd)
             if not existed:
                 _fsync_dir(self.path.parent)
         except OSError as error:
             raise JournalError(f"{self.path}: cannot open the journal: {error.strerror}") from None
+
+    def _remember(self, fd: int) -> None:
+        status = os.fstat(fd)
+        self._identity = (status.st_dev, status.st_ino)
+        self._size = status.st_size
 
     def _drop_torn_tail(self) -> None:
         """A half-written last event was never acknowledged; keep its bytes aside, then cut it."""
@@ -104,47 +128,147 @@ class Journal:
     def active_path(self) -> Path:
         return self.fallback_path or self.path
 
+    def take_notices(self) -> list[str]:
+        """What happened to the journal's files since last asked, for the screen."""
+        notices, self.notices = self.notices, []
+        return notices
+
     def append(self, event: Event) -> None:
         """Write one event and make it durable; raise ``JournalError`` if no copy could be made."""
+        if self._closed:
+            raise JournalError(f"{self.path}: the journal is closed")
         line = encode(event)
         try:
+            if self.fallback_path is None:
+                self._check_primary()
             self._write(line)
         except OSError as primary_error:
             try:
-                self._switch_to_fallback()
-                self._write(line)
+                self._switch_to_fallback(line)
             except OSError as error:
                 raise JournalError(
                     f"could not save to {self.path} ({primary_error.strerror}) "
-                    f"nor to {self.fallback_path or self.fallback_dir} ({error.strerror})"
+                    f"nor to {self.fallback_dir} ({error.strerror})"
                 ) from None
         self._lines.append(line)
 
-    def _write(self, line: bytes) -> None:
+    def _check_primary(self) -> None:
+        """Recreate the journal if its file was removed, replaced or cut short under us."""
         if self._fd is None:
-            raise OSError(9, "journal is closed")
-        view = memoryview(line)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
+            self._recreate("could not be written")
+            return
+        current = os.fstat(self._fd)
+        try:
+            named = os.stat(self.path)
+        except FileNotFoundError:
+            self._recreate("was removed")
+            return
+        if (named.st_dev, named.st_ino) != self._identity or current.st_nlink == 0:
+            self._recreate("was replaced by another file")
+        elif current.st_size < self._size:
+            self._recreate("was cut short")
 
-    def _switch_to_fallback(self) -> None:
-        """Start a complete copy of the journal elsewhere, so nothing depends on the old file."""
-        self.fallback_dir.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=self.path.stem + "-", suffix=".jsonl", dir=self.fallback_dir)
-        os.write(handle, b"".join(self._lines))
-        os.fsync(handle)
+    def _recreate(self, what: str) -> None:
+        """Write every event held in memory to a new file at ``path``; set aside any file found there."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
+            self._fd = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        aside = None
+        if self.path.exists():
+            aside = _free_name(self.path.with_name(self.path.name + ".replaced"))
+            os.rename(self.path, aside)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _write_all(fd, b"".join(self._lines))
+            os.fsync(fd)
+        except OSError:
+            os.close(fd)
+            raise
+        _fsync_dir(self.path.parent)
+        self._fd = fd
+        self._remember(fd)
+        notice = f"The journal {self.path} {what}; it was written again with all {len(self._lines)} events"
+        if aside is not None:
+            notice += f" (the file found there is kept as {aside.name})"
+        self.notices.append(notice)
+
+    def _write(self, line: bytes) -> None:
+        """Append ``line`` whole, or cut the file back to where it was and raise."""
+        if self._fd is None:
+            raise OSError(errno.EBADF, "the journal is not open")
+        offset = self._size if self.fallback_path is None else os.fstat(self._fd).st_size
+        try:
+            _write_all(self._fd, line)
+            os.fsync(self._fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, offset)
+            raise
+        self._size = offset + len(line)
+
+    def _switch_to_fallback(self, line: bytes) -> None:
+        """Continue in a complete copy of the journal elsewhere, named after the journal so a
+        resumed run finds it (``merge_fallbacks``); a copy that cannot be made leaves nothing."""
+        self.fallback_dir.mkdir(parents=True, exist_ok=True)
+        if self.fallback_path is not None:  # the fallback itself failed: try once more, in a new one
+            with contextlib.suppress(OSError):
+                self.fallback_path.unlink()
+        prefix = fallback_prefix(self.path)
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".jsonl", dir=self.fallback_dir)
+        try:
+            _write_all(handle, b"".join(self._lines) + line)
+            os.fsync(handle)
+        except OSError:
+            os.close(handle)
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            if self.fallback_path is not None:  # what it held is in memory: write it back
+                self._restore_fallback()
+            raise
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        announce = self.fallback_path is None
         self._fd = handle
         self.fallback_path = Path(name)
+        self._size = len(b"".join(self._lines)) + len(line)
+        if announce:
+            self.notices.append(f"The journal's folder cannot be written; saving to {self.fallback_path}")
+
+    def _restore_fallback(self) -> None:
+        assert self.fallback_path is not None
+        with contextlib.suppress(OSError):
+            fd = os.open(self.fallback_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                _write_all(fd, b"".join(self._lines))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def _heal(self) -> None:
+        """Back from a fallback: write the whole journal to ``path`` again and drop the copy."""
+        if self.fallback_path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic_bytes(self.path, b"".join(self._lines))
+        except OSError:
+            return
+        with contextlib.suppress(OSError):
+            self.fallback_path.unlink()
+        self.fallback_path = None
 
     def close(self) -> None:
+        """Stop writing; a journal continued in a fallback is written back to ``path`` if it can be."""
         if self._fd is not None:
-            os.close(self._fd)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
             self._fd = None
+        if not self._closed:
+            self._heal()
+        self._closed = True
 
     def __enter__(self) -> Journal:
         return self
@@ -152,3 +276,62 @@ class Journal:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, "nothing written")
+        view = view[written:]
+
+
+def _free_name(base: Path) -> Path:
+    candidate, counter = base, 1
+    while candidate.exists():
+        counter += 1
+        candidate = base.with_name(f"{base.name}-{counter}")
+    return candidate
+
+
+def default_fallback_dir() -> Path:
+    return Path(tempfile.gettempdir()) / "moderator"
+
+
+def fallback_prefix(path: Path) -> str:
+    """Fallback copies of ``path`` start with this: its name and a hash of where it lives."""
+    digest = hashlib.sha256(str(path.absolute()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{path.name.removesuffix('.jsonl')}-{digest}-"
+
+
+def merge_fallbacks(path: Path, fallback_dir: Path | None = None) -> list[str]:
+    """Bring back into ``path`` the events that a run could only save to a fallback copy.
+
+    A fallback holds the whole journal as it was when the folder failed, then every event
+    after: its lines missing from ``path`` are appended (in order, once each), the copy is
+    renamed ``*.merged``, and a warning says how many events came back from where.
+    """
+    folder = fallback_dir or default_fallback_dir()
+    warnings: list[str] = []
+    try:
+        copies = sorted(folder.glob(glob.escape(fallback_prefix(path)) + "*.jsonl"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return warnings
+    for copy in copies:
+        try:
+            require_regular_file(copy)
+            known = set(read_bounded(path).split(b"\n")) if path.exists() else set()
+            data = read_bounded(copy)
+        except (OSError, FileTooLarge):
+            continue
+        body = data[: data.rfind(b"\n") + 1]
+        missing = [line + b"\n" for line in body.split(b"\n") if line.strip() and line not in known]
+        if missing:
+            existing = read_bounded(path) if path.exists() else b""
+            if existing and not existing.endswith(b"\n"):
+                existing = existing[: existing.rfind(b"\n") + 1]
+            write_atomic_bytes(path, existing + b"".join(missing))
+            warnings.append(f"{len(missing)} events saved only in {copy} (the folder could not be written) "
+                            f"were added back to {path}")
+        os.rename(copy, _free_name(copy.with_name(copy.name + ".merged")))
+    return warnings

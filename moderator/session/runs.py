@@ -29,7 +29,7 @@ from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
-from moderator.session.journal import Journal, JournalError, read_journal
+from moderator.session.journal import Journal, JournalError, merge_fallbacks, read_journal
 from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -44,25 +44,16 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def session_folder(programme: Programme, out: Path) -> Path:
-    """``<date>-<slug of the title>``; a short hash of the title is added when the slug lost part of
-    it (Hangul, Arabic, Hebrew, emoji..., or the end of a long title cut at 60 characters):
-    ``사회연대경제 포럼`` and ``المنتدى الاجتماعي`` on the same day, or two long titles that differ
-    only at their end, must not share a folder, and with it a live journal one would resume."""
+    """``<date>-<slug of the title>-<hash of the exact title>``.
+
+    The slug is for people; the hash (of the title exactly as written, NFC) is what keeps two
+    sessions apart: ``Panel: A/B`` and ``Panel A-B`` have one slug, and so have ``.``, ``..``,
+    ``/`` and ``-----``, or two long titles that differ only at their end, and titles in Hangul or
+    Arabic have none. Two different titles on one day must never share a folder, and with it
+    a live journal one would resume."""
     title = programme.session.title
-    name = f"{programme.session.date.isoformat()}-{slugify(title)}"
-    if _slug_loses(title) or slugify(title, limit=len(title) + 1) != slugify(title):
-        name += "-" + hashlib.sha256(unicodedata.normalize("NFC", title).encode("utf-8")).hexdigest()[:8]
-    return out / name
-
-
-def _slug_loses(text: str) -> bool:
-    """Whether ``text`` has letters, digits or symbols with no ASCII form, which ``slugify`` drops."""
-    for char in text:
-        if char.isascii() or unicodedata.category(char)[0] not in "LNS":
-            continue
-        if not unicodedata.normalize("NFKD", char).encode("ascii", "ignore").strip():
-            return True
-    return False
+    digest = hashlib.sha256(unicodedata.normalize("NFC", title).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return out / f"{programme.session.date.isoformat()}-{slugify(title)}-{digest}"
 
 
 def report_path_for(journal: Path) -> Path:
@@ -92,6 +83,7 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     except OSError as error:
         raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
     candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    recovered = merge_fallbacks(candidate) if candidate is not None else []
     contents = None
     if candidate is not None and candidate.exists():
         try:
@@ -109,7 +101,7 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
             return OpenedRun(
                 engine=engine, journal=journal, journal_path=candidate,
                 report_path=report_path_for(candidate), rehearsal=rehearsal, resumed=True,
-                message=resume_message(engine), warnings=contents.warnings + warnings,
+                message=resume_message(engine), warnings=recovered + contents.warnings + warnings,
             )
         if not rehearsal:
             _set_aside(candidate, state, clock)
@@ -118,7 +110,7 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     engine = Engine.create(programme, clock, journal, mode="rehearsal" if rehearsal else "live",
                            programme_location=_absolute(programme.path))
     return OpenedRun(engine=engine, journal=journal, journal_path=journal_path,
-                     report_path=report_path_for(journal_path), rehearsal=rehearsal)
+                     report_path=report_path_for(journal_path), rehearsal=rehearsal, warnings=recovered)
 
 
 def resume_message(engine: Engine) -> str:

@@ -30,6 +30,7 @@ from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
 from moderator.session.state import Status
+from moderator.text import visible
 from moderator.tui.dialogs import ConfirmScreen, Picker
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import console_bindings
@@ -112,7 +113,6 @@ class ConsoleScreen(Screen[None]):
         self._last_overtime_reminder = 0
         self._report_problem: str | None = None
         self._report_shown_as: str | None = None
-        self._fallback_announced = False
         self._editing_note: int | None = None
         self._tick_timer: Timer | None = None
 
@@ -158,7 +158,7 @@ class ConsoleScreen(Screen[None]):
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
               timeout: float | None = None) -> None:
         """A notification; what it says (names, notes, paths) is text, never markup."""
-        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        self.notify(visible(message), title=title, severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ time
 
@@ -282,11 +282,8 @@ class ConsoleScreen(Screen[None]):
         return True
 
     def _after_event(self) -> None:
-        journal = self.run_files.journal
-        if journal.fallback_path and not self._fallback_announced:
-            self._fallback_announced = True
-            self._tell(f"The journal's folder cannot be written; saving to {journal.fallback_path}",
-                       title="Journal", severity="error", timeout=30)
+        for notice in self.run_files.journal.take_notices():  # recreated, continued elsewhere...
+            self._tell(notice, title="Journal", severity="error", timeout=30)
         self.refresh_all()
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
             self._schedule_tick()

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import stat
 
 import pytest
@@ -224,3 +225,138 @@ def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
     state = replay_file(workshop(), engine.journal.path)
     assert [n.text for n in state.visible_notes()] == ["kept"]
     assert state == engine.state
+
+
+# ----------------------------------------------------------------------------- under attack (issue 16)
+
+
+def _ids(path):
+    return [getattr(e, "id", None) for e in read_journal(path).events]
+
+
+def _open_fds():
+    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+
+@pytest.mark.parametrize("attack", ["remove the file", "remove the folder", "replace with an old copy", "cut short"])
+def test_a_journal_removed_or_replaced_under_us_is_written_again_whole(tmp_path, attack):
+    folder = tmp_path / "run"
+    path = folder / "live.journal.jsonl"
+    journal = Journal(path, fallback_dir=tmp_path / "fallback")
+    journal.append(opened())
+    journal.append(note(1))
+    old_copy = path.read_bytes()
+    journal.append(note(2))
+    if attack == "remove the file":
+        path.unlink()
+    elif attack == "remove the folder":
+        shutil.rmtree(folder)
+    elif attack == "replace with an old copy":
+        (tmp_path / "old").write_bytes(old_copy)
+        os.replace(tmp_path / "old", path)
+    else:
+        os.truncate(path, len(old_copy) - 3)
+    journal.append(note(3))
+    journal.close()
+    assert _ids(path) == [None, 1, 2, 3]
+    notices = journal.take_notices()
+    assert len(notices) == 1 and "written again with all 3 events" in notices[0]
+    if attack == "replace with an old copy":
+        assert "kept as live.journal.jsonl.replaced" in notices[0]
+        assert (folder / "live.journal.jsonl.replaced").read_bytes() == old_copy
+    assert journal.fallback_path is None
+
+
+def _full_disk_after(half: bool):
+    """``os.write`` that writes half of what it is given (when ``half``), then fails as a full disk does."""
+    real_write = os.write
+
+    def write(fd, data):
+        if half and len(data) > 1:
+            real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return write
+
+
+def test_a_write_refused_half_way_leaves_no_half_line_and_no_leaked_file(tmp_path, monkeypatch):
+    path = tmp_path / "j.jsonl"
+    fallback = tmp_path / "fallback"
+    journal = Journal(path, fallback_dir=fallback)
+    journal.append(opened())
+    journal.append(note(1))
+    fds = _open_fds()
+    monkeypatch.setattr(journal_module.os, "write", _full_disk_after(half=True))
+    for n in (2, 3, 4):
+        with pytest.raises(JournalError):
+            journal.append(note(n))
+    assert _open_fds() == fds, "a refused write leaked a descriptor"
+    assert not list(fallback.glob("*")), "a refused write left a fallback file"
+    monkeypatch.undo()  # the disk was freed
+    journal.append(note(5))
+    journal.close()
+    contents = read_journal(path)
+    assert not contents.warnings and not contents.torn_tail
+    assert _ids(path) == [None, 1, 5]
+
+
+def test_a_fallback_is_written_back_to_the_journal_on_close(tmp_path, monkeypatch):
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, fallback_dir=tmp_path / "fallback")
+    journal.append(opened())
+    primary_fd = journal._fd
+    real_write = os.write
+    monkeypatch.setattr(journal_module.os, "write",
+                        lambda fd, data: _full_disk_after(half=True)(fd, data) if fd == primary_fd
+                        else real_write(fd, data))
+    journal.append(note(1))
+    assert journal.fallback_path is not None
+    assert any("cannot be written" in n for n in journal.take_notices())
+    journal.append(note(2))
+    monkeypatch.undo()
+    fallback = journal.fallback_path
+    journal.close()
+    assert _ids(path) == [None, 1, 2] and not read_journal(path).warnings
+    assert not fallback.exists()
+
+
+def test_a_resumed_run_takes_back_what_only_the_fallback_holds(tmp_path, monkeypatch):
+    path = tmp_path / "j.jsonl"
+    fallback_dir = tmp_path / "fallback"
+    journal = Journal(path, fallback_dir=fallback_dir)
+    journal.append(opened())
+    journal.append(note(1))
+    primary_fd = journal._fd
+    real_write = os.write
+    monkeypatch.setattr(journal_module.os, "write",
+                        lambda fd, data: _full_disk_after(half=False)(fd, data) if fd == primary_fd
+                        else real_write(fd, data))
+    for n in range(2, 11):
+        journal.append(note(n))
+    monkeypatch.undo()
+    os.close(journal._fd)  # the process dies: no close(), no writing back
+    assert _ids(path) == [None, 1]
+    warnings = journal_module.merge_fallbacks(path, fallback_dir)
+    assert _ids(path) == [None, *range(1, 11)]
+    assert len(warnings) == 1 and "9 events" in warnings[0]
+    assert journal_module.merge_fallbacks(path, fallback_dir) == [], "merged once, not twice"
+    assert _ids(path) == [None, *range(1, 11)]
+
+
+def test_special_files_are_refused_not_read_forever(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for special in (fifo, "/dev/zero"):
+        with pytest.raises(JournalError, match="not a regular file"):
+            read_journal(special)
+
+
+def test_a_journal_larger_than_any_real_one_is_refused(tmp_path, monkeypatch):
+    import moderator.files as files
+
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(encode_event(opened()) * 50)
+    monkeypatch.setattr(files, "JOURNAL_LIMIT", 100)
+    monkeypatch.setattr(journal_module, "read_bounded", lambda p: files.read_bounded(p, 100))
+    with pytest.raises(JournalError, match="larger than"):
+        read_journal(path)
