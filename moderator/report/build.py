@@ -10,9 +10,15 @@ Pure: "now" is the state's last event, so the same programme and state give the 
 byte for byte; that is what lets ``moderator report JOURNAL`` reproduce the live file.
 
 Every note that is not deleted appears exactly once, in the first place that fits:
-an action -> actions; a question or anything said in a Q&A segment -> questions from the
-audience; a closing segment -> closing remarks; a guiding question or a discussion segment
--> discussion; a speaker or the moderator -> summary of presentations; else -> other notes.
+an action -> actions (marked when typed after the end); typed after the end -> its own
+section; a marked audience question -> questions from the audience; anything else said in a
+Q&A segment -> the Q&A's notes, under whoever answered when named; a break-out group named
+-> that group; a closing segment -> closing remarks; a guiding question or a discussion
+segment -> discussion; a person, or a shared slot -> summary of presentations (a shared
+slot's plain notes under the slot, every speaker in it); else -> other notes.
+
+Within each place, a note of level 1 or 2 (typed ``- `` or ``-- ``) is a sub-point of the
+note before it there, and nests under it as seed 004 does.
 
 Text stays text here: the renderers escape it (and speaker names, and programme text) so that
 nothing a rapporteur types can change the document's structure.
@@ -23,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pendulum
 
@@ -44,7 +51,7 @@ from moderator.report.model import (
     Table,
 )
 from moderator.session.clock import parse_wall
-from moderator.session.notes import MODERATOR_ID
+from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
 from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
 from moderator.session.state import Note, State, Status
 
@@ -121,22 +128,41 @@ class _Builder:
             return self.speakers[person_id].name
         if person_id == MODERATOR_ID:
             return self.programme.moderator.name
+        if person_id == RAPPORTEUR_ID and self.programme.rapporteur is not None:
+            return self.programme.rapporteur.name
         return person_id
 
+    def quoted(self, text: str) -> str:
+        """A quotation in the report's language, marked once: text already quoted keeps its own marks."""
+        text = text.strip()
+        if text[:1] in QUOTE_MARKS:
+            return text
+        return self.label("quote_open") + text + self.label("quote_close")
+
     def note_spans(self, note: Note, *, attribute: bool = True) -> tuple[Span, ...]:
-        if note.kind == "quote":
-            body = Span(self.label("quote_open") + note.text.strip() + self.label("quote_close"), SpanStyle.QUOTE)
-        else:
-            body = Span(note.text)
-        if not attribute or not note.speaker:
-            return (body,)
-        name = self.person_name(note.speaker)
-        if note.kind == "question":  # asked by the audience, to someone
-            return (body, Span(" "), Span(self.label("question_for", name=name), SpanStyle.EM))
-        return (Span(name, SpanStyle.STRONG), Span(self.label("colon")), body)
+        body = Span(self.quoted(note.text), SpanStyle.QUOTE) if note.kind == "quote" else Span(note.text)
+        spans: tuple[Span, ...] = (body,)
+        if attribute and note.speaker:
+            name = self.person_name(note.speaker)
+            if note.kind == "question":  # asked by the audience, to someone
+                spans = (body, Span(" "), Span(self.label("question_for", name=name), SpanStyle.EM))
+            else:
+                spans = (Span(name, SpanStyle.STRONG), Span(self.label("colon")), body)
+        if note.after_end and self.places.get(note.id) != "after_end":
+            spans += (Span(" "), Span(self.label("after_end_tag"), SpanStyle.EM))
+        return spans
 
     def note_items(self, notes: Iterable[Note], *, attribute: bool = True) -> tuple[Item, ...]:
-        return tuple(Item(self.note_spans(note, attribute=attribute)) for note in notes)
+        """The notes as bullets, each sub-point (level 1, 2) under the nearest point before it."""
+        roots: list[_Node] = []
+        path: list[_Node] = []
+        for note in notes:
+            while path and path[-1].level >= note.level:
+                path.pop()
+            node = _Node(note.level, self.note_spans(note, attribute=attribute), [])
+            (path[-1].children if path else roots).append(node)
+            path.append(node)
+        return tuple(node.item() for node in roots)
 
     def notes_or_nothing(self, notes: list[Note], *, attribute: bool = True) -> tuple[Block, ...]:
         if not notes:
@@ -152,15 +178,21 @@ class _Builder:
         kind = segment.kind if segment is not None else None
         if note.kind == "action":
             return "actions"
-        if note.kind == "question" or kind == "qa":
+        if note.after_end:
+            return "after_end"
+        if note.kind == "question":
             return "audience"
+        if kind == "qa":
+            return "qa"
+        if note.group is not None:
+            return "groups"
         if kind == "closing":
             return "closing"
         if self._question_of(note) is not None:
             return "question"
         if kind == "discussion":
             return "discussion"
-        if note.speaker:
+        if note.speaker or (segment is not None and len(segment.speaker_ids) > 1):
             return "summary"
         return "other"
 
@@ -182,10 +214,12 @@ class _Builder:
             self.main_question(),
             self.objectives(),
             self.summary(),
+            self.groups(),
             self.discussion(),
-            self.simple("audience", "audience_questions"),
+            self.audience(),
             self.simple("closing", "closing"),
             self.simple("actions", "actions"),
+            self.after_end(),
             self.other_notes(),
             self.timing(),
             self.screenshots(),
@@ -265,24 +299,43 @@ class _Builder:
 
     def summary(self) -> Section:
         by_person: dict[str, list[Note]] = {}
+        by_slot: dict[int, list[Note]] = {}
         for note in self.placed("summary"):
-            by_person.setdefault(note.speaker or "", []).append(note)
+            if note.speaker:
+                by_person.setdefault(note.speaker, []).append(note)
+            elif note.segment is not None:
+                by_slot.setdefault(note.segment, []).append(note)
         items: list[Item] = []
-        moderator = self.programme.moderator
-        if MODERATOR_ID in by_person and MODERATOR_ID not in self.speakers:
-            spans: tuple[Span, ...] = (Span(moderator.name, SpanStyle.STRONG),
-                                       Span(f" ({self.label('moderator_tag')})"))
-            items.append(self._person_item(spans, by_person.pop(MODERATOR_ID)))
+        for person_id, tag in ((MODERATOR_ID, "moderator_tag"), (RAPPORTEUR_ID, "rapporteur_tag")):
+            if person_id in by_person and person_id not in self.speakers:
+                spans: tuple[Span, ...] = (Span(self.person_name(person_id), SpanStyle.STRONG),
+                                           Span(f" ({self.label(tag)})"))
+                items.append(self._person_item(spans, by_person.pop(person_id)))
         for speaker in self.programme.speakers:
             spans = (Span(speaker.name, SpanStyle.STRONG),)
             if speaker.topic:
                 spans += (Span(" — "), Span(speaker.topic, SpanStyle.EM))
             items.append(self._person_item(spans, by_person.pop(speaker.id, [])))
+            for index in sorted(by_slot):  # a shared slot follows its first speaker
+                segment = self.segment(index)
+                if segment is not None and segment.speaker_ids[:1] == (speaker.id,):
+                    items.append(self._slot_item(segment, by_slot.pop(index)))
+        for index, notes in sorted(by_slot.items()):  # a slot whose speakers the programme no longer has
+            items.append(self._person_item((Span(self.segment_label(index), SpanStyle.STRONG),), notes))
         for unknown, notes in by_person.items():  # a speaker the programme no longer has
             items.append(self._person_item((Span(unknown, SpanStyle.STRONG),), notes))
         if not items:
             return Section("summary", self.label("summary"), self.notes_or_nothing([]))
         return Section("summary", self.label("summary"), (Bullets(tuple(items)),))
+
+    def _slot_item(self, segment: Segment, notes: list[Note]) -> Item:
+        """A shared slot's own notes, under every speaker in it (``Kim and Leyton — title``)."""
+        names = [self.person_name(sid) for sid in segment.speaker_ids]
+        joined = ", ".join(names[:-1]) + f" {self.label('and')} " + names[-1]
+        spans: tuple[Span, ...] = (Span(joined, SpanStyle.STRONG),)
+        if segment.title:
+            spans += (Span(" — "), Span(segment.title, SpanStyle.EM))
+        return self._person_item(spans, notes)
 
     def _person_item(self, spans: tuple[Span, ...], notes: list[Note]) -> Item:
         nothing = (Item((Span(self.label("no_notes"), SpanStyle.EM),)),)
@@ -325,6 +378,48 @@ class _Builder:
             Item((Span(self.segment_label(index), SpanStyle.STRONG),), Bullets(self.note_items(groups[index])))
             for index in order
         ))
+
+    def groups(self) -> Section | None:
+        """One entry per break-out group, with its notes; a section only when a break-out has groups."""
+        breakouts = [s for s in self.programme.segments if s.kind == "breakout" and s.groups]
+        placed = self.placed("groups")
+        if not breakouts and not placed:
+            return None
+        by_group: dict[tuple[int | None, int], list[Note]] = {}
+        for note in placed:
+            assert note.group is not None
+            by_group.setdefault((note.group_segment, note.group), []).append(note)
+        blocks: list[Block] = []
+        for segment in breakouts:
+            if len(breakouts) > 1:
+                blocks.append(Heading(self.segment_label(segment.index)))
+            items = []
+            for position, name in enumerate(segment.groups):
+                notes = by_group.pop((segment.index, position), [])
+                spans = (Span(self.label("group_n", n=position + 1), SpanStyle.STRONG), Span(" — "),
+                         Span(name, SpanStyle.STRONG))
+                items.append(self._person_item(spans, notes))
+            blocks.append(Bullets(tuple(items)))
+        leftover = [(key, notes) for key, notes in sorted(by_group.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
+        if leftover:  # groups the programme no longer has
+            blocks.append(Bullets(tuple(
+                self._person_item((Span(self.label("group_n", n=position + 1), SpanStyle.STRONG),), notes)
+                for (_, position), notes in leftover)))
+        return Section("groups", self.label("breakout_groups"), tuple(blocks))
+
+    def audience(self) -> Section:
+        """The audience's marked questions; then what else was said in the Q&A, by whoever answered."""
+        blocks = list(self.notes_or_nothing(self.placed("audience")))
+        qa_notes = self.placed("qa")
+        if qa_notes:
+            blocks += [Heading(self.label("qa_notes")), Bullets(self.note_items(qa_notes))]
+        return Section("audience", self.label("audience_questions"), tuple(blocks))
+
+    def after_end(self) -> Section | None:
+        notes = self.placed("after_end")
+        if not notes:
+            return None
+        return Section("after_end", self.label("after_end"), (Bullets(self.note_items(notes)),))
 
     def simple(self, place: str, heading_key: str) -> Section:
         return Section(place, self.label(heading_key), self.notes_or_nothing(self.placed(place)))
@@ -414,6 +509,18 @@ class _Builder:
         key = "footer_final" if state.status is Status.ENDED else "footer_live"
         when = self.clock(state.last_wall, seconds=True) if state.last_wall else "—"
         return self.label(key, events=state.events, time=when)
+
+
+@dataclass
+class _Node:
+    """A note on its way to being a bullet, gathering its sub-points."""
+
+    level: int
+    spans: tuple[Span, ...]
+    children: list[_Node]
+
+    def item(self) -> Item:
+        return Item(self.spans, Bullets(tuple(c.item() for c in self.children)) if self.children else None)
 
 
 def _person(person: Person) -> str:

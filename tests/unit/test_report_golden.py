@@ -189,6 +189,87 @@ def play_atelier(engine: Engine, clock: FakeClock) -> None:
     clock.advance(120)
 
 
+def play_taller(engine: Engine, clock: FakeClock) -> None:
+    """Issue 11 in Spanish: every kind of note, nested points, a shared slot, groups, the count, after the end."""
+    engine.start()
+    engine.log_entry("participantes: 31")
+    engine.add_note("Presenta la sesión y a los ponentes")
+    engine.add_note("@rapporteur la grabación empezó a las 16:02")
+    clock.advance(300)
+    engine.next()  # panel compartido: Paula y Andrés
+    engine.add_note("Dos miradas complementarias sobre la internacionalización")
+    engine.add_note("- la financiación llega tarde a las cooperativas pequeñas")
+    engine.add_note("-- ¿Por qué las cooperativas no acceden a la banca? Andrés lo explica: faltan garantías")
+    engine.add_note("@paula ACCIÓ: delegaciones en Casablanca, Londres y Dubái")
+    engine.add_note("- @paula apoyo comercial, no político")
+    engine.add_note('@andres "La banca ética presta a quien la banca clásica no ve"')
+    engine.add_note("@andres «Confianza» es la palabra que más repite")
+    clock.advance(900)
+    engine.next()  # Mariana
+    engine.add_note("INAES: unos 61000 organismos de economía social en México")
+    engine.add_note("- el 64 % de los colectivos formados son mujeres")
+    engine.add_note('!"Crear un fondo municipal de garantía"')
+    engine.add_note("Pegado del chat:\nuna primera línea\nuna segunda línea 👩🏽\u200d💻")
+    clock.advance(600)
+    engine.next()  # grupos de trabajo
+    engine.add_note('@"marcos" las ordenanzas municipales reconocen la ESS')
+    engine.add_note("- @g1 falta una ley marco nacional")
+    engine.add_note("@g3 un fondo de garantía compartido entre municipios")
+    clock.advance(1200)
+    engine.next()  # restitución
+    engine.add_note("@planificacion la ESS entra en los planes estratégicos locales")
+    engine.add_note("Los tres grupos coinciden en la falta de datos")
+    clock.advance(900)
+    engine.next()  # preguntas del público
+    engine.add_note("? ¿Cómo se evalúa el impacto de un fondo de garantía?")
+    engine.add_note("@andres con indicadores sociales además de los financieros")
+    engine.add_note("Varias personas piden las diapositivas")
+    clock.advance(600)
+    engine.next()  # cierre
+    engine.add_note("@moderador agradece a los grupos")
+    engine.log_entry("participantes : 34")
+    clock.advance(300)
+    engine.end()
+    clock.advance(60)
+    engine.add_note("Tras el cierre, Mariana ofrece compartir el informe de INAES")
+    engine.add_note("! Enviar el informe de INAES a los participantes")
+
+
+def play_cocreation(engine: Engine, clock: FakeClock) -> None:
+    """Issue 11 in English on the co-creation seed (003): shared slots, groups, nested points, after the end."""
+    engine.start()
+    clock.advance(300)
+    engine.next()  # intro
+    engine.log_entry("participants: 52")
+    engine.add_note("Co-creation on the UNRISD/GSEF guidelines")
+    clock.advance(600)
+    engine.next()  # UNRISD and GSEF present the guidelines
+    engine.add_note("The guidelines have eight blocks")
+    engine.add_note("- legal and institutional frameworks come first")
+    engine.add_note("-- then co-construction of public policies")
+    engine.add_note('@gsef "Territories are where SSE lives"')
+    clock.advance(1200)
+    engine.next()  # case studies
+    engine.add_note("@undp Case study: local economic development agencies")
+    clock.advance(1500)
+    engine.next()  # break-out groups
+    engine.add_note("@g1 Most countries have no SSE law yet")
+    engine.add_note("- @g1 Local ordinances fill the gap")
+    engine.add_note('@"strategic" SSE is missing from local plans')
+    engine.add_note('@"data" No shared indicators')
+    clock.advance(3000)
+    engine.next()  # restitution
+    engine.add_note("@g6 Public procurement opens markets")
+    engine.add_note('!"Publish the guidelines in Spanish and French"')
+    clock.advance(1800)
+    engine.next()  # closing
+    engine.add_note("? Will the guidelines be tested in pilot territories?")
+    clock.advance(600)
+    engine.end()
+    engine.add_note("Participants stayed on to exchange contacts")
+    engine.log_entry("participants: 55")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -219,6 +300,15 @@ SCENARIOS = {
     "fr": Scenario("atelier-fr", GOLDEN / "atelier-fr.toml",
                    pendulum.datetime(2021, 10, 1, 12, 0, tz="UTC"), play_atelier),
 }
+
+
+NOTE_SCENARIOS = {
+    "es": Scenario("taller-es", GOLDEN / "taller-es.toml",
+                   pendulum.datetime(2021, 10, 7, 14, 0, tz="UTC"), play_taller),
+    "en": Scenario("cocreation-en", ROOT / "sessions" / "gsef2021-cocreation-2-3-2.toml",
+                   pendulum.datetime(2021, 6, 1, 14, 5, tz="UTC"), play_cocreation),
+}
+"""Sessions with every kind of note (issue 11): nested points, groups, participants, after the end."""
 
 
 def check_golden(name: str, text: str) -> None:
@@ -254,3 +344,17 @@ def test_a_report_before_the_start_matches_golden() -> None:
     programme = scenario.programme()
     engine = Engine.create(programme, FakeClock(scenario.start.subtract(minutes=10)), None)
     check_golden("workshop-en-not-started.md", render_report(programme, engine.state, "md"))
+
+
+@pytest.mark.parametrize("language", sorted(NOTE_SCENARIOS))
+def test_every_kind_of_note_lands_where_the_organizers_format_puts_it(language: str) -> None:
+    scenario = NOTE_SCENARIOS[language]
+    engine = scenario.run()
+    assert engine.programme.session.language == language
+    check_golden(f"{scenario.name}.md", render_report(engine.programme, engine.state, "md"))
+
+
+def test_every_kind_of_note_in_html_keeps_nesting_and_line_breaks() -> None:
+    scenario = NOTE_SCENARIOS["es"]
+    engine = scenario.run()
+    check_golden(f"{scenario.name}.html", render_report(engine.programme, engine.state, "html"))
