@@ -67,6 +67,18 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="start a new run even if an unfinished one exists (the old journal is kept)")
     parser.add_argument("--bell", action="store_true", help="ring the terminal bell at warn and danger")
+    sharing = parser.add_argument_group("sharing (the speakers' stage view, backstage, HTTP API)")
+    sharing.add_argument("--share", action="store_true",
+                         help="serve the stage view and the HTTP API from this console (links: key s, links.txt)")
+    sharing.add_argument("--listen", metavar="HOST:PORT",
+                         help="where to listen (default 127.0.0.1:8765, the next free port if taken); "
+                              "0.0.0.0:8765 opens it to the local network")
+    sharing.add_argument("--public-url", metavar="URL",
+                         help="the address people reach the console at (a tunnel or a proxy), used in the links")
+    sharing.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    sharing.add_argument("--tls-key", type=Path, metavar="FILE", help="... and this private key (PEM)")
+    sharing.add_argument("--new-links", action="store_true",
+                         help="replace this run's links (the old ones stop working)")
 
 
 def _positive_float(text: str) -> float:

@@ -307,6 +307,32 @@ class Engine:
             raise CommandRefused("there is no such cue")
         self._emit(ev.CueTicked(segment=segment, cue=cue, done=done))
 
+    # ------------------------------------------------------------------ signals to the speaker
+
+    def show_message(self, text: str) -> None:
+        """Put a message on the speaker's stage view ("2 minutes left", "Please wrap up")."""
+        cleaned = " ".join(clean_text(text).split())
+        if not cleaned:
+            raise CommandRefused("the message is empty")
+        if len(cleaned) > ev.MAX_STAGE_MESSAGE:
+            raise CommandRefused(f"a message to the speaker has at most {ev.MAX_STAGE_MESSAGE} characters")
+        self._emit(ev.MessageShown(text=cleaned, segment=self.state.current))
+
+    def clear_message(self) -> None:
+        if self.state.stage_message is None:
+            raise CommandRefused("no message is on stage")
+        self._emit(ev.MessageCleared(segment=self.state.current))
+
+    def set_flash(self, on: bool) -> None:
+        if self.state.flash == on:
+            raise CommandRefused("the stage is already flashing" if on else "the stage is not flashing")
+        self._emit(ev.FlashSet(on=on, segment=self.state.current))
+
+    def set_blackout(self, on: bool) -> None:
+        if self.state.blackout == on:
+            raise CommandRefused("the stage is already black" if on else "the stage is not black")
+        self._emit(ev.BlackoutSet(on=on, segment=self.state.current))
+
     def set_participants(self, count: int) -> None:
         if count < 0:
             raise CommandRefused("the number of participants cannot be negative")

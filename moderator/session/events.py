@@ -34,6 +34,8 @@ MAX_ADJUST = 24 * 3600
 MAX_LEVEL = 2
 """A note's depth: 0 a point, 1 a sub-point (``- ``), 2 a sub-sub-point (``-- ``), as in seed 004."""
 MAX_GROUPS = 1_000
+MAX_STAGE_MESSAGE = 280
+"""Characters in a message to the speaker: it must be readable from three metres at a glance."""
 
 
 class EventType(StrEnum):
@@ -52,6 +54,10 @@ class EventType(StrEnum):
     QUESTION_UNASKED = "question_unasked"
     CUE_TICKED = "cue_ticked"
     PARTICIPANTS = "participants"
+    MESSAGE_SHOWN = "message_shown"
+    MESSAGE_CLEARED = "message_cleared"
+    FLASH = "flash"
+    BLACKOUT = "blackout"
 
 
 class NoteKind(StrEnum):
@@ -209,9 +215,43 @@ class ParticipantsSet(BaseEvent):
     count: int = field(metadata=_bounded(0, 10_000_000))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MessageShown(BaseEvent):
+    """A message to the speaker, on the stage view until cleared or replaced."""
+
+    TYPE = EventType.MESSAGE_SHOWN
+    text: str = field(metadata={"max_length": MAX_STAGE_MESSAGE})
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MessageCleared(BaseEvent):
+    TYPE = EventType.MESSAGE_CLEARED
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FlashSet(BaseEvent):
+    """The stage view flashes (``on``) until turned off: a signal a speaker cannot miss."""
+
+    TYPE = EventType.FLASH
+    on: bool
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BlackoutSet(BaseEvent):
+    """The stage view goes black (``on``), e.g. during a break or a video."""
+
+    TYPE = EventType.BLACKOUT
+    on: bool
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
 Event: TypeAlias = (
     Opened | Reopened | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
+    | MessageShown | MessageCleared | FlashSet | BlackoutSet
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

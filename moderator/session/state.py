@@ -72,6 +72,28 @@ class AskedQuestion:
 
 
 @dataclass
+class StageSignal:
+    """One signal to the speaker (a message shown or cleared, a flash, a blackout), for the report."""
+
+    kind: str
+    """The event's type: ``message_shown``, ``message_cleared``, ``flash`` or ``blackout``."""
+    text: str | None
+    on: bool
+    segment: int | None
+    t: float
+    wall: str
+
+
+@dataclass
+class StageMessage:
+    text: str
+    id: int
+    """The position of the event that showed it: a new message (even with the same words) has a new id."""
+    t: float
+    wall: str
+
+
+@dataclass
 class State:
     programme_path: str = ""
     programme_sha256: str = ""
@@ -97,6 +119,10 @@ class State:
     events: int = 0
     reopened: int = 0
     next_note_id: int = 1
+    stage_message: StageMessage | None = None
+    flash: bool = False
+    blackout: bool = False
+    stage_signals: list[StageSignal] = field(default_factory=list)
 
     def visible_notes(self) -> list[Note]:
         return [n for n in self.notes.values() if not n.deleted]
@@ -155,9 +181,27 @@ def apply(state: State, event: Event) -> None:
         case ev.ParticipantsSet():
             state.participants = event.count
             state.participants_wall = wall
+        case ev.MessageShown():
+            state.stage_message = StageMessage(event.text, state.events + 1, t, wall)
+            _signal(state, event, event.text, True)
+        case ev.MessageCleared():
+            state.stage_message = None
+            _signal(state, event, None, False)
+        case ev.FlashSet():
+            state.flash = event.on
+            _signal(state, event, None, event.on)
+        case ev.BlackoutSet():
+            state.blackout = event.on
+            _signal(state, event, None, event.on)
     state.last_t = max(state.last_t, t)
     state.last_wall = wall
     state.events += 1
+
+
+def _signal(state: State, event: ev.MessageShown | ev.MessageCleared | ev.FlashSet | ev.BlackoutSet,
+            text: str | None, on: bool) -> None:
+    segment = event.segment if event.segment is not None else state.current
+    state.stage_signals.append(StageSignal(event.TYPE.value, text, on, segment, event.t, event.wall))
 
 
 def _close_stretch(state: State, t: float) -> None:

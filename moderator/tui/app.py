@@ -14,6 +14,7 @@ from moderator.programme import Programme
 from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
+from moderator.share.hosting import ShareOptions, Sharing
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen
 from moderator.tui.keymap import palette_actions
@@ -24,9 +25,10 @@ class ModeratorApp(App[None]):
     TITLE = "moderator"
 
     def __init__(self, run: OpenedRun, *, report: ReportStatus | None = None, bell: bool = False,
-                 speed: float = 1.0, tick: bool = True) -> None:
+                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None) -> None:
         """``speed`` is the rehearsal's clock speed (the run's clock already runs that fast);
-        ``tick=False`` leaves the countdown to the tests, which move a fake clock."""
+        ``tick=False`` leaves the countdown to the tests, which move a fake clock; ``share`` starts
+        the web server (stage view, HTTP API) on this App's loop."""
         super().__init__()
         self.run_files = run
         self.engine: Engine = run.engine
@@ -35,6 +37,9 @@ class ModeratorApp(App[None]):
         self.ring_bell = bell
         self.speed = speed
         self.ticking = tick
+        self.share_options = share
+        self.sharing: Sharing | None = None
+        self.sharing_problem: str | None = None
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen(self.run_files, size=self.size, report=self.report, bell=self.ring_bell,
@@ -47,8 +52,33 @@ class ModeratorApp(App[None]):
         assert isinstance(console, ConsoleScreen)
         return console
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.title = self.programme.session.title
+        if self.share_options is not None:
+            await self.start_sharing(self.share_options)
+
+    async def start_sharing(self, options: ShareOptions) -> None:
+        """The web server, on this App's loop; a failure is said on screen, the console runs on."""
+        from moderator.problems import ModeratorError
+        from moderator.share.hosting import start_sharing
+
+        try:
+            self.sharing = await start_sharing(self.engine, self.run_files.journal_path, options, rate=self.speed)
+        except ModeratorError as error:
+            self.sharing_problem = str(error)
+            self.notify(str(error), title="Sharing", severity="error", timeout=30, markup=False)
+            return
+        self.sharing.server.after_remote_command = self._after_remote_command
+        self.notify(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})",
+                    title="Sharing", timeout=10, markup=False)
+
+    def _after_remote_command(self) -> None:
+        self.console_screen.after_remote_event()
+
+    async def on_unmount(self) -> None:
+        if self.sharing is not None:
+            sharing, self.sharing = self.sharing, None
+            await sharing.stop()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -281,6 +281,10 @@ class ConsoleScreen(Screen[None]):
         self._after_event()
         return True
 
+    def after_remote_event(self) -> None:
+        """A command from the network (HTTP API, a seat) went through the engine: redraw as after a key."""
+        self._after_event()
+
     def _after_event(self) -> None:
         for notice in self.run_files.journal.take_notices():  # recreated, continued elsewhere...
             self._tell(notice, title="Journal", severity="error", timeout=30)

@@ -9,6 +9,7 @@ from moderator.programme import load_programme
 from moderator.report.live import LiveReport
 from moderator.session.clock import Clock, ScaledClock, SystemClock
 from moderator.session.runs import open_run
+from moderator.share.hosting import DEFAULT_HOST, DEFAULT_PORT, ShareOptions, parse_listen, tls_context
 
 DEMO_PROGRAMME = "demo/workshop.toml"
 REPORT_FIRST_WRITE_DELAY = 1.0
@@ -28,10 +29,11 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
     report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY)
     run.engine.subscribe(report.on_event)
+    share = share_options(args)
     from moderator.tui.app import ModeratorApp
 
     try:
-        ModeratorApp(run, report=report, bell=args.bell, speed=speed).run()
+        ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share).run()
     finally:
         report.flush(timeout=5.0)
         report.close()
@@ -39,6 +41,20 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     print(f"Journal: {run.journal.active_path}")
     print(f"Report:  {run.report_path}")
     return 0
+
+
+def share_options(args: argparse.Namespace) -> ShareOptions | None:
+    """What ``--share`` and its options ask for; None without ``--share``."""
+    if not getattr(args, "share", False):
+        return None
+    host, port = DEFAULT_HOST, None
+    if args.listen:
+        host, port = parse_listen(args.listen)
+    options = ShareOptions(host=host, port=port or DEFAULT_PORT, port_given=port is not None,
+                           public_url=args.public_url, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                           new_links=args.new_links)
+    tls_context(options)  # a missing or unreadable certificate is said before the console opens
+    return options
 
 
 def launch_demo() -> int:

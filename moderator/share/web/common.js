@@ -189,7 +189,7 @@ export function remainingNow(snapshot, link) {
   if (!snapshot || !snapshot.segment) return null;
   const hostNow = link.hostNow();
   if (snapshot.status === "running" && snapshot.deadline_host_t !== null && hostNow !== null) {
-    return snapshot.deadline_host_t - hostNow;
+    return (snapshot.deadline_host_t - hostNow) * (snapshot.rate || 1); // rate: a faster rehearsal's clock
   }
   return snapshot.remaining_s ?? null;
 }

@@ -1,0 +1,403 @@
+"""The host's web server: the stage and backstage pages, their WebSocket, and the HTTP API.
+
+It runs inside the console's process and asyncio loop (``ShareServer.start`` from the Textual
+App), so a key press and a remote command reach the same engine on the same thread, one after
+the other. Engine events reach it through ``engine.subscribe``: after each event every page is
+sent a new display snapshot (``page_snapshot``); every ``REFRESH_EVERY`` seconds too.
+
+Routes::
+
+    GET  /stage/<token>       the speaker's page         GET  /static/<name>   its assets
+    GET  /backstage/<token>   the organizers' page       GET  /ws/<token>      snapshots + clock pings
+    GET  /api/state[/<token>] the snapshot as JSON       POST /api/command     a moderator's command
+
+More routes (the seats' ``/seat/<token>``, ``seat_protocol.py``) are added by an *extension*: a
+function ``(app, server) -> None`` passed in ``extensions``; it finds the engine, the tokens and the
+limits on the ``ShareServer`` and checks roles with ``server.role_for``.
+
+Security, by design: a wrong or missing token gets 403 with the same body, whatever was wrong;
+tokens are never logged (no access log; errors name the role); no GET changes anything; WebSocket
+upgrades from a browser must come from the served origin; request bodies and WebSocket messages
+are small; connections per address, queued messages per connection and commands per second are
+bounded; every response carries a Content-Security-Policy without inline code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from moderator.session.engine import CommandRefused, Engine
+from moderator.session.events import Event
+from moderator.session.journal import JournalError
+from moderator.session.state import State
+from moderator.share.commands import BadCommand, run_command
+from moderator.share.page_snapshot import page_snapshot
+from moderator.share.tokens import Role, Tokens
+
+WEB = Path(__file__).resolve().parent / "web"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+STATIC_FILES = frozenset(p.name for p in WEB.iterdir() if p.suffix in CONTENT_TYPES and p.suffix != ".html")
+FORBIDDEN = "403: Forbidden"
+REFRESH_EVERY = 5.0
+"""Seconds between snapshots when nothing happens: the pages' proof that the host is alive."""
+
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "stage": frozenset({Role.STAGE, Role.BACKSTAGE, Role.COMODERATOR}),
+    "backstage": frozenset({Role.BACKSTAGE, Role.COMODERATOR}),
+}
+"""Who may open which page; the co-moderator sees everything an organizer sees."""
+COMMAND_ROLES = frozenset({Role.COMODERATOR})
+
+HostClock = Callable[[], float]
+Extension = Callable[[web.Application, "ShareServer"], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    body_bytes: int = 16 * 1024
+    """The largest request body (a command is a few hundred bytes)."""
+    ws_message_bytes: int = 4 * 1024
+    connections_per_address: int = 64
+    """Open WebSockets from one address. A tunnel makes every viewer come from 127.0.0.1, so not tiny."""
+    send_queue: int = 32
+    """Messages waiting for one slow client; beyond it the client is dropped (it reconnects)."""
+    commands_per_second: float = 5.0
+    command_burst: int = 10
+    pings_per_second: float = 5.0
+    ping_burst: int = 20
+
+
+@dataclass
+class _Bucket:
+    """A token bucket: ``rate`` per second, at most ``burst`` at once; starts full."""
+
+    rate: float
+    burst: int
+    level: float = 0.0
+    at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.level = float(self.burst)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.level = min(float(self.burst), self.level + (now - self.at) * self.rate)
+        self.at = now
+        if self.level >= 1.0:
+            self.level -= 1.0
+            return True
+        return False
+
+
+class PageConnection:
+    """One WebSocket to a page: its role, and a bounded queue drained by its own sender task."""
+
+    def __init__(self, socket: web.WebSocketResponse, role: Role, address: str, limit: int) -> None:
+        self.socket = socket
+        self.role = role
+        self.address = address
+        self.queue: asyncio.Queue[str] = asyncio.Queue(limit)
+        self.dropped = False
+
+    def offer(self, text: str) -> bool:
+        """Queue ``text``; False (and the connection is to be dropped) when the client is too slow."""
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.dropped = True
+            return False
+        return True
+
+    async def send_loop(self) -> None:
+        while True:
+            text = await self.queue.get()
+            await self.socket.send_str(text)
+
+
+class ShareServer:
+    """The network face of one running session."""
+
+    def __init__(self, engine: Engine, tokens: Tokens, *, rate: float = 1.0, limits: Limits | None = None,
+                 host_clock: HostClock = time.monotonic, public_origins: Iterable[str] = (),
+                 extensions: Iterable[Extension] = ()) -> None:
+        self.engine = engine
+        self.tokens = tokens
+        self.rate = rate
+        self.limits = limits or Limits()
+        self.host_clock = host_clock
+        self.public_origins = frozenset(origin.lower().rstrip("/") for origin in public_origins)
+        self.pages: set[PageConnection] = set()
+        self.per_address: dict[str, int] = defaultdict(int)
+        self.command_buckets: dict[str, _Bucket] = {}
+        self.after_remote_command: Callable[[], None] = lambda: None
+        """Set by the console: a remote command changed the state, redraw."""
+        self.event_listeners: list[Callable[[Event, State], None]] = []
+        """Extensions (seats) that want each journal event as it is applied."""
+        self._broadcast_pending = False
+        self._refresher: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self.app = self._build_app(extensions)
+        engine.subscribe(self._on_event)
+
+    # ------------------------------------------------------------------ the application
+
+    def _build_app(self, extensions: Iterable[Extension]) -> web.Application:
+        app = web.Application(client_max_size=self.limits.body_bytes, middlewares=[_security_headers])
+        app.router.add_get("/stage/{token}", self._page("stage"))
+        app.router.add_get("/backstage/{token}", self._page("backstage"))
+        app.router.add_get("/static/{name}", self._static)
+        app.router.add_get("/ws/{token}", self._page_socket)
+        app.router.add_get("/api/state", self._api_state)
+        app.router.add_get("/api/state/{token}", self._api_state)
+        app.router.add_post("/api/command", self._api_command)
+        app.router.add_post("/api/command/{token}", self._api_command)
+        for extend in extensions:
+            extend(app, self)
+        app.on_startup.append(self._on_startup)
+        app.on_shutdown.append(self._on_shutdown)
+        return app
+
+    async def _on_startup(self, _: web.Application) -> None:
+        self._refresher = asyncio.get_running_loop().create_task(self._refresh_forever())
+
+    async def _on_shutdown(self, _: web.Application) -> None:
+        if self._refresher is not None:
+            self._refresher.cancel()
+        for page in list(self.pages):
+            await page.socket.close(code=1001, message=b"host shutting down")
+
+    async def start(self, host: str, port: int, ssl_context: ssl.SSLContext | None = None) -> list[tuple[str, int]]:
+        """Listen on ``host:port`` (``port`` 0: any free one); returns the bound addresses."""
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=256).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        return [(str(address[0]), int(address[1])) for address in runner.addresses]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    # ------------------------------------------------------------------ roles
+
+    def role_for(self, token: str | None, allowed: Iterable[Role] = tuple(Role)) -> Role:
+        """The token's role if it is one of ``allowed``; else 403, the same answer for every mistake."""
+        role = self.tokens.role_of(token) if token else None
+        if role is None or role not in allowed:
+            raise forbidden()
+        return role
+
+    def snapshot_for(self, role: Role) -> dict[str, Any]:
+        engine = self.engine
+        return page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
+                             role=role, rate=self.rate)
+
+    # ------------------------------------------------------------------ pages and assets
+
+    def _page(self, name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        allowed = PAGE_ROLES[name]
+        body = (WEB / f"{name}.html").read_bytes()
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            self.role_for(request.match_info.get("token"), allowed)
+            return web.Response(body=body, content_type="text/html", charset="utf-8")
+        return handler
+
+    async def _static(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name not in STATIC_FILES:
+            raise web.HTTPNotFound()
+        path = WEB / name
+        return web.Response(body=path.read_bytes(), content_type=CONTENT_TYPES[path.suffix], charset="utf-8")
+
+    # ------------------------------------------------------------------ the pages' WebSocket
+
+    def origin_allowed(self, request: web.Request) -> bool:
+        """A browser always sends ``Origin``; it must be the host it loaded the page from (or the
+        public URL's). A client without one (a script, a seat) is no browser a page could hijack."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        origin = origin.lower().rstrip("/")
+        if origin in self.public_origins:
+            return True
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and parts.netloc == (request.host or "").lower()
+
+    def check_upgrade(self, request: web.Request, role: Role) -> str:
+        """Checks before any WebSocket upgrade (pages and seats): the origin, then connections per
+        address. Returns the address, to be released with ``release_address``."""
+        if not self.origin_allowed(request):
+            raise forbidden()
+        address = request.remote or "?"
+        if self.per_address[address] >= self.limits.connections_per_address:
+            raise web.HTTPTooManyRequests(text="too many connections from this address")
+        self.per_address[address] += 1
+        return address
+
+    def release_address(self, address: str) -> None:
+        self.per_address[address] -= 1
+        if self.per_address[address] <= 0:
+            del self.per_address[address]
+
+    async def _page_socket(self, request: web.Request) -> web.StreamResponse:
+        role = self.role_for(request.match_info.get("token"))
+        address = self.check_upgrade(request, role)
+        try:
+            socket = web.WebSocketResponse(max_msg_size=self.limits.ws_message_bytes, heartbeat=30.0)
+            await socket.prepare(request)
+            page = PageConnection(socket, role, address, self.limits.send_queue)
+            page.offer(json.dumps(self.snapshot_for(role), ensure_ascii=False))
+            self.pages.add(page)
+            sender = asyncio.get_running_loop().create_task(page.send_loop())
+            try:
+                await self._read_page(page)
+            finally:
+                self.pages.discard(page)
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            return socket
+        finally:
+            self.release_address(address)
+
+    async def _read_page(self, page: PageConnection) -> None:
+        """Pages send only clock pings; anything else (or too many) closes the connection."""
+        pings = _Bucket(self.limits.pings_per_second, self.limits.ping_burst)
+        async for frame in page.socket:
+            if frame.type is not WSMsgType.TEXT or page.dropped:
+                break
+            try:
+                message = json.loads(frame.data)
+            except ValueError:
+                break
+            if not (isinstance(message, dict) and message.get("type") == "ping") or not pings.take():
+                break
+            sent = message.get("sent")
+            if isinstance(sent, bool) or not isinstance(sent, int | float):
+                break
+            if not page.offer(json.dumps({"type": "pong", "sent": sent, "host_t": self.host_clock()})):
+                break
+        if not page.socket.closed:
+            await page.socket.close(code=1008 if not page.dropped else 1013)
+
+    # ------------------------------------------------------------------ snapshots to pages
+
+    def _on_event(self, event: Event, state: State) -> None:
+        """An engine listener (runs on the loop's thread, right after the event is durable)."""
+        for listener in self.event_listeners:
+            listener(event, state)
+        if not self._broadcast_pending:
+            self._broadcast_pending = True
+            with contextlib.suppress(RuntimeError):  # no running loop: a test without a server
+                asyncio.get_running_loop().call_soon(self.broadcast)
+
+    def broadcast(self) -> None:
+        """A fresh snapshot to every page, built once per role; slow clients are dropped."""
+        self._broadcast_pending = False
+        if not self.pages:
+            return
+        texts: dict[Role, str] = {}
+        for page in list(self.pages):
+            if page.role not in texts:
+                texts[page.role] = json.dumps(self.snapshot_for(page.role), ensure_ascii=False)
+            if not page.offer(texts[page.role]):
+                self.pages.discard(page)
+                asyncio.get_running_loop().create_task(page.socket.close(code=1013, message=b"too slow"))
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_EVERY)
+            self.broadcast()
+
+    # ------------------------------------------------------------------ the HTTP API
+
+    def _api_token(self, request: web.Request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        if header[:7].lower() == "bearer ":
+            return header[7:].strip()
+        return request.match_info.get("token")
+
+    async def _api_state(self, request: web.Request) -> web.StreamResponse:
+        role = self.role_for(self._api_token(request))
+        return web.json_response(self.snapshot_for(role), dumps=_dumps)
+
+    async def _api_command(self, request: web.Request) -> web.StreamResponse:
+        """One command, answered once its event is fsync'd in the journal (the engine call returns then)."""
+        role = self.role_for(self._api_token(request), COMMAND_ROLES)
+        bucket = self.command_buckets.setdefault(
+            request.remote or "?", _Bucket(self.limits.commands_per_second, self.limits.command_burst))
+        if not bucket.take():
+            return _error(429, "too many commands: slow down")
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body must be JSON: {\"id\", \"type\", \"args\"}")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return _error(400, "the body must be a JSON object with a \"type\"")
+        command_id = body.get("id")
+        if command_id is not None and not (isinstance(command_id, str) and len(command_id) <= 64):
+            return _error(400, "\"id\" must be a string of at most 64 characters")
+        try:
+            run_command(self.engine, body["type"], body.get("args"))
+        except BadCommand as error:
+            return _error(400, str(error), command_id)
+        except CommandRefused as refusal:
+            return _error(409, str(refusal), command_id)
+        except JournalError:
+            return _error(503, "the host could not save the command; it did not happen", command_id)
+        self.after_remote_command()
+        del role
+        return web.json_response({"id": command_id, "ok": True, "seq": self.engine.state.events}, dumps=_dumps)
+
+
+def forbidden() -> web.HTTPForbidden:
+    """The one answer to every wrong, missing or misplaced token: nothing says which it was."""
+    return web.HTTPForbidden(text=FORBIDDEN)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _error(status: int, reason: str, command_id: object = None) -> web.Response:
+    return web.json_response({"id": command_id, "ok": False, "error": reason}, status=status, dumps=_dumps)
+
+
+@web.middleware
+async def _security_headers(request: web.Request,
+                            handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """The same headers on every answer, errors included."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        raise
+    if not response.prepared:
+        response.headers.update(SECURITY_HEADERS)
+    return response
