@@ -473,7 +473,25 @@ class _Builder:
             Table(header, tuple(rows)),
             Bullets(tuple(lines)),
         )
-        return Section("timing", self.label("timing"), blocks)
+        return Section("timing", self.label("timing"), blocks + self.stage_signals())
+
+    def stage_signals(self) -> tuple[Block, ...]:
+        """When the speakers were signalled on their stage view (key m, the HTTP API): only if they were."""
+        signals = self.state.stage_signals
+        if not signals:
+            return ()
+        items = []
+        for signal in signals:
+            if signal.kind == "message_shown":
+                what = self.label("signal_message", text=signal.text or "")
+            elif signal.kind == "message_cleared":
+                what = self.label("signal_cleared")
+            else:
+                what = self.label(f"signal_{signal.kind}" + ("" if signal.on else "_off"))
+            where = self.segment_label(signal.segment) if signal.segment is not None else ""
+            items.append(Item((Span(self.clock(signal.wall, seconds=True), SpanStyle.STRONG),
+                               Span(f" {what}" + (f" — {where}" if where else "")))))
+        return (Paragraph((Span(self.label("signals"), SpanStyle.STRONG),)), Bullets(tuple(items)))
 
     def _timing_cells(self, timing: SegmentTiming) -> tuple[str, str, float]:
         """The actual and difference cells, and the overrun counted in the total."""

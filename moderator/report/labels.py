@@ -104,6 +104,13 @@ EN: dict[str, str] = {
     "ahead": "{duration} ahead of schedule",
     "on_time": "on schedule",
     "pauses": "Pauses",
+    "signals": "Signals to the speakers",
+    "signal_message": "message “{text}”",
+    "signal_cleared": "message cleared",
+    "signal_flash": "flash",
+    "signal_flash_off": "flash stopped",
+    "signal_blackout": "stage blacked out",
+    "signal_blackout_off": "blackout ended",
     # screenshots
     "screenshots": "Screenshots and group photo",
     "screenshots_reminder": (
@@ -195,6 +202,13 @@ ES: dict[str, str] = {
     "ahead": "{duration} de adelanto",
     "on_time": "a la hora prevista",
     "pauses": "Pausas",
+    "signals": "Señales a los ponentes",
+    "signal_message": "mensaje «{text}»",
+    "signal_cleared": "mensaje retirado",
+    "signal_flash": "destello",
+    "signal_flash_off": "fin del destello",
+    "signal_blackout": "pantalla en negro",
+    "signal_blackout_off": "fin de la pantalla en negro",
     "screenshots": "Capturas de pantalla y foto de grupo",
     "screenshots_reminder": (
         "Capturas de pantalla de la sesión en línea (preferiblemente en vista de galería con todas las "
@@ -286,6 +300,13 @@ FR: dict[str, str] = {
     "ahead": "{duration} d’avance",
     "on_time": "à l’heure",
     "pauses": "Pauses",
+    "signals": "Signaux aux intervenants",
+    "signal_message": "message « {text} »",
+    "signal_cleared": "message retiré",
+    "signal_flash": "clignotement",
+    "signal_flash_off": "fin du clignotement",
+    "signal_blackout": "écran noir",
+    "signal_blackout_off": "fin de l’écran noir",
     "screenshots": "Captures d’écran et photo de groupe",
     "screenshots_reminder": (
         f"Captures d’écran de la session en ligne (de préférence en vue galerie avec tous les "

@@ -335,6 +335,31 @@ class ConsoleScreen(Screen[None]):
         self.app.copy_to_clipboard(text)
         self._tell(text, title="Copied for the chat", timeout=5)
 
+    def action_stage_message(self) -> None:
+        """``m``: a message, flash or blackout on the speaker's stage view (a journal event each)."""
+        from moderator.tui.stage_messages import StageChoice, StageMessagePicker
+
+        def chosen(choice: StageChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.kind == "message" and self._command(self.engine.show_message, choice.text):
+                self._tell(choice.text, title="On the stage view", timeout=4)
+            elif choice.kind == "clear" and self._command(self.engine.clear_message):
+                self._tell("Message cleared from the stage view", timeout=3)
+            elif choice.kind == "flash":
+                self._command(self.engine.set_flash, choice.on)
+            elif choice.kind == "blackout":
+                self._command(self.engine.set_blackout, choice.on)
+
+        self.app.push_screen(StageMessagePicker(self.programme, self.engine.state), chosen)
+
+    def action_share(self) -> None:
+        """``s``: the links to share, with their QR codes (or how to start sharing)."""
+        from moderator.tui.share_screen import ShareScreen
+
+        app = self.app
+        self.app.push_screen(ShareScreen(getattr(app, "sharing", None), getattr(app, "sharing_problem", None)))
+
     def action_focus_notes(self) -> None:
         # Synchronously: keys already queued behind this one (a fast typist, a paste) must
         # land in the box, not drive the timer.

@@ -1,0 +1,50 @@
+"""Key ``s``: the session's links (stage, backstage, co-moderator, rapporteur), each with a QR code
+to scan from a phone, and who can reach the server. The links are secrets: this screen is the only
+place the console shows them (and ``links.txt``, mode 0600)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from moderator.share.hosting import Sharing
+from moderator.share.links import qr_text
+
+ROLE_TITLES = {
+    "stage": "Stage view — for the speakers (their second screen, laptop or phone)",
+    "backstage": "Backstage — for organizers (agenda, pace, projected end; read only)",
+    "comoderator": "Co-moderator — moderator join, or the HTTP API's token (drives the session)",
+    "rapporteur": "Rapporteur — moderator join (types notes)",
+}
+
+
+class ShareScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,s,q", "close", "Close")]
+
+    def __init__(self, sharing: Sharing | None, problem: str | None = None) -> None:
+        super().__init__()
+        self.sharing = sharing
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="share-dialog"):
+            yield Label("Share this session (esc to close)", id="share-title")
+            if self.sharing is None:
+                yield Label(Text(self.problem or "Not shared. Start the console with --share "
+                                 "(moderator run FILE --share) to give speakers a stage view."), id="share-off")
+                return
+            yield Label(Text(self.sharing.interfaces), id="share-interfaces")
+            yield Label(Text(f"Also in {self.sharing.links_file} (readable by you only)"), id="share-file")
+            with VerticalScroll(id="share-links"):
+                for link in self.sharing.links:
+                    yield Static(Text(ROLE_TITLES.get(link.role.value, link.role.value), style="bold"),
+                                 classes="share-role")
+                    yield Static(Text(link.url), classes="share-url")
+                    yield Static(Text(qr_text(link.url), no_wrap=True), classes="share-qr")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
