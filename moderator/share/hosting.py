@@ -65,6 +65,17 @@ def parse_listen(text: str) -> tuple[str, int | None]:
     return host or "0.0.0.0", int(port_text)
 
 
+def check_public_url(url: str) -> str:
+    """``https://stage.example.org`` or ``http://host:port/prefix``: the base the links start with."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ModeratorError(f"--public-url {url}: expected http(s)://HOST[:PORT][/PATH], "
+                             "the address people open (e.g. https://abc.trycloudflare.com)")
+    return url.rstrip("/")
+
+
 def tls_context(options: ShareOptions) -> ssl.SSLContext | None:
     if options.tls_cert is None and options.tls_key is None:
         return None

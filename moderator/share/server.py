@@ -77,8 +77,9 @@ class Limits:
     body_bytes: int = 16 * 1024
     """The largest request body (a command is a few hundred bytes)."""
     ws_message_bytes: int = 4 * 1024
-    connections_per_address: int = 64
-    """Open WebSockets from one address. A tunnel makes every viewer come from 127.0.0.1, so not tiny."""
+    connections_per_address: int = 250
+    """Open WebSockets from one address. Behind a tunnel every viewer comes from 127.0.0.1, so room for
+    a few hundred viewers; a client opening thousands is stopped."""
     send_queue: int = 32
     """Messages waiting for one slow client; beyond it the client is dropped (it reconnects)."""
     commands_per_second: float = 5.0
@@ -153,7 +154,6 @@ class ShareServer:
         """Set by the console: a remote command changed the state, redraw."""
         self.event_listeners: list[Callable[[Event, State], None]] = []
         """Extensions (seats) that want each journal event as it is applied."""
-        self._broadcast_pending = False
         self._refresher: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self.app = self._build_app(extensions)
@@ -312,14 +312,14 @@ class ShareServer:
         """An engine listener (runs on the loop's thread, right after the event is durable)."""
         for listener in self.event_listeners:
             listener(event, state)
-        if not self._broadcast_pending:
-            self._broadcast_pending = True
-            with contextlib.suppress(RuntimeError):  # no running loop: a test without a server
-                asyncio.get_running_loop().call_soon(self.broadcast)
+        # At once, not on a later turn of the loop: the console redraws after this returns, and the
+        # speaker's page should not wait for the terminal's frame.
+        with contextlib.suppress(RuntimeError):  # no running loop: the engine driven outside the server
+            asyncio.get_running_loop()
+            self.broadcast()
 
     def broadcast(self) -> None:
         """A fresh snapshot to every page, built once per role; slow clients are dropped."""
-        self._broadcast_pending = False
         if not self.pages:
             return
         texts: dict[Role, str] = {}

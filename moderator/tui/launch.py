@@ -9,7 +9,14 @@ from moderator.programme import load_programme
 from moderator.report.live import LiveReport
 from moderator.session.clock import Clock, ScaledClock, SystemClock
 from moderator.session.runs import open_run
-from moderator.share.hosting import DEFAULT_HOST, DEFAULT_PORT, ShareOptions, parse_listen, tls_context
+from moderator.share.hosting import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ShareOptions,
+    check_public_url,
+    parse_listen,
+    tls_context,
+)
 
 DEMO_PROGRAMME = "demo/workshop.toml"
 REPORT_FIRST_WRITE_DELAY = 1.0
@@ -24,12 +31,12 @@ def demo_path() -> Path:
 
 def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     programme = load_programme(args.file)
+    share = share_options(args)  # bad sharing options are said before any file is written
     speed = getattr(args, "speed", 1.0)
     clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
     run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
     report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY)
     run.engine.subscribe(report.on_event)
-    share = share_options(args)
     from moderator.tui.app import ModeratorApp
 
     try:
@@ -50,8 +57,9 @@ def share_options(args: argparse.Namespace) -> ShareOptions | None:
     host, port = DEFAULT_HOST, None
     if args.listen:
         host, port = parse_listen(args.listen)
+    public_url = check_public_url(args.public_url) if args.public_url else None
     options = ShareOptions(host=host, port=port or DEFAULT_PORT, port_given=port is not None,
-                           public_url=args.public_url, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                           public_url=public_url, tls_cert=args.tls_cert, tls_key=args.tls_key,
                            new_links=args.new_links)
     tls_context(options)  # a missing or unreadable certificate is said before the console opens
     return options

@@ -221,3 +221,34 @@ def test_a_report_without_signals_has_no_such_part() -> None:
     engine, _ = new_engine()
     engine.start()
     assert "Signals to the speakers" not in str(build_report(engine.programme, engine.state))
+
+
+# ------------------------------------------------------------------ the command line
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--listen", "0.0.0.0:99999"], "--listen 0.0.0.0:99999: the port must be a number from 1 to 65535"),
+    (["--listen", "host:http"], "--listen host:http: the port must be"),
+    (["--public-url", "stage.example.org"], "--public-url stage.example.org: expected http(s)://"),
+    (["--tls-cert", "cert.pem"], "--tls-cert and --tls-key go together"),
+    (["--tls-cert", "missing.pem", "--tls-key", "missing.key"], "missing.pem: cannot use this certificate"),
+])
+def test_bad_sharing_options_are_one_line_and_status_2(arguments: list[str], message: str,
+                                                      capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from moderator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    programme = Path(__file__).resolve().parents[2] / "sessions" / "gsef2021-workshop-alliances.toml"
+    assert main(["rehearse", str(programme), "--share", *arguments]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
+
+
+def test_listen_forms() -> None:
+    from moderator.share.hosting import parse_listen
+
+    assert parse_listen("0.0.0.0:8800") == ("0.0.0.0", 8800)
+    assert parse_listen(":8800") == ("0.0.0.0", 8800)
+    assert parse_listen("192.168.1.5") == ("192.168.1.5", None)
+    assert parse_listen("[::]:8765") == ("::", 8765)
