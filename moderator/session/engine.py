@@ -9,8 +9,10 @@ rebooting really passed in the room).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
 from moderator.problems import ModeratorError
@@ -31,16 +33,30 @@ class CommandRefused(ModeratorError):
     """The command makes no sense now (pausing before the start, next after the last...)."""
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Who asked for the commands being run: a remote seat's command id, seat and author name.
+    The events they produce carry the command id (so a resent command is applied once) and a note
+    records its seat and author."""
+
+    command_id: str
+    seat: str | None = None
+    author: str | None = None
+
+
 class Engine:
     def __init__(self, programme: Programme, clock: Clock, journal: Journal | None,
-                 state: State, t_offset: float) -> None:
+                 state: State, t_offset: float, history: list[Event] | None = None) -> None:
         """Use ``Engine.create`` or ``Engine.resume``; this wires already-consistent parts."""
         self.programme = programme
         self.clock = clock
         self.journal = journal
         self.state = state
+        self.history: list[Event] = history if history is not None else []
+        """Every event of the journal, in order: an event's position here is its ``seq`` for seats."""
         self._t_offset = t_offset
         self._listeners: list[Listener] = []
+        self._origin: Origin | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -57,11 +73,12 @@ class Engine:
     def reopen(cls, programme: Programme, clock: Clock, journal: Journal | None,
                events: Iterable[Event]) -> tuple[Engine, list[str]]:
         """Continue a journal: replay it, then count the time since its last event as elapsed."""
-        state = replay_state(programme, events)
+        history = list(events)
+        state = replay_state(programme, history)
         warnings: list[str] = []
         gap = max(0.0, (clock.now() - parse_wall(state.last_wall)).total_seconds()) if state.last_wall else 0.0
         now_t = state.last_t + gap
-        engine = cls(programme, clock, journal, state, now_t - clock.monotonic())
+        engine = cls(programme, clock, journal, state, now_t - clock.monotonic(), history)
         changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
         if changed:
             warnings.append("the programme changed since this session began; resuming by segment number")
@@ -88,13 +105,29 @@ class Engine:
         """Called after each event is durable and applied (the live report listens here)."""
         self._listeners.append(listener)
 
+    @contextlib.contextmanager
+    def acting_for(self, origin: Origin) -> Iterator[None]:
+        """Run commands on behalf of a remote seat: their events carry its command id (and a note its
+        seat and author)."""
+        self._origin = origin
+        try:
+            yield
+        finally:
+            self._origin = None
+
     def _emit(self, event: E) -> E:
         """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners."""
         t = max(round(self.now_t(), 3), self.state.last_t)
         event = dataclasses.replace(event, t=t, wall=self.clock.now().isoformat())
+        origin = self._origin
+        if origin is not None:
+            event = dataclasses.replace(event, command_id=origin.command_id)
+            if isinstance(event, ev.NoteAdded):
+                event = dataclasses.replace(event, seat=origin.seat, author=origin.author)
         if self.journal is not None:
             self.journal.append(event)
         apply(self.state, event)
+        self.history.append(event)
         for listener in self._listeners:
             listener(event, self.state)
         return event
@@ -264,6 +297,10 @@ class Engine:
     def delete_note(self, note_id: int) -> None:
         self._note(note_id)
         self._emit(ev.NoteDeleted(id=note_id))
+
+    def own_notes(self) -> list[Note]:
+        """The notes this console may correct or delete: at the host's keyboard, all of them."""
+        return self.state.visible_notes()
 
     def _note(self, note_id: int) -> Note:
         note = self.state.notes.get(note_id)

@@ -164,6 +164,10 @@ class NoteAdded(BaseEvent):
     group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
     """The break-out group it reports on (its position in ``group_segment``'s ``groups``)."""
     group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    seat: str | None = field(default=None, metadata={"max_length": 64})
+    """The seat that typed it (``moderator join``); ``None``: the host's own keyboard."""
+    author: str | None = field(default=None, metadata=_short())
+    """The name given at ``join --name``: the report credits its rapporteurs."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import glob
 import hashlib
 import os
@@ -27,6 +28,37 @@ from moderator.session.events import Event, EventError, EventType, UnknownEventT
 
 class JournalError(ModeratorError):
     """An event could not be made durable; the command that produced it did not happen."""
+
+
+class JournalBusy(ModeratorError):
+    """Another console holds this journal: one writer per journal, or two notes get the same id."""
+
+
+LINKS_NAME = "links.txt"
+
+
+def busy_message(path: Path) -> str:
+    return (f"a console is already running this session ({path}); to take a co-moderator seat on it, run "
+            f"`moderator join URL` with the co-moderator link in {path.parent / LINKS_NAME}")
+
+
+def lock_journal(path: Path) -> int:
+    """Take the journal's OS lock (``flock``, exclusive, not waiting): the returned descriptor holds it
+    until closed, and the OS lets it go when the process dies, even by kill -9."""
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise JournalBusy(busy_message(path)) from None
+    return fd
+
+
+def ensure_not_running(path: Path) -> None:
+    """Refuse, before reading or renaming anything, a journal another console is writing."""
+    if path.exists():
+        with contextlib.suppress(FileNotFoundError):
+            os.close(lock_journal(path))
 
 
 @dataclass
@@ -89,12 +121,14 @@ class Journal:
         self._identity: tuple[int, int] | None = None
         self._size = 0
         self._closed = False
+        self._lock_fd: int | None = None
         self._open_primary()
 
     def _open_primary(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             existed = self.path.exists()
+            self._lock_fd = lock_journal(self.path)
             if existed:
                 require_regular_file(self.path)
                 self._drop_torn_tail()
@@ -269,6 +303,9 @@ class Journal:
         if not self._closed:
             self._heal()
         self._closed = True
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def __enter__(self) -> Journal:
         return self

@@ -29,7 +29,7 @@ from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
-from moderator.session.journal import Journal, JournalError, merge_fallbacks, read_journal
+from moderator.session.journal import Journal, JournalError, ensure_not_running, merge_fallbacks, read_journal
 from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -83,6 +83,8 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     except OSError as error:
         raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
     candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    if candidate is not None:
+        ensure_not_running(candidate)  # before anything reads, merges or renames it
     recovered = merge_fallbacks(candidate) if candidate is not None else []
     contents = None
     if candidate is not None and candidate.exists():

@@ -60,6 +60,8 @@ class Note:
     """Typed after the session was ended: the report shows it apart, as such."""
     edited: bool = False
     deleted: bool = False
+    seat: str | None = None
+    author: str | None = None
 
 
 @dataclass
@@ -123,6 +125,9 @@ class State:
     flash: bool = False
     blackout: bool = False
     stage_signals: list[StageSignal] = field(default_factory=list)
+    applied_commands: dict[str, int] = field(default_factory=dict)
+    """Remote command id -> the position (seq) of the event that applied it: a command resent after a
+    reconnect or a host restart is acknowledged again, with this seq, and not applied twice."""
 
     def visible_notes(self) -> list[Note]:
         return [n for n in self.notes.values() if not n.deleted]
@@ -193,6 +198,8 @@ def apply(state: State, event: Event) -> None:
         case ev.BlackoutSet():
             state.blackout = event.on
             _signal(state, event, None, event.on)
+    if event.command_id is not None:
+        state.applied_commands.setdefault(event.command_id, state.events)
     state.last_t = max(state.last_t, t)
     state.last_wall = wall
     state.events += 1
@@ -262,6 +269,7 @@ def _note_added(state: State, event: ev.NoteAdded) -> None:
         id=event.id, text=event.text, kind=event.kind, segment=event.segment, speaker=event.speaker,
         question=event.question, t=event.t, wall=event.wall, level=event.level or 0,
         group=event.group, group_segment=event.group_segment, after_end=state.status is Status.ENDED,
+        seat=event.seat, author=event.author,
     )
     state.notes[note.id] = note
     state.next_note_id = max(state.next_note_id, note.id + 1)
