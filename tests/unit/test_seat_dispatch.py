@@ -97,7 +97,7 @@ def test_a_second_console_on_the_same_run_does_not_touch_the_journal(tmp_path):
     clock = fake_clock()
     first = open_run(workshop(), tmp_path, clock)
     before = first.journal_path.read_bytes()
-    with pytest.raises(JournalBusy, match="already running this session.*links.txt"):
+    with pytest.raises(JournalBusy, match=r"already running this session.*links\.txt"):
         open_run(workshop(), tmp_path, clock)
     assert first.journal_path.read_bytes() == before
     first.journal.close()
