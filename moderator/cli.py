@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     rehearse.add_argument("--speed", type=_positive_float, default=1.0,
                           help="run the clock N times faster (default 1)")
 
+    join = commands.add_parser("join", help="follow a session another console hosts, from a seat link")
+    join.add_argument("url", metavar="URL", help="the rapporteur or co-moderator link the host gave you")
+    join.add_argument("--name", help="your name, credited on the notes you write")
+    join.add_argument("--bell", action="store_true", help="ring the terminal bell at warn and danger")
+
     check = commands.add_parser("check", help="validate programmes and print their run sheet")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
@@ -126,6 +131,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from moderator.tui.launch import launch
 
         return launch(args, rehearsal=command == "rehearse")
+    if command == "join":
+        from moderator.tui.join import join
+
+        return join(args.url, args.name, bell=args.bell)
     if command == "check":
         from moderator.commands.check import run_check
 

@@ -271,7 +271,7 @@ class _Builder:
             rows.append((self.label("audience"), info.audience))
         rows.append((self.label("moderator"), _person(self.programme.moderator)))
         rapporteur = self.programme.rapporteur
-        rows.append((self.label("rapporteur"), _person(rapporteur) if rapporteur else "—"))
+        rows.append((self.label("rapporteur"), _rapporteurs(_person(rapporteur) if rapporteur else None, state)))
         blocks: list[Block] = []
         if state.mode == "rehearsal":
             blocks.append(Paragraph((Span(self.label("rehearsal_notice"), SpanStyle.STRONG),)))
@@ -546,3 +546,12 @@ def _person(person: Person) -> str:
     details = ", ".join(part for part in (person.role, person.organization) if part)
     return f"{person.name} — {details}" if details else person.name
 
+
+def _rapporteurs(planned: str | None, state: State) -> str:
+    """The programme's rapporteur, then whoever else wrote notes from a seat (``join --name``), in the
+    order they first wrote: the report credits the people who took the notes."""
+    names: list[str] = [planned] if planned else []
+    for note in state.visible_notes():
+        if note.author and note.author not in names and (planned is None or note.author not in planned):
+            names.append(note.author)
+    return ", ".join(names) or "—"

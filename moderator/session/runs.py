@@ -65,7 +65,8 @@ def report_path_for(journal: Path) -> Path:
 @dataclass
 class OpenedRun:
     engine: Engine
-    journal: Journal
+    journal: Journal | None
+    """``None`` on a seat (``moderator join``): the journal is the host's."""
     journal_path: Path
     report_path: Path
     rehearsal: bool

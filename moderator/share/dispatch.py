@@ -124,7 +124,7 @@ def _own_note(engine: Engine, who: SeatIdentity, args: Mapping[str, Any]) -> int
 
 
 def _add_note(engine: Engine, who: SeatIdentity, args: Mapping[str, Any]) -> None:
-    engine.add_note(_text(args, "text"))
+    engine.log_entry(_text(args, "text"))  # a note, or ``participants: 42``, as at the host's keyboard
 
 
 def _edit_note(engine: Engine, who: SeatIdentity, args: Mapping[str, Any]) -> None:

@@ -89,8 +89,8 @@ class ModeratorApp(App[None]):
     async def action_quit(self) -> None:
         """ctrl+q and the palette's "Quit": while the session runs, ask first (nothing is lost
         either way: the journal resumes it)."""
-        if self.engine.status not in (Status.RUNNING, Status.PAUSED):
-            self.exit()
+        if self.run_files.journal is None or self.engine.status not in (Status.RUNNING, Status.PAUSED):
+            self.exit()  # a seat leaves without stopping anything
             return
 
         def confirmed(yes: bool | None) -> None:

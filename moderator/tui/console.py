@@ -24,12 +24,14 @@ from textual.widgets import Footer, Input
 
 from moderator.programme import Programme
 from moderator.session.engine import CommandRefused
+from moderator.session.events import Event
 from moderator.session.journal import JournalError
 from moderator.session.notes import NoteError
 from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
-from moderator.session.state import Status
+from moderator.session.state import State, Status
+from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
 from moderator.tui.dialogs import ConfirmScreen, Picker
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
@@ -115,6 +117,7 @@ class ConsoleScreen(Screen[None]):
         self._report_shown_as: str | None = None
         self._editing_note: int | None = None
         self._tick_timer: Timer | None = None
+        self._remote_refresh_due = False
 
     # ------------------------------------------------------------------ layout
 
@@ -154,6 +157,27 @@ class ConsoleScreen(Screen[None]):
             self._tell(warning, severity="warning", timeout=12)
         if self._ticking:
             self._schedule_tick()
+        self.engine.subscribe(self._on_engine_event)
+        if isinstance(self.engine, RemoteEngine):
+            self.engine.on_status = self._refresh_soon
+
+    def _on_engine_event(self, event: Event, _: State) -> None:
+        """An event this console did not cause (a seat's note at the host; anything, on a seat)."""
+        if event.command_id is not None or isinstance(self.engine, RemoteEngine):
+            self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        """Once for a burst of events (a seat catching up receives thousands at once)."""
+        if not self._remote_refresh_due:
+            self._remote_refresh_due = True
+            self.call_later(self._refresh_from_elsewhere)
+
+    def _refresh_from_elsewhere(self) -> None:
+        self._remote_refresh_due = False
+        if self._editing_note is None:
+            self._reload_notes()
+        self._watch_report()
+        self._after_event()
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
               timeout: float | None = None) -> None:
@@ -219,6 +243,8 @@ class ConsoleScreen(Screen[None]):
         self._last_level = snapshot.level if snapshot.status is Status.RUNNING else None
 
     def _banner(self) -> str:
+        if isinstance(self.engine, RemoteEngine):
+            return self.engine.seat_line()
         if not self.run_files.rehearsal:
             return ""
         return "REHEARSAL" + (f" ×{self.speed:g}" if self.speed != 1 else "")
@@ -249,6 +275,9 @@ class ConsoleScreen(Screen[None]):
             self.app.bell()
 
     def _watch_report(self) -> None:
+        if isinstance(self.engine, RemoteEngine):
+            self._show_notes_subtitle(self.engine.seat_line())
+            return
         problem = self.report.problem if self.report is not None else None
         if problem != self._report_problem:
             if problem:
@@ -262,6 +291,9 @@ class ConsoleScreen(Screen[None]):
             if self._report_shown_as is None:  # once: resolving the path costs system calls
                 self._report_shown_as = _shown_path(self.run_files.report_path)
             subtitle = self._report_shown_as
+        self._show_notes_subtitle(subtitle)
+
+    def _show_notes_subtitle(self, subtitle: str) -> None:
         panel = self.query_one("#notes-panel")
         if panel.border_subtitle != subtitle:  # setting it repaints the whole panel, even unchanged
             panel.border_subtitle = subtitle
@@ -286,7 +318,8 @@ class ConsoleScreen(Screen[None]):
         self._after_event()
 
     def _after_event(self) -> None:
-        for notice in self.run_files.journal.take_notices():  # recreated, continued elsewhere...
+        journal = self.run_files.journal
+        for notice in journal.take_notices() if journal is not None else ():  # recreated, continued elsewhere...
             self._tell(notice, title="Journal", severity="error", timeout=30)
         self.refresh_all()
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
@@ -452,7 +485,7 @@ class ConsoleScreen(Screen[None]):
             self._tell(f"NOT SAVED — your text is back in the box: {error}", severity="error", timeout=30)
             return
         if editing is None:
-            self.query_one(NotesLog).add_note(self.programme, note)
+            self.query_one(NotesLog).add_note(self.programme, note, sending=note.id == 0)
         else:
             self._stop_editing()
             self._reload_notes()
@@ -472,7 +505,7 @@ class ConsoleScreen(Screen[None]):
     def action_edit_last_note(self) -> None:
         """Bring the last note back into the box, marks and speaker included, to correct it."""
         box = self.query_one(NoteBox)
-        notes = self.engine.state.visible_notes()
+        notes = self.engine.own_notes()
         if not notes:
             self._tell("No note to edit yet", severity="warning", timeout=3)
             return
@@ -487,7 +520,7 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(box)
 
     def action_delete_last_note(self) -> None:
-        notes = self.engine.state.visible_notes()
+        notes = self.engine.own_notes()
         if not notes:
             self._tell("No note to delete", severity="warning", timeout=3)
             return
@@ -509,3 +542,6 @@ class ConsoleScreen(Screen[None]):
         log.clear()
         for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
             log.add_note(self.programme, note)
+        if isinstance(self.engine, RemoteEngine):
+            for note in self.engine.pending_notes():
+                log.add_note(self.programme, note, sending=True)

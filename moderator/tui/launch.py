@@ -35,6 +35,8 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     speed = getattr(args, "speed", 1.0)
     clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
     run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
+    journal = run.journal
+    assert journal is not None  # a run opened here has its journal; only a seat's has none
     report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY)
     run.engine.subscribe(report.on_event)
     from moderator.tui.app import ModeratorApp
@@ -44,8 +46,8 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     finally:
         report.flush(timeout=5.0)
         report.close()
-        run.journal.close()
-    print(f"Journal: {run.journal.active_path}")
+        journal.close()
+    print(f"Journal: {journal.active_path}")
     print(f"Report:  {run.report_path}")
     return 0
 

@@ -18,6 +18,7 @@ from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
 from moderator.session.snapshot import Level, SegmentStatus, Snapshot
 from moderator.session.state import Note, State, Status
+from moderator.text import visible
 from moderator.tui.formatting import (
     NOTE_KIND_MARKS,
     countdown_text,
@@ -305,7 +306,8 @@ class CuesPanel(SteadyStatic):
 class NotesLog(RichLog, can_focus=False):
     """Recent notes, newest last, with their speaker and time."""
 
-    def add_note(self, programme: Programme, note: Note) -> None:
+    def add_note(self, programme: Programme, note: Note, *, sending: bool = False) -> None:
+        """``sending``: typed on this seat, in its outbox, not yet acknowledged by the host."""
         zone_name = programme.session.timezone
         wall = pendulum.parse(note.wall)
         assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
@@ -317,4 +319,8 @@ class NotesLog(RichLog, can_focus=False):
         if who:
             line.append(f"{who}: ", style="bold")
         line.append(note.text)
+        if note.author:
+            line.append(f" — {visible(note.author)}", style="dim italic")
+        if sending:
+            line.append(" · sending", style="dim")
         self.write(line)

@@ -133,3 +133,17 @@ def test_the_clock_offset_keeps_the_smallest_round_trip_and_follows_a_jump():
 def test_seat_links_as_printed_and_as_websocket_addresses():
     assert parse_link("http://127.0.0.1:8765/join/abc").websocket_url == "ws://127.0.0.1:8765/seat/abc"
     assert parse_link("https://x.example/seat/abc/").websocket_url == "wss://x.example/seat/abc"
+
+
+def test_the_report_credits_the_seats_that_wrote_notes(tmp_path):
+    from moderator.report.render import render_report
+
+    engine = started(tmp_path)
+    run_command(engine, BEN, "c1", "add_note", {"text": "first from Ben"})
+    run_command(engine, ANA, "c2", "add_note", {"text": "then Ana"})
+    run_command(engine, BEN, "c3", "add_note", {"text": "Ben again"})
+    report = render_report(engine.programme, engine.state)
+    [row] = [line for line in report.splitlines() if line.startswith("| Rapporteur |")]
+    planned = engine.programme.rapporteur
+    assert row.index("Ben") < row.index("Ana")
+    assert planned is None or planned.name in row
