@@ -15,6 +15,7 @@ from pathlib import Path
 from moderator.problems import ModeratorError
 from moderator.session.engine import Engine
 from moderator.share.links import Link, base_url, links, open_interfaces, write_links
+from moderator.share.seat_protocol import add_seat_routes
 from moderator.share.server import Extension, ShareServer
 from moderator.share.tokens import load_or_create, tokens_path
 
@@ -94,7 +95,8 @@ async def start_sharing(engine: Engine, journal_path: Path, options: ShareOption
     tokens = load_or_create(tokens_path(journal_path), renew=options.new_links)
     context = tls_context(options)
     public = [options.public_url] if options.public_url else []
-    server = ShareServer(engine, tokens, rate=rate, public_origins=_origins(public), extensions=extensions or [])
+    server = ShareServer(engine, tokens, rate=rate, public_origins=_origins(public),
+                         extensions=[add_seat_routes, *(extensions or [])])
     ports = [options.port] if options.port_given else list(range(options.port, options.port + PORTS_TRIED))
     bound: list[tuple[str, int]] = []
     for port in ports:

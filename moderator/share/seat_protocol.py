@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
@@ -34,6 +34,7 @@ from moderator.session.events import Event, encode, to_dict
 from moderator.session.journal import JournalError
 from moderator.session.state import State
 from moderator.share.dispatch import Acked, SeatIdentity, run_command
+from moderator.share.tokens import Role
 
 PROTOCOL = 1
 MAX_MESSAGE = 512 * 1024
@@ -46,6 +47,9 @@ MAX_SEAT_NAME = 80
 SEAT_PATH = "/seat/{token}"
 
 log = logging.getLogger("moderator.share.seats")
+
+if TYPE_CHECKING:
+    from moderator.share.server import ShareServer
 
 RoleOf = Callable[[str], str | None]
 """The role a token belongs to (compared in constant time), or None."""
@@ -110,18 +114,23 @@ class SeatHub:
     """Every connected seat of one session, fed from the engine's events."""
 
     def __init__(self, engine: Engine, role_of: RoleOf, *, programme_text: str | None = None,
-                 allowed_origins: Callable[[], set[str]] | None = None) -> None:
+                 server: ShareServer | None = None) -> None:
         self.engine = engine
         self.role_of = role_of
         self.programme_text = programme_text if programme_text is not None else \
             Path(engine.programme.path).read_text(encoding="utf-8-sig")
-        self.allowed_origins = allowed_origins
+        self.server = server
+        """The web server this hub is part of: its origin check and its connections per address."""
         self.connections: dict[str, SeatConnection] = {}
         self.session = session_id(engine)
         engine.subscribe(self._on_event)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(SEAT_PATH, self.handle)
+
+        async def closing(_: web.Application) -> None:
+            self.close_all()
+        app.on_shutdown.append(closing)
 
     def _on_event(self, event: Event, _: State) -> None:
         message = {"type": "event", "seq": len(self.engine.history) - 1, "event": to_dict(event)}
@@ -135,7 +144,15 @@ class SeatHub:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         role = self.role_of(request.match_info.get("token", ""))
         if role is None or not self._origin_ok(request):
-            raise web.HTTPForbidden(text="forbidden")
+            raise web.HTTPForbidden(text="403: Forbidden")
+        address = self.server.check_upgrade(request, Role(role)) if self.server is not None else None
+        try:
+            return await self._serve(request, role)
+        finally:
+            if address is not None and self.server is not None:
+                self.server.release_address(address)
+
+    async def _serve(self, request: web.Request, role: str) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, heartbeat=15.0)
         await ws.prepare(request)
         try:
@@ -176,11 +193,10 @@ class SeatHub:
 
     def _origin_ok(self, request: web.Request) -> bool:
         """A browser's WebSocket carries an Origin: it must be the host's own; a seat sends none."""
+        if self.server is not None:
+            return self.server.origin_allowed(request)
         origin = request.headers.get("Origin")
-        if origin is None:
-            return True
-        allowed = self.allowed_origins() if self.allowed_origins else {f"{request.scheme}://{request.host}"}
-        return origin in allowed
+        return origin is None or origin == f"{request.scheme}://{request.host}"
 
     async def _receive(self, ws: web.WebSocketResponse, connection: SeatConnection) -> None:
         bucket = TokenBucket(COMMANDS_PER_SECOND, COMMAND_BURST)
@@ -229,3 +245,13 @@ def _read_hello(message: Any, role: str) -> tuple[SeatIdentity | None, int, str 
         have_seq = -1
     session = body.get("session")
     return SeatIdentity(seat, author, role), have_seq, session if isinstance(session, str) else None
+
+
+def add_seat_routes(app: web.Application, server: ShareServer) -> None:
+    """The server's extension for seats (``ShareServer(extensions=[add_seat_routes])``)."""
+
+    def role_of(token: str) -> str | None:
+        role = server.tokens.role_of(token) if token else None
+        return role.value if role is not None else None
+
+    SeatHub(server.engine, role_of, server=server).add_routes(app)
