@@ -24,10 +24,13 @@ pytestmark = pytest.mark.e2e
 
 TMUX = shutil.which("tmux")
 MODERATOR = Path(sys.executable).with_name("moderator")
+SOCKET = f"moderator-tests-{os.getpid()}"
+"""A tmux server of this test process's own: tests running side by side never share one."""
 
 
 def _tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout  # type: ignore[list-item]
+    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True,  # type: ignore[list-item]
+                          text=True).stdout
 
 
 class Terminal:
@@ -65,7 +68,8 @@ class Terminal:
         return int(_tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").split()[0])
 
     def close(self) -> None:
-        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)  # type: ignore[list-item]
+        subprocess.run([TMUX, "-L", SOCKET, "kill-session", "-t", self.name],  # type: ignore[list-item]
+                       capture_output=True)
 
 
 @pytest.fixture
