@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -155,7 +156,8 @@ def run(quick: bool, scratch: Path) -> list[Figure]:
     return [
         Figure("stage_key_p99", "Key -> stage view (WebSocket), p99", percentile(latencies, 99), "ms",
                goal_max=50, runs=samples,
-               note=f"median {statistics.median(latencies):.1f} ms; n/p in a pty -> snapshot of the new segment"),
+               note=f"min {min(latencies):.1f}, median {statistics.median(latencies):.1f} ms; n/p in a pty -> "
+                    f"snapshot of the new segment; load average {os.getloadavg()[0]:.1f}"),
         Figure("stage_viewers_cpu", f"{VIEWERS} stage viewers: extra CPU", busy - idle, "% core", goal_max=3,
                baseline=idle, baseline_label="console, timer running, no viewer", runs=1,
                note=f"{seconds:g} s each; snapshots every 5 s and on events, a ping each 10 s"),

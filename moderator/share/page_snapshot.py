@@ -51,14 +51,18 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
     """The snapshot a page of ``role`` is sent. The stage gets what a speaker sees; backstage (and the
     co-moderator, through the API) also the agenda, the pace and the projected end."""
     session = programme.session
-    segment = snapshot.segment
+    segment, following = snapshot.segment, snapshot.next_segment
+    if snapshot.status is Status.NOT_STARTED and programme.segments:
+        # Before the start the speaker sees the first segment, waiting ("Not started", its full time).
+        segment = programme.segments[0]
+        following = programme.segments[1] if len(programme.segments) > 1 else None
     running = snapshot.status is Status.RUNNING and segment is not None
     message = state.stage_message
     page: dict[str, Any] = {
         "type": "snapshot", "protocol": PROTOCOL, "language": session.language,
         "labels": page_labels(session.language), "title": session.title,
         "segment": _segment(programme, segment) if segment is not None else None,
-        "next": _next(programme, snapshot.next_segment),
+        "next": _next(programme, following),
         "status": snapshot.status.value,
         "deadline_host_t": host_t + snapshot.remaining / rate if running else None,
         "remaining_s": round(snapshot.remaining, 3) if segment is not None else None,

@@ -61,6 +61,8 @@ FORBIDDEN = "403: Forbidden"
 REFRESH_EVERY = 5.0
 """Seconds between snapshots when nothing happens: the pages' proof that the host is alive."""
 
+MAX_TRACKED_ADDRESSES = 4096
+
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "stage": frozenset({Role.STAGE, Role.BACKSTAGE, Role.COMODERATOR}),
     "backstage": frozenset({Role.BACKSTAGE, Role.COMODERATOR}),
@@ -350,6 +352,8 @@ class ShareServer:
     async def _api_command(self, request: web.Request) -> web.StreamResponse:
         """One command, answered once its event is fsync'd in the journal (the engine call returns then)."""
         role = self.role_for(self._api_token(request), COMMAND_ROLES)
+        if len(self.command_buckets) > MAX_TRACKED_ADDRESSES:  # bounded, whoever knocks
+            self.command_buckets.clear()
         bucket = self.command_buckets.setdefault(
             request.remote or "?", _Bucket(self.limits.commands_per_second, self.limits.command_burst))
         if not bucket.take():

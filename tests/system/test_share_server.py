@@ -138,8 +138,9 @@ async def test_commands_go_through_the_engine_and_are_answered_after_the_journal
 
 async def test_get_changes_nothing(host: Host) -> None:
     token = host.token(Role.COMODERATOR)
-    for path in ["/api/command", f"/api/command/{token}", f"/api/state/{token}?type=start"]:
-        await host.client.get(path)
+    for path in ["/api/command", f"/api/command/{token}"]:
+        assert (await host.client.get(path)).status == 405
+    assert (await host.client.get(f"/api/state/{token}?type=start")).status == 200
     assert host.engine.state.events == 1
 
 

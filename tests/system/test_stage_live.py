@@ -2,7 +2,8 @@
 console's own loop, a real clock) and the stage view in a headless Chromium. The moderator's keys
 (space, n, m) change what the page shows; the page's countdown agrees with the console's.
 
-``MODERATOR_UPDATE_SCREENSHOTS=1`` also writes ``docs/stage-live-1920.png`` and ``docs/stage-live-phone.png``.
+``MODERATOR_UPDATE_SCREENSHOTS=1`` also writes ``docs/stage-1920.png`` and ``docs/stage-phone.png`` (the
+README's), taken from this real console.
 """
 
 from __future__ import annotations
@@ -85,6 +86,6 @@ async def test_the_stage_view_follows_the_console(tmp_path: Path, monkeypatch: p
             await browser.set_viewport(390, 844, mobile=True)
             await asyncio.sleep(0.3)
             await browser.screenshot(tmp_path / "stage-phone.png")
-            shutil.copyfile(tmp_path / "stage-1920.png", ROOT / "docs" / "stage-live-1920.png")
-            shutil.copyfile(tmp_path / "stage-phone.png", ROOT / "docs" / "stage-live-phone.png")
+            shutil.copyfile(tmp_path / "stage-1920.png", ROOT / "docs" / "stage-1920.png")
+            shutil.copyfile(tmp_path / "stage-phone.png", ROOT / "docs" / "stage-phone.png")
         assert browser.problems == []

@@ -5,16 +5,15 @@ will (``/stage/<token>``, ``/static/*``, ``/ws/<token>``, the strict Content-Sec
 sends display snapshots and answers the pages' clock pings. The tests read what a speaker would
 see: the countdown computed by the page from the deadline, the message, the next speaker.
 
-``MODERATOR_UPDATE_SCREENSHOTS=1`` also writes ``docs/stage-phone.png`` and ``docs/stage-1920.png``.
+The README's screenshots come from the real console (``test_stage_live.py``); here the page's fit at
+phone size and full HD is checked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import shutil
 import struct
 import time
 from collections.abc import AsyncIterator
@@ -31,7 +30,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 WEB = Path(__file__).resolve().parents[2] / "moderator" / "share" / "web"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 TOKEN = "stage-token-for-tests"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'"
 CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -339,7 +337,4 @@ async def test_screenshots_at_phone_and_full_hd(host: FakeHost, browser: Chromiu
     assert fits, "the countdown overflows a phone's width"
     phone = await browser.screenshot(tmp_path / "stage-phone.png")
     assert png_size(phone) == (390, 844)
-    if os.environ.get("MODERATOR_UPDATE_SCREENSHOTS") == "1":
-        shutil.copyfile(tmp_path / "stage-1920.png", DOCS / "stage-1920.png")
-        shutil.copyfile(tmp_path / "stage-phone.png", DOCS / "stage-phone.png")
     assert browser.problems == []

@@ -252,3 +252,11 @@ def test_listen_forms() -> None:
     assert parse_listen(":8800") == ("0.0.0.0", 8800)
     assert parse_listen("192.168.1.5") == ("192.168.1.5", None)
     assert parse_listen("[::]:8765") == ("::", 8765)
+
+
+def test_before_the_start_the_stage_shows_the_first_segment_waiting_with_its_full_time() -> None:
+    engine, _ = new_engine()
+    page = page_snapshot(engine.programme, engine.state, engine.snapshot(), 1.0)
+    assert page["status"] == "not_started" and page["deadline_host_t"] is None
+    assert page["segment"]["number"] == 1 and page["remaining_s"] == DURATIONS[0]
+    assert page["next"]["title"] == engine.programme.segments[1].title
