@@ -6,8 +6,8 @@ to stderr; ``--json FILE`` keeps the figures (figure name -> value, unit, baseli
 goal, met, runs, note); ``--quick`` is a smoke run of under a minute (fewer and shorter runs:
 its figures are rougher, its CPU share one 10-second round).
 
-Sections (``--only first_frame,second,...`` runs some of them): first_frame, second, echo,
-first_frame_journal, note_fsync, enter_note, report, check, replay, memory, and one more per
+Sections (``--only first_frame,second,...`` runs some of them): first_frame, space, second,
+echo, first_frame_journal, note_fsync, enter_note, report, check, replay, memory, and one more per
 network benchmark found.
 
 Network benchmarks plug in: a module ``benchmarks/bench_net_<name>.py`` that defines
@@ -46,6 +46,8 @@ class Sizes:
     check_runs: int
     replay_repeats: int
     memory_runs: int
+    space_presses: int = 60
+    space_runs: int = 3
 
 
 FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=60, cpu_rounds=3, echo_samples=60, echo_runs=2,
@@ -53,7 +55,7 @@ FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=60, cpu_rounds=3, echo_sampl
              replay_repeats=7, memory_runs=3)
 QUICK = Sizes(quick=True, frame_runs=3, cpu_seconds=10, cpu_rounds=1, echo_samples=15, echo_runs=1,
               fsync_runs=3, fsync_samples=100, enter_runs=1, enter_samples=30, render_repeats=5, check_runs=3,
-              replay_repeats=5, memory_runs=2)
+              replay_repeats=5, memory_runs=2, space_presses=20, space_runs=1)
 NOTES = 20_000
 """A long day's session, far beyond the seeds: what a note must cost no more at than at the first."""
 
@@ -174,6 +176,23 @@ def enter_note(sizes: Sizes, scratch: Path) -> list[Figure]:
     ]
 
 
+FRAME_MS = 1000 / 60
+"""One frame at Textual's 60 frames a second: the space key's goal (issue 12)."""
+
+
+def space(sizes: Sizes, _: Path) -> list[Figure]:
+    from benchmarks.bench_console import measure_space_to_frame
+
+    result = measure_space_to_frame(sizes.space_presses, sizes.space_runs)
+    note = (f"space sent -> the new state's words written (pty 120x40, demo); start, then pause/resume; "
+            f"{sizes.space_presses} presses a run, median of runs")
+    return [
+        Figure("space_to_frame_p50", "Space -> frame, p50", result["p50_ms"], "ms", runs=sizes.space_runs, note=note),
+        Figure("space_to_frame_p99", "Space -> frame, p99", result["p99_ms"], "ms", goal_max=FRAME_MS,
+               runs=sizes.space_runs, note=note),
+    ]
+
+
 def report(sizes: Sizes, _: Path) -> list[Figure]:
     from benchmarks.bench_report import TARGET_MS, measure_render
 
@@ -222,7 +241,8 @@ def _noted_run(scratch: Path) -> Path:
 
 Runner = Callable[[Sizes, Path], list[Figure]]
 RUNNERS: dict[str, Runner] = {
-    "first_frame": first_frame, "second": second, "echo": echo, "first_frame_journal": first_frame_journal,
+    "first_frame": first_frame, "space": space, "second": second, "echo": echo,
+    "first_frame_journal": first_frame_journal,
     "note_fsync": note_fsync, "enter_note": enter_note, "report": report, "check": check, "replay": replay,
     "memory": memory,
 }

@@ -11,6 +11,10 @@
   with a space key and moved to a 10-minute speaker slot; after a warm-up, user + system
   CPU time is read from ``/proc/<pid>/stat`` at t0 and t0 + ``seconds``, while every
   terminal is drained.
+* **Space -> frame.** The console on the demo, in a real pseudo-terminal (120x40): space is
+  sent, and the clock stops when the terminal has been written the words of the new state
+  ("left" once started or resumed, "PAUSED" once paused): start, then pause and resume in
+  turn, a moment apart. Issue 12 asks for one frame (Textual draws at most 60 a second).
 * **Enter -> note on screen.** ``ModeratorApp`` under ``run_test()`` (headless), on a live run
   that already holds ``notes`` notes added through the engine, with its live report and its
   4 Hz tick running on the system clock. Each note's text is put in the note box, then
@@ -33,8 +37,8 @@ from pathlib import Path
 from benchmarks.bare_app import TITLE_MARKER
 from benchmarks.harness import TERMINAL_SIZE, PtyProcess, log, median, percentile, ratio
 
-FOOTER_MARKER = "Quit"
-"""Both apps bind ctrl+q to Quit; the footer shows it once it is filled in."""
+FOOTER_MARKER = "palette"
+"""Both apps' footers end with the command palette's key (``^p palette``) once filled in."""
 LAST_ROW = f"\x1b[{TERMINAL_SIZE[1]};1H"
 """The cursor moved to the start of the terminal's last line: a full paint has reached the bottom."""
 
@@ -110,6 +114,34 @@ def measure_first_frame(runs: int = 7) -> dict:
     result["ratio"] = ratio(result["console_ms"], result["bare_ms"])
     result["settled_ratio"] = ratio(result["console_settled_ms"], result["bare_settled_ms"])
     return result
+
+
+# --------------------------------------------------------------------------- space -> frame
+
+def measure_space_to_frame(presses: int = 60, runs: int = 3) -> dict:
+    """Milliseconds from space sent to the new state's words written to the terminal: p50 and
+    p99 over ``presses`` presses a run (start, then pause / resume in turn), median of ``runs``."""
+    import random
+
+    title = _title_marker()
+    p50s, p99s, every = [], [], []
+    with tempfile.TemporaryDirectory(prefix="moderator-bench-space-") as scratch:
+        for run in range(runs):
+            out = Path(scratch) / f"run-{run}"
+            out.mkdir()
+            with PtyProcess(console_argv(out), cwd=out) as terminal:
+                terminal.wait_for(title, LAST_ROW, FOOTER_MARKER, timeout=60)
+                time.sleep(0.5)
+                samples = [terminal.send_and_wait(" ", "left")]
+                for press in range(presses - 1):
+                    time.sleep(random.uniform(0.05, 0.25))  # not in step with the countdown's ticks
+                    samples.append(terminal.send_and_wait(" ", "PAUSED" if press % 2 == 0 else "left"))
+            millis = [sample * 1000 for sample in samples]
+            every += millis
+            p50s.append(percentile(millis, 50))
+            p99s.append(percentile(millis, 99))
+    return {"runs": runs, "presses": presses, "p50_ms": median(p50s), "p99_ms": median(p99s),
+            "max_ms": max(every)}
 
 
 # --------------------------------------------------------------------------- CPU share
@@ -321,6 +353,8 @@ def main() -> None:
           f"ratio {frame['ratio']:.2f}")
     cpu = measure_cpu_share(10, 1)
     print(f"cpu: console {cpu['console_percent']:.2f} %, bare {cpu['bare_percent']:.2f} %, ratio {cpu['ratio']:.2f}")
+    space = measure_space_to_frame(30, 1)
+    print(f"space -> frame: p50 {space['p50_ms']:.1f} ms, p99 {space['p99_ms']:.1f} ms")
     note = measure_enter_to_note(5000, 100, 1)
     print(f"enter -> note: p50 {note['p50_ms']:.1f} ms, p99 {note['p99_ms']:.1f} ms")
 

@@ -110,7 +110,7 @@ def _console(programme: Callable[[Path], Path], overtime: bool = False) -> tuple
         return [sys.executable, "-m", "moderator", "rehearse", str(programme(out)), "--out", str(out)]
 
     def ready(terminal: PtyProcess) -> None:
-        terminal.wait_for("Quit", timeout=120)
+        terminal.wait_for("Timer", timeout=120)  # the Footer is filled in
 
     def prepare(terminal: PtyProcess, out: Path) -> None:
         terminal.send(" ")
@@ -254,7 +254,7 @@ _TYPED = ("networks pool resources no single cooperative has", "! send the SSEGO
 def _echo_run(out: Path, samples: int, pause: float, screen: Screen) -> tuple[list[float], float]:
     timings: list[float] = []
     with PtyProcess(live_argv(out), cwd=out, env=screen.env(), size=screen.size) as terminal:
-        terminal.wait_for("Quit", timeout=120)
+        terminal.wait_for("Timer", timeout=120)  # the Footer is filled in
         time.sleep(1.5)  # the live report's first write
         terminal.send("i")
         time.sleep(0.3)

@@ -248,6 +248,21 @@ class PtyProcess:
     def send(self, data: str) -> None:
         os.write(self._master, data.encode())
 
+    def send_and_wait(self, data: str, text: str, timeout: float = 10.0) -> float:
+        """Seconds from sending ``data`` until ``text`` is written after it (what was written
+        before the send does not count)."""
+        encoded = text.encode()
+        with self._lock:
+            self._tail = b""
+            self._seen.pop(encoded, None)
+            self._watch.add(encoded)
+            sent = time.perf_counter()
+            os.write(self._master, data.encode())
+            done = self._lock.wait_for(lambda: encoded in self._seen or self.closed, timeout)
+        if not done or encoded not in self._seen:
+            raise RuntimeError(f"{self.process.args}: {text!r} never appeared after {data!r}")
+        return self._seen[encoded] - (sent - self.started)
+
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
 

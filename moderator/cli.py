@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
 
 EXIT_OK = 0
@@ -84,6 +85,8 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     sharing.add_argument("--tls-key", type=Path, metavar="FILE", help="... and this private key (PEM)")
     sharing.add_argument("--new-links", action="store_true",
                          help="replace this run's links (the old ones stop working)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the console's language (default: the programme's [session] language)")
 
 
 def _positive_float(text: str) -> float:

@@ -42,7 +42,8 @@ def make_app(in_tmp: Path, clock: FakeClock) -> Callable[..., object]:
     from moderator.session.runs import open_run
     from moderator.tui.app import ModeratorApp
 
-    def build(programme_path: Path = WORKSHOP, *, rehearsal: bool = False, report: bool = False) -> ModeratorApp:
+    def build(programme_path: Path = WORKSHOP, *, rehearsal: bool = False, report: bool = False,
+              language: str | None = None) -> ModeratorApp:
         programme = load_programme(programme_path)
         run = open_run(programme, Path("reports"), clock, rehearsal=rehearsal)
         live = None
@@ -51,7 +52,7 @@ def make_app(in_tmp: Path, clock: FakeClock) -> Callable[..., object]:
 
             live = LiveReport(programme, run.report_path, run.engine.state)
             run.engine.subscribe(live.on_event)
-        return ModeratorApp(run, report=live, tick=False)
+        return ModeratorApp(run, report=live, tick=False, language=language)
 
     return build
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+from textual.app import App
 from textual.pilot import Pilot
 
 from moderator.session.clock import FakeClock
@@ -25,3 +29,21 @@ async def let_time_pass(pilot: Pilot[None], clock: FakeClock, seconds: float) ->
 def label_text(pilot: Pilot[None], selector: str) -> str:
     widget = pilot.app.query_one(selector)
     return str(widget.render())
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """The screen as lines of text, from the SVG export (one ``<text>`` per styled run; the
+    window title the export adds on top is left out)."""
+    svg = app.export_screenshot()
+    rows: dict[str, list[str]] = {}
+    for y, body in re.findall(r'<text[^>]*\by="([0-9.]+)"[^>]*>(.*?)</text>', svg, flags=re.S):
+        rows.setdefault(y, []).append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    lines = ["".join(parts).replace("\u00a0", " ") for _, parts in sorted(rows.items(), key=lambda r: float(r[0]))]
+    return lines[1:] if lines and lines[0].strip() in (app.title, app.TITLE) else lines
+
+
+def screen_text(app: App[None]) -> str:
+    """The screen's words with line breaks and borders folded into spaces: what a reader
+    sees, to look for a sentence that wraps."""
+    text = " ".join(re.sub(r"[\u2500-\u259f]", " ", line) for line in screen_lines(app))
+    return re.sub(r"\s+", " ", text)

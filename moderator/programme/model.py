@@ -139,6 +139,16 @@ class Programme:
                 return round_
         raise KeyError(round_id)
 
+    def question_number(self, round_id: str, index: int) -> int:
+        """A guiding question's number as the programme counts them: across rounds (1-4 in the
+        first round, 5-8 in the next), as the organizers' documents number them."""
+        before = 0
+        for round_ in self.rounds:
+            if round_.id == round_id:
+                return before + index + 1
+            before += len(round_.questions)
+        raise KeyError(round_id)
+
     def segment_speakers(self, segment: Segment) -> tuple[Speaker, ...]:
         return tuple(self.speaker(s) for s in segment.speaker_ids)
 

@@ -358,7 +358,8 @@ class _Builder:
                 children = Bullets(self.note_items(notes)) if notes else None
                 spans = (Span(question, SpanStyle.STRONG), Span(" "), Span(f"({status})", SpanStyle.EM))
                 items.append(Item(spans, children))
-            blocks += [Heading(round_.title), Bullets(tuple(items), ordered=True)]
+            first = self.programme.question_number(round_.id, 0) if round_.questions else 1
+            blocks += [Heading(round_.title), Bullets(tuple(items), ordered=True, start=first)]
         loose = self.placed("discussion")
         if loose:
             if blocks:

@@ -40,7 +40,8 @@ def _html_spans(spans: tuple[Span, ...]) -> str:
 
 def _html_list(bullets: Bullets, out: list[str]) -> None:
     tag = "ol" if bullets.ordered else "ul"
-    out.append(f"<{tag}>")
+    start = f' start="{bullets.start}"' if bullets.ordered and bullets.start != 1 else ""
+    out.append(f"<{tag}{start}>")
     for item in bullets.items:
         if item.children is None:
             out.append(f"<li>{_html_spans(item.spans)}</li>")

@@ -25,7 +25,10 @@ def _json_list(bullets: Bullets) -> dict[str, Any]:
         if item.children is not None:
             entry["list"] = _json_list(item.children)
         items.append(entry)
-    return {"type": "list", "ordered": bullets.ordered, "items": items}
+    shape: dict[str, Any] = {"type": "list", "ordered": bullets.ordered, "items": items}
+    if bullets.ordered and bullets.start != 1:
+        shape["start"] = bullets.start
+    return shape
 
 
 def _json_block(block: Block) -> dict[str, Any]:

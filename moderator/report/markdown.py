@@ -77,7 +77,7 @@ def _md_block(block: Block, out: list[str]) -> None:
 
 
 def _md_list(bullets: Bullets, indent: str, out: list[str]) -> None:
-    for number, item in enumerate(bullets.items, start=1):
+    for number, item in enumerate(bullets.items, start=bullets.start):
         marker = f"{number}. " if bullets.ordered else "- "
         inner = indent + " " * len(marker)
         out.append(indent + marker + _md_spans(item.spans).replace(_BREAK, "\\\n" + inner))

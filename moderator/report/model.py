@@ -40,6 +40,8 @@ class Item:
 class Bullets:
     items: tuple[Item, ...]
     ordered: bool = False
+    start: int = 1
+    """The first item's number in an ordered list (guiding questions are numbered across rounds)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -191,10 +192,18 @@ class Engine:
         self._emit(ev.Moved(segment=segment, via="goto"))
 
     def adjust(self, seconds: int) -> None:
-        """Give the current segment more (or less) time: ``+`` and ``-`` in the console."""
+        """Give the current segment more (or less) time: ``+`` and ``-`` in the console.
+
+        Time is taken off only down to what the segment has already used (a segment's time is
+        never less than its time so far, let alone negative): fewer seconds than asked may come off."""
         if seconds == 0:
             raise CommandRefused("nothing to adjust")
         current = self._current()
+        if seconds < 0:
+            left = math.floor(max(0.0, self.remaining()))
+            if left <= 0:
+                raise CommandRefused("no time left to take off this segment")
+            seconds = max(int(seconds), -left)
         self._emit(ev.Adjusted(segment=current, seconds=int(seconds)))
 
     def end(self) -> None:

@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import math
 
+from moderator.i18n import ngettext, translator
 from moderator.programme import Programme
 from moderator.session.snapshot import Snapshot
 from moderator.session.state import Status
 
-_TEXTS = {
-    "en": {
-        "minutes": "{who}: {n} minutes left", "minute": "{who}: 1 minute left",
-        "seconds": "{who}: {n} seconds left", "over": "{who}: time is up, please conclude",
-        "not_started": "{who}: we start in a moment", "ended": "Thank you all: the session has ended",
-    },
-    "es": {
-        "minutes": "{who}: quedan {n} minutos", "minute": "{who}: queda 1 minuto",
-        "seconds": "{who}: quedan {n} segundos", "over": "{who}: se acabó el tiempo, por favor concluya",
-        "not_started": "{who}: empezamos en un momento", "ended": "Gracias a todos: la sesión ha terminado",
-    },
-    "fr": {
-        "minutes": "{who} : il reste {n} minutes", "minute": "{who} : il reste 1 minute",
-        "seconds": "{who} : il reste {n} secondes", "over": "{who} : le temps est écoulé, merci de conclure",
-        "not_started": "{who} : nous commençons dans un instant",
-        "ended": "Merci à toutes et à tous : la session est terminée",
-    },
-}
+
+def _(text: str) -> str:
+    """Marks a message for the catalogs; ``chat_signal`` translates it."""
+    return text
+
+
+MINUTES_LEFT = (_("{who}: 1 minute left"), _("{who}: {n} minutes left"))
+SECONDS_LEFT = (_("{who}: 1 second left"), _("{who}: {n} seconds left"))
+TIME_IS_UP = _("{who}: time is up, please conclude")
+NOT_STARTED = _("{who}: we start in a moment")
+ENDED = _("Thank you all: the session has ended")
 
 
 def who_is_on(programme: Programme, snapshot: Snapshot) -> str:
@@ -41,18 +35,21 @@ def who_is_on(programme: Programme, snapshot: Snapshot) -> str:
     return " & ".join(s.name for s in speakers) if speakers else segment.title
 
 
-def chat_signal(programme: Programme, snapshot: Snapshot) -> str:
-    texts = _TEXTS.get(programme.session.language, _TEXTS["en"])
+def chat_signal(programme: Programme, snapshot: Snapshot, language: str | None = None) -> str:
+    """The signal in ``language`` (default: the programme's), from the gettext catalogs."""
+    language = language or programme.session.language
+    translate = translator(language)
     if snapshot.status is Status.ENDED:
-        return texts["ended"]
+        return translate(ENDED)
     who = who_is_on(programme, snapshot)
     if snapshot.status is Status.NOT_STARTED:
-        return texts["not_started"].format(who=who)
+        return translate(NOT_STARTED).format(who=who)
     remaining = snapshot.remaining
     if remaining <= 0:
-        return texts["over"].format(who=who)
+        return translate(TIME_IS_UP).format(who=who)
     if remaining < 60:
-        return texts["seconds"].format(who=who, n=math.ceil(remaining))
+        seconds = math.ceil(remaining)
+        return ngettext(language, *SECONDS_LEFT, seconds).format(who=who, n=seconds)
     minutes = math.ceil(remaining / 60) if remaining % 60 > 30 else math.floor(remaining / 60)
     minutes = max(1, minutes)
-    return texts["minute"].format(who=who) if minutes == 1 else texts["minutes"].format(who=who, n=minutes)
+    return ngettext(language, *MINUTES_LEFT, minutes).format(who=who, n=minutes)

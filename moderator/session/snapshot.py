@@ -172,7 +172,8 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
         remaining=remaining,
         level=level_for(remaining, segment) if segment and state.status is not Status.ENDED else Level.OK,
         segment_elapsed=elapsed_in,
-        segment_allowed=(segment.duration + state.segments[current].added) if segment and current is not None else 0,
+        segment_allowed=(max(0, segment.duration + state.segments[current].added)
+                         if segment and current is not None else 0),
         session_elapsed=session_elapsed,
         offset=(projected_end - planned_end).total_seconds(),
         planned_end=planned_end,
@@ -191,6 +192,10 @@ def _timings(programme: Programme, state: State, now_t: float, anchor: pendulum.
         actual = state.segments[index] if index < len(state.segments) else None
         if state.status is not Status.ENDED and index == state.current:
             status = SegmentStatus.CURRENT
+        elif state.status is not Status.ENDED and state.current is not None and index > state.current:
+            # Still ahead: going back (``p``, or a segment picked further up) does not mark the
+            # segment left as done; it will run again when the session gets there.
+            status = SegmentStatus.UPCOMING
         elif actual is not None and actual.visited:
             status = SegmentStatus.DONE
         elif index < furthest or state.status is Status.ENDED:
@@ -202,7 +207,7 @@ def _timings(programme: Programme, state: State, now_t: float, anchor: pendulum.
             segment=segment,
             planned_start=cursor,
             planned=segment.duration,
-            allowed=segment.duration + (actual.added if actual else 0),
+            allowed=max(0, segment.duration + (actual.added if actual else 0)),
             actual=segment_elapsed(state, index, now_t),
             status=status,
             actual_start=actual.first_started_wall if actual else None,

@@ -8,15 +8,17 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.screen import Screen
 
+from moderator.i18n import translator
 from moderator.programme import Programme
 from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
 from moderator.share.hosting import ShareOptions, Sharing
 from moderator.tui.console import ConsoleScreen, ReportStatus
-from moderator.tui.dialogs import ConfirmScreen
+from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
 
 
@@ -25,11 +27,16 @@ class ModeratorApp(App[None]):
     TITLE = "moderator"
 
     def __init__(self, run: OpenedRun, *, report: ReportStatus | None = None, bell: bool = False,
-                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None) -> None:
+                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None,
+                 language: str | None = None) -> None:
         """``speed`` is the rehearsal's clock speed (the run's clock already runs that fast);
         ``tick=False`` leaves the countdown to the tests, which move a fake clock; ``share`` starts
-        the web server (stage view, HTTP API) on this App's loop."""
+        the web server (stage view, HTTP API) on this App's loop; ``language`` (``--lang``)
+        overrides the programme's for the console's words."""
         super().__init__()
+        self.language = language or run.engine.programme.session.language
+        self.tr = translator(self.language)
+        self._bindings = translate_bindings(self._bindings, self.tr)
         self.run_files = run
         self.engine: Engine = run.engine
         self.programme: Programme = run.engine.programme
@@ -43,7 +50,7 @@ class ModeratorApp(App[None]):
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen(self.run_files, size=self.size, report=self.report, bell=self.ring_bell,
-                             speed=self.speed, tick=self.ticking)
+                             speed=self.speed, tick=self.ticking, language=self.language)
 
     @property
     def console_screen(self) -> ConsoleScreen:
@@ -81,10 +88,19 @@ class ModeratorApp(App[None]):
             await sharing.stop()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own entries and the console's, all in the session's language."""
+        _ = self.tr
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
         if isinstance(screen, ConsoleScreen):
             for action in palette_actions():
-                yield SystemCommand(action.palette, action.palette_text, partial(screen.run_action, action.action))
+                yield SystemCommand(_(action.palette), action.palette_text_in(_),
+                                    partial(screen.run_from_palette, action.action))
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette, its prompt in the session's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=self.tr("Search for commands…"), id="--command-palette"))
 
     async def action_quit(self) -> None:
         """ctrl+q and the palette's "Quit": while the session runs, ask first (nothing is lost
@@ -98,6 +114,7 @@ class ModeratorApp(App[None]):
                 self.exit()
 
         self.push_screen(ConfirmScreen(
-            "The session is still running. Quit?",
-            "Everything is saved; run the same command again to resume where you are.",
+            self.tr("The session is still running. Quit?"),
+            self.tr("Everything is saved; run the same command again to resume where you are."),
+            tr=self.tr,
         ), confirmed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from moderator.i18n import translator
 from moderator.programme import Programme
 from moderator.session.engine import CommandRefused
 from moderator.session.events import Event
@@ -33,10 +34,12 @@ from moderator.session.snapshot import Level, Snapshot
 from moderator.session.state import State, Status
 from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
-from moderator.tui.dialogs import ConfirmScreen, Picker
+from moderator.tui.clipboard import copy_text
+from moderator.tui.dialogs import ConfirmScreen, Picker, translate_bindings
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
-from moderator.tui.keymap import console_bindings
+from moderator.tui.keymap import N_, console_bindings
 from moderator.tui.note_box import NoteBox, SpeakerSuggester
+from moderator.tui.toasts import Toasts
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -54,9 +57,27 @@ TICK_MARGIN = 0.004
 RECENT_NOTES_SHOWN = 200
 OVERTIME_REMINDER_EVERY = 60
 NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
-NOTE_PLACEHOLDER = 'Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves'
-HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+VIEW_NAMES = {"notes": N_("notes"), "agenda": N_("agenda"), "questions": N_("questions"), "cues": N_("cues")}
+NOTE_PLACEHOLDER = N_('Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves')
+TYPING_ACTIONS = frozenset({
+    "toggle_timer", "next_segment", "previous_segment", "adjust", "ask_next_question", "pick_segment",
+    "pick_question", "copy_signal", "tick_cue", "cycle_view", "end_session",
+})
+"""Actions whose keys type text in the note box: hidden from the Footer while it has the focus
+(their function keys still work there, and the palette still runs them)."""
+HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (180, "-vast")]
 VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+
+W = TypeVar("W")
+
+
+def _speaking(widget: W, tr: Callable[[str], str]) -> W:
+    """``widget``, speaking the session's language."""
+    speak = getattr(widget, "speak", None)
+    if speak is not None:
+        speak(tr)
+    return widget
 
 
 class ReportStatus(Protocol):
@@ -102,11 +123,15 @@ class ConsoleScreen(Screen[None]):
     view: var[str] = var("notes", init=False)
 
     def __init__(self, run: OpenedRun, *, size: Size, report: ReportStatus | None = None, bell: bool = False,
-                 speed: float = 1.0, tick: bool = True) -> None:
+                 speed: float = 1.0, tick: bool = True, language: str | None = None) -> None:
         super().__init__(id="console", classes=layout_classes(size, "notes"))
         self.run_files = run
         self.engine = run.engine
         self.programme: Programme = run.engine.programme
+        self.language = language or self.programme.session.language
+        self.tr = translator(self.language)
+        self._bindings = translate_bindings(self._bindings, self.tr)
+        self._from_palette = False
         self.report = report
         self.ring_bell = bell
         self.speed = speed
@@ -122,37 +147,48 @@ class ConsoleScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        tr = self.tr
         yield ClockBar(id="clockbar")
         with Horizontal(id="main"):
             with Vertical(id="now-panel"):
-                yield Countdown(id="countdown")
-                yield NowCard(id="now-card")
-                yield NextUp(id="next-up")
-                yield PaceLine(id="pace")
+                yield _speaking(Countdown(id="countdown"), tr)
+                yield _speaking(NowCard(id="now-card"), tr)
+                yield _speaking(NextUp(id="next-up"), tr)
+                yield _speaking(PaceLine(id="pace"), tr)
             with Vertical(id="side"):
                 with Vertical(id="agenda-panel", classes="panel"):
-                    yield Agenda(id="agenda")
+                    yield _speaking(Agenda(id="agenda"), tr)
                 with VerticalScroll(id="cues-panel", classes="panel"):
-                    yield CuesPanel(id="cues")
+                    yield _speaking(CuesPanel(id="cues"), tr)
         with Horizontal(id="lower"):
             with Vertical(id="notes-panel", classes="panel"):
                 yield NotesLog(id="notes-log", wrap=True, markup=False, max_lines=RECENT_NOTES_SHOWN)
             with VerticalScroll(id="questions-panel", classes="panel"):
-                yield QuestionsPanel(id="questions")
-        yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", suggester=SpeakerSuggester(self.programme))
-        yield Footer()
+                yield _speaking(QuestionsPanel(id="questions"), tr)
+        yield NoteBox(placeholder=tr(NOTE_PLACEHOLDER), id="note-box", suggester=SpeakerSuggester(self.programme))
+        yield Footer(compact=True)
+
+    PALETTE_HINT_FROM = 100
+    """Columns from which the Footer also shows ``^p`` (below, its room goes to the keys
+    pressed mid-session; ctrl+p works all the same)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(Footer).show_command_palette = event.size.width >= self.PALETTE_HINT_FROM
 
     def on_mount(self) -> None:
-        self.query_one("#agenda-panel").border_title = "Agenda"
-        self.query_one("#questions-panel").border_title = "Questions"
-        self.query_one("#cues-panel").border_title = "Cues"
-        self.query_one("#notes-panel").border_title = "Notes"
+        _ = self.tr
+        self.toasts = Toasts(self.app)
+        self.query_one(Footer).show_command_palette = self.size.width >= self.PALETTE_HINT_FROM
+        self.query_one("#agenda-panel").border_title = _("Agenda")
+        self.query_one("#questions-panel").border_title = _("Questions")
+        self.query_one("#cues-panel").border_title = _("Cues")
+        self.query_one("#notes-panel").border_title = _("Notes")
         self.query_one(Agenda).load(self.programme, self.engine.snapshot())
         for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
             self.query_one(NotesLog).add_note(self.programme, note)
         self.refresh_all()
         if self.run_files.message:
-            self._tell(self.run_files.message, title="Resumed", timeout=8)
+            self._tell(self.run_files.message, title=_("Resumed"), timeout=8)
         for warning in self.run_files.warnings:
             self._tell(warning, severity="warning", timeout=12)
         if self._ticking:
@@ -180,9 +216,11 @@ class ConsoleScreen(Screen[None]):
         self._after_event()
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-              timeout: float | None = None) -> None:
-        """A notification; what it says (names, notes, paths) is text, never markup."""
-        self.notify(visible(message), title=title, severity=severity, timeout=timeout, markup=False)
+              timeout: float = 5.0, key: str | None = None, segment: int | None = None) -> None:
+        """A notification; what it says (names, notes, paths) is text, never markup. Through
+        ``Toasts``: coalesced by ``key``, gone with its ``segment``, never more than two."""
+        self.toasts.tell(visible(message), title=title, severity=severity, timeout=timeout, key=key,
+                         segment=segment)
 
     # ------------------------------------------------------------------ time
 
@@ -247,30 +285,34 @@ class ConsoleScreen(Screen[None]):
             return self.engine.seat_line()
         if not self.run_files.rehearsal:
             return ""
-        return "REHEARSAL" + (f" ×{self.speed:g}" if self.speed != 1 else "")
+        return self.tr("REHEARSAL") + (f" ×{self.speed:g}" if self.speed != 1 else "")
 
     def _signal_levels(self, snapshot: Snapshot) -> None:
         """Notify once when a threshold is crossed, and every minute in overtime."""
         if snapshot.status is not Status.RUNNING:
             return
+        _ = self.tr
         level = snapshot.level
         who = who_is_on(self.programme, snapshot)
         if level != self._last_level and self._last_level is not None:
             if level in (Level.WARN, Level.DANGER):
-                self._alert(f"{who}: {countdown_text(round(snapshot.remaining))} left", "warning")
+                left = countdown_text(round(snapshot.remaining))
+                self._alert(_("{who}: {time} left").format(who=who, time=left), "warning", snapshot.current)
             elif level is Level.OVER:
-                self._alert(f"{who}: time is up", "error")
+                self._alert(_("{who}: time is up").format(who=who), "error", snapshot.current)
                 self._last_overtime_reminder = 0
         if level is Level.OVER:
             over = int(-snapshot.remaining)
             every = OVERTIME_REMINDER_EVERY * max(1.0, self.speed)  # once a real minute in a fast rehearsal
             if over // every > self._last_overtime_reminder:
                 self._last_overtime_reminder = int(over // every)
-                self._alert(f"{who}: {countdown_text(-over)} over time", "error")
+                self._alert(_("{who}: {time} over time").format(who=who, time=countdown_text(-over)), "error",
+                            snapshot.current)
         self._last_level = level
 
-    def _alert(self, message: str, severity: SeverityLevel) -> None:
-        self._tell(message, severity=severity, timeout=6)
+    def _alert(self, message: str, severity: SeverityLevel, segment: int | None) -> None:
+        """A level crossed: one toast per segment (the next one replaces it), gone with it."""
+        self._tell(message, severity=severity, timeout=6, key="level", segment=segment)
         if self.ring_bell:
             self.app.bell()
 
@@ -281,12 +323,12 @@ class ConsoleScreen(Screen[None]):
         problem = self.report.problem if self.report is not None else None
         if problem != self._report_problem:
             if problem:
-                self._tell(problem, title="Report", severity="error", timeout=15)
+                self._tell(problem, title=self.tr("Report"), severity="error", timeout=15, key="report")
             elif self._report_problem:
-                self._tell("The report is being written again.", title="Report")
+                self._tell(self.tr("The report is being written again."), title=self.tr("Report"), key="report")
             self._report_problem = problem
         if problem:
-            subtitle = "⚠ report not written"
+            subtitle = self.tr("⚠ report not written")
         else:
             if self._report_shown_as is None:  # once: resolving the path costs system calls
                 self._report_shown_as = _shown_path(self.run_files.report_path)
@@ -305,10 +347,11 @@ class ConsoleScreen(Screen[None]):
         try:
             command(*args)
         except (CommandRefused, NoteError) as refusal:
-            self._tell(str(refusal), severity="warning", timeout=4)
+            self._tell(self.tr(str(refusal)), severity="warning", timeout=4, key="refused")
             return False
         except JournalError as error:
-            self._tell(f"NOT SAVED: {error}", title="Journal", severity="error", timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
+                       timeout=30)
             return False
         self._after_event()
         return True
@@ -320,8 +363,9 @@ class ConsoleScreen(Screen[None]):
     def _after_event(self) -> None:
         journal = self.run_files.journal
         for notice in journal.take_notices() if journal is not None else ():  # recreated, continued elsewhere...
-            self._tell(notice, title="Journal", severity="error", timeout=30)
+            self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
         self.refresh_all()
+        self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
             self._schedule_tick()
 
@@ -335,38 +379,60 @@ class ConsoleScreen(Screen[None]):
         self._command(self.engine.previous)
 
     def action_adjust(self, seconds: int) -> None:
-        if self._command(self.engine.adjust, seconds):
-            self._tell(f"{'+' if seconds > 0 else '−'}{abs(seconds) // 60} min on this segment", timeout=2)
+        """``+`` / ``-``: one toast adds up the presses ("−3 min on this segment"); the engine
+        takes off no more than is left (it says how much it took)."""
+        before = self.engine.snapshot().segment_allowed
+        if not self._command(self.engine.adjust, seconds):
+            return
+        changed = self.engine.snapshot().segment_allowed - before
+
+        def render(total: int, count: int) -> tuple[str, str]:
+            sign = "+" if total >= 0 else "−"
+            amount = countdown_text(abs(total)) if abs(total) % 60 else str(abs(total) // 60)
+            unit = "" if abs(total) % 60 else " min"
+            return self.tr("{change} on this segment").format(change=f"{sign}{amount}{unit}"), ""
+
+        self.toasts.accumulate("adjust", changed, render, segment=self.engine.state.current)
 
     def action_ask_next_question(self) -> None:
         try:
             round_id, index = self.engine.ask_next_question()
         except CommandRefused as refusal:
-            self._tell(str(refusal), severity="warning", timeout=4)
+            self._tell(self.tr(str(refusal)), severity="warning", timeout=4)
             return
         except JournalError as error:
-            self._tell(f"NOT SAVED: {error}", severity="error", timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error), severity="error", timeout=30)
             return
         question = self.programme.round(round_id).questions[index]
-        self._tell(question, title=f"Asked: question {index + 1}", timeout=5)
+        number = self.programme.question_number(round_id, index)
+        self._tell(question, title=self.tr("Asked: question {number}").format(number=number), timeout=5,
+                   key="asked", segment=self.engine.state.current)
         self._after_event()
+        self._follow_questions()
 
     def action_tick_cue(self) -> None:
         state = self.engine.state
         if state.current is None:
-            self._tell("The session has not started", severity="warning")
+            self._tell(self.tr("The session has not started"), severity="warning", key="refused")
             return
         cues = self.programme.segments[state.current].cues
         for number in range(len(cues)):
             if (state.current, number) not in state.cues:
                 self._command(self.engine.tick_cue, state.current, number)
                 return
-        self._tell("No open cue in this segment", severity="warning", timeout=3)
+        self._tell(self.tr("No open cue in this segment"), severity="warning", timeout=3, key="refused")
 
     def action_copy_signal(self) -> None:
-        text = chat_signal(self.programme, self.engine.snapshot())
+        """The chat signal, to the terminal's clipboard (OSC 52) and the system's where one is
+        reachable; the toast says which way it went and shows the text, to copy by hand."""
+        text = chat_signal(self.programme, self.engine.snapshot(), language=self.language)
         self.app.copy_to_clipboard(text)
-        self._tell(text, title="Copied for the chat", timeout=5)
+        copied = copy_text(text)
+        if copied.tool:
+            title = self.tr("Copied for the chat (terminal and {tool})").format(tool=copied.tool)
+        else:
+            title = self.tr("Sent to the terminal's clipboard (OSC 52); if it does not paste, copy it from here")
+        self._tell(text, title=title, timeout=8, key="signal")
 
     def action_stage_message(self) -> None:
         """``m``: a message, flash or blackout on the speaker's stage view (a journal event each)."""
@@ -406,8 +472,11 @@ class ConsoleScreen(Screen[None]):
         self.remove_class(f"view-{old}")
         self.add_class(f"view-{new}")
         following = NARROW_VIEWS[(NARROW_VIEWS.index(new) + 1) % len(NARROW_VIEWS)]
+        if new == "questions":
+            self.call_after_refresh(self._follow_questions)
         if self.has_class("-narrow"):
-            self._tell(f"Showing {new} (v for {following})", timeout=2)
+            self._tell(self.tr("Showing {view} (v for {following})").format(
+                view=self.tr(VIEW_NAMES[new]), following=self.tr(VIEW_NAMES[following])), timeout=2, key="view")
 
     def action_pick_segment(self) -> None:
         labels = [f"{s.index + 1}. {segment_label(self.programme, s)}" for s in self.programme.segments]
@@ -416,18 +485,19 @@ class ConsoleScreen(Screen[None]):
             if index is not None:
                 self._command(self.engine.goto, index)
 
-        self.app.push_screen(Picker("Go to segment", labels, self.engine.state.current), chosen)
+        self._open(Picker(self.tr("Go to segment"), labels, self.engine.state.current, tr=self.tr), chosen)
 
     def action_pick_question(self) -> None:
         """Mark any guiding question as asked, or take the mark back."""
         keys = [(r.id, i) for r in self.programme.rounds for i in range(len(r.questions))]
         if not keys:
-            self._tell("This programme has no guiding questions", severity="warning", timeout=3)
+            self._tell(self.tr("This programme has no guiding questions"), severity="warning", timeout=3,
+                       key="refused")
             return
         asked = self.engine.state.asked
         labels = [
-            f"{'✓' if key in asked else '○'} {self.programme.round(key[0]).title} {key[1] + 1}. "
-            f"{self.programme.round(key[0]).questions[key[1]]}"
+            f"{'✓' if key in asked else '○'} {self.programme.round(key[0]).title} · "
+            f"{self.programme.question_number(*key)}. {self.programme.round(key[0]).questions[key[1]]}"
             for key in keys
         ]
 
@@ -440,26 +510,63 @@ class ConsoleScreen(Screen[None]):
             else:
                 self._command(self.engine.ask_question, round_id, number)
 
-        self.app.push_screen(Picker("Mark a question as asked, or unmark it", labels, None), chosen)
+        current = next((n for n, key in enumerate(keys) if key[0] in self.engine.current_rounds()), None)
+        self._open(Picker(self.tr("Mark a question as asked, or unmark it"), labels, current, tr=self.tr), chosen)
+
+    def _open(self, dialog: Picker | ConfirmScreen, callback: Callable[[Any], None]) -> None:
+        """A dialog, with no toast over it."""
+        self.toasts.clear()
+        self.app.push_screen(dialog, callback)
 
     def action_end_session(self) -> None:
         if self.engine.status in (Status.NOT_STARTED, Status.ENDED):
-            self._tell("The session is not running", severity="warning", timeout=3)
+            self._tell(self.tr("The session is not running"), severity="warning", timeout=3, key="refused")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes and self._command(self.engine.end):
-                self._tell(f"Session ended. Report: {self.run_files.report_path}", timeout=10)
+                self._tell(self.tr("Session ended. Report: {path}").format(path=self.run_files.report_path),
+                           timeout=10)
 
-        self.app.push_screen(
-            ConfirmScreen("End the session now?", "The timer stops and the report is completed."), confirmed)
+        self._open(ConfirmScreen(self.tr("End the session now?"),
+                                 self.tr("The timer stops and the report is completed."), tr=self.tr), confirmed)
+
+    def action_scroll_questions(self, lines: int) -> None:
+        """``pageup`` / ``pagedown``: the questions (or, on a narrow screen, the panel shown)."""
+        panel = self.query_one("#questions-panel", VerticalScroll)
+        if self.has_class("-narrow") and self.view != "questions":
+            self.view = "questions"
+            return
+        panel.scroll_relative(y=lines, animate=False)
+
+    def _follow_questions(self) -> None:
+        """The Questions panel shows the current round's heading at its top (or, when the
+        current round's questions are all above, the question being discussed)."""
+        line = self.query_one(QuestionsPanel).current_line
+        if line is not None:
+            self.query_one("#questions-panel", VerticalScroll).scroll_to(y=line, animate=False)
+
+    async def action_while_typing(self, action: str) -> None:
+        """A function key (``F5``…) that works in the note box too."""
+        await self.run_from_palette(action)
+
+    async def run_from_palette(self, action: str) -> None:
+        """The palette (and the function keys) run any action, even one whose key is hidden
+        from the Footer while typing."""
+        self._from_palette = True
+        try:
+            await self.run_action(action)
+        finally:
+            self._from_palette = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``i`` and ``enter`` move to the note box only from outside it. (While a dialog is
-        open, the console's keys are not active at all: the dialog is the screen.)"""
+        """``i`` and ``enter`` move to the note box only from outside it; while it has the
+        focus, the keys that type text leave the Footer (their function keys still work).
+        (While a dialog is open, the console's keys are not active at all: the dialog is the screen.)"""
+        typing = isinstance(self.focused, Input)
         if action == "focus_notes":
-            return not isinstance(self.focused, Input)
-        return True
+            return not typing
+        return not (typing and action in TYPING_ACTIONS and not self._from_palette)
 
     # ------------------------------------------------------------------ notes
 
@@ -478,18 +585,19 @@ class ConsoleScreen(Screen[None]):
                 note = self.engine.edit_note(editing, message.text)
         except (NoteError, CommandRefused) as refusal:
             message.box.give_back(message.text)
-            self._tell(str(refusal), severity="warning", timeout=5)
+            self._tell(self.tr(str(refusal)), severity="warning", timeout=5)
             return
         except JournalError as error:
             message.box.give_back(message.text)
-            self._tell(f"NOT SAVED — your text is back in the box: {error}", severity="error", timeout=30)
+            self._tell(self.tr("NOT SAVED — your text is back in the box: {error}").format(error=error),
+                       severity="error", timeout=30)
             return
         if editing is None:
             self.query_one(NotesLog).add_note(self.programme, note, sending=note.id == 0)
         else:
             self._stop_editing()
             self._reload_notes()
-            self._tell(f"Note {note.id} saved", timeout=3)
+            self._tell(self.tr("Note {id} saved").format(id=note.id), timeout=3, key="note")
         self._after_event()
 
     def on_key(self, event: events.Key) -> None:
@@ -498,7 +606,7 @@ class ConsoleScreen(Screen[None]):
             if self._editing_note is not None:
                 self.query_one(NoteBox).value = ""
                 self._stop_editing()
-                self._tell("Edit cancelled; the note is unchanged", timeout=3)
+                self._tell(self.tr("Edit cancelled; the note is unchanged"), timeout=3, key="note")
             self.set_focus(None)
             event.stop()
 
@@ -507,35 +615,38 @@ class ConsoleScreen(Screen[None]):
         box = self.query_one(NoteBox)
         notes = self.engine.own_notes()
         if not notes:
-            self._tell("No note to edit yet", severity="warning", timeout=3)
+            self._tell(self.tr("No note to edit yet"), severity="warning", timeout=3, key="refused")
             return
         if box.value.strip() and self._editing_note is None:
-            self._tell("Log or clear the note you are typing first", severity="warning", timeout=4)
+            self._tell(self.tr("Log or clear the note you are typing first"), severity="warning", timeout=4,
+                       key="refused")
             return
         note = notes[-1]
         self._editing_note = note.id
         box.value = note_as_typed(note)
         box.cursor_position = len(box.value)
-        self.query_one("#notes-panel").border_title = f"Notes · editing note {note.id} (enter saves, esc cancels)"
+        self.query_one("#notes-panel").border_title = self.tr(
+            "Notes · editing note {id} (enter saves, esc cancels)").format(id=note.id)
         self.set_focus(box)
 
     def action_delete_last_note(self) -> None:
         notes = self.engine.own_notes()
         if not notes:
-            self._tell("No note to delete", severity="warning", timeout=3)
+            self._tell(self.tr("No note to delete"), severity="warning", timeout=3, key="refused")
             return
         note = notes[-1]
 
         def confirmed(yes: bool | None) -> None:
             if yes and self._command(self.engine.delete_note, note.id):
                 self._reload_notes()
-                self._tell(f"Note {note.id} deleted (the journal keeps it)", timeout=4)
+                self._tell(self.tr("Note {id} deleted (the journal keeps it)").format(id=note.id), timeout=4,
+                           key="note")
 
-        self.app.push_screen(ConfirmScreen("Delete the last note?", note.text[:200]), confirmed)
+        self._open(ConfirmScreen(self.tr("Delete the last note?"), note.text[:200], tr=self.tr), confirmed)
 
     def _stop_editing(self) -> None:
         self._editing_note = None
-        self.query_one("#notes-panel").border_title = "Notes"
+        self.query_one("#notes-panel").border_title = self.tr("Notes")
 
     def _reload_notes(self) -> None:
         log = self.query_one(NotesLog)

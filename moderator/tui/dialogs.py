@@ -6,12 +6,38 @@ shown as text, never read as markup.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from moderator.i18n import Translate
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def translate_bindings(bindings: BindingsMap, _: Translate) -> BindingsMap:
+    """The same keys, their descriptions (the Footer's words) in the session's language."""
+    groups: dict[int, Binding.Group] = {}
+
+    def group(found: Binding.Group | None) -> Binding.Group | None:
+        if found is None:
+            return None
+        return groups.setdefault(id(found), replace(found, description=_(found.description)))
+
+    return BindingsMap.from_keys({
+        key: [replace(binding, description=_(binding.description), group=group(binding.group))
+              if binding.description else binding
+              for binding in found]
+        for key, found in bindings.key_to_bindings.items()
+    })
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,17 +48,27 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    def __init__(self, question: str, detail: str = "", *, tr: Translate = _english) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
+        self.tr = tr
+        self._bindings = translate_bindings(self._bindings, tr)
 
     def compose(self) -> ComposeResult:
+        _ = self.tr
+        keys = Text()
+        keys.append("y", style="bold")
+        keys.append(" " + _("yes") + "   ")
+        keys.append("n", style="bold")
+        keys.append(" / ")
+        keys.append("esc", style="bold")
+        keys.append(" " + _("no"))
         with Vertical(id="confirm-dialog"):
             yield Label(self.question, id="confirm-question", markup=False)
             if self.detail:
                 yield Label(self.detail, id="confirm-detail", markup=False)
-            yield Label("[b]y[/b] yes   [b]n[/b] / [b]esc[/b] no", id="confirm-keys")
+            yield Label(keys, id="confirm-keys")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -43,15 +79,18 @@ class Picker(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, labels: list[str], current: int | None) -> None:
+    def __init__(self, title: str, labels: list[str], current: int | None, *, tr: Translate = _english) -> None:
         super().__init__()
         self.title_text = title
         self.labels = labels
         self.current = current
+        self.tr = tr
+        self._bindings = translate_bindings(self._bindings, tr)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
-            yield Label(f"{self.title_text} (enter to choose, esc to cancel)", id="picker-title", markup=False)
+            hint = self.tr("(enter to choose, esc to cancel)")
+            yield Label(f"{self.title_text} {hint}", id="picker-title", markup=False)
             options = (Option(label, id=str(i)) for i, label in enumerate(self.labels))
             yield OptionList(*options, id="picker-list", markup=False)
 

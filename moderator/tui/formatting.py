@@ -6,6 +6,7 @@ import math
 
 import pendulum
 
+from moderator.i18n import Translate
 from moderator.programme import Programme, Segment
 from moderator.programme.durations import format_duration
 from moderator.programme.zones import short_zone_label, zone
@@ -27,11 +28,12 @@ def countdown_text(remaining_whole: int) -> str:
     return format_duration(remaining_whole)
 
 
-def offset_text(offset: float) -> str:
+def offset_text(offset: float, _: Translate) -> str:
     seconds = round(offset)
     if abs(seconds) < 30:
-        return "on time"
-    return f"{format_duration(abs(seconds))} {'behind' if seconds > 0 else 'ahead'}"
+        return _("on time")
+    template = _("{duration} behind") if seconds > 0 else _("{duration} ahead")
+    return template.format(duration=format_duration(abs(seconds)))
 
 
 def local_times(moment: pendulum.DateTime, zones: tuple[str, ...], fmt: str = "HH:mm") -> str:

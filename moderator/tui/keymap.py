@@ -12,6 +12,17 @@ from dataclasses import dataclass
 from textual.binding import Binding, BindingType
 from textual.keys import format_key
 
+from moderator.i18n import Translate
+
+
+def N_(text: str) -> str:
+    """Marks an English message for the catalogs; ``ConsoleScreen`` translates it when shown."""
+    return text
+
+
+def _english(text: str) -> str:
+    return text
+
 
 @dataclass(frozen=True)
 class ConsoleAction:
@@ -34,13 +45,17 @@ class ConsoleAction:
     """Its title in the command palette; empty: not there."""
     palette_help: str = ""
     """What it does, in the palette; the keys are added from the bindings."""
+    group: Binding.Group | None = None
+    """Shown with others under one description in the Footer (``+ - ±1 min``)."""
 
     def bindings(self) -> list[Binding]:
         found = []
         if self.keys:
-            found.append(Binding(self.keys, self.action, self.description, show=self.show, priority=self.priority))
+            found.append(Binding(self.keys, self.action, self.description, show=self.show, priority=self.priority,
+                                 group=self.group))
         if self.while_typing:
-            found.append(Binding(self.while_typing, self.action, self.description, show=False, priority=True))
+            found.append(Binding(self.while_typing, f"while_typing('{self.action}')", self.description,
+                                 show=False, priority=True))
         return found
 
     @property
@@ -49,47 +64,57 @@ class ConsoleAction:
 
     @property
     def palette_text(self) -> str:
+        return self.palette_text_in(_english)
+
+    def palette_text_in(self, _: Translate) -> str:
         """``The timer (space, F5)``: the help and every key that does it."""
         keys = ", ".join(key_label(key) for key in self.all_keys)
-        return f"{self.palette_help} ({keys})" if keys else self.palette_help
+        return f"{_(self.palette_help)} ({keys})" if keys else _(self.palette_help)
 
+
+MINUTE = Binding.Group(N_("±1 min"), compact=True)
 
 CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
     # Textual's own ctrl+q binding (a priority one, on the App) runs it; this row puts it in
     # the Footer, first, where it always was.
-    ConsoleAction("app.quit", "Quit", "ctrl+q", priority=True),
-    ConsoleAction("toggle_timer", "Timer", "space", while_typing="f5",
-                  palette="Start / pause / resume", palette_help="The timer"),
-    ConsoleAction("next_segment", "Next", "n,right", while_typing="f7,ctrl+n",
-                  palette="Next segment", palette_help="Move on"),
-    ConsoleAction("previous_segment", "Previous", "p,left", while_typing="f6",
-                  palette="Previous segment", palette_help="Go back"),
-    ConsoleAction("adjust(60)", "+1m", "plus,equals_sign",
-                  palette="Add a minute", palette_help="To the current segment"),
-    ConsoleAction("adjust(-60)", "-1m", "minus",
-                  palette="Remove a minute", palette_help="From the current segment"),
+    # Not in the Footer: at 80 columns its room goes to the keys a moderator presses mid-session.
+    ConsoleAction("app.quit", N_("Quit"), "ctrl+q", priority=True, show=False),
+    ConsoleAction("toggle_timer", N_("Timer"), "space", while_typing="f5",
+                  palette=N_("Start / pause / resume"), palette_help=N_("The timer")),
+    ConsoleAction("next_segment", N_("Next"), "n,right", while_typing="f7,ctrl+n",
+                  palette=N_("Next segment"), palette_help=N_("Move on")),
+    ConsoleAction("previous_segment", N_("Back"), "p,left", while_typing="f6",
+                  palette=N_("Previous segment"), palette_help=N_("Go back")),
+    ConsoleAction("adjust(60)", N_("+1m"), "plus,equals_sign", group=MINUTE,
+                  palette=N_("Add a minute"), palette_help=N_("To the current segment")),
+    ConsoleAction("adjust(-60)", N_("-1m"), "minus", group=MINUTE,
+                  palette=N_("Remove a minute"), palette_help=N_("From the current segment")),
     # Priority, so the focus moves before the keys typed right after it are dispatched.
-    ConsoleAction("focus_notes", "Note", "i,enter", priority=True),
-    ConsoleAction("ask_next_question", "Asked", "a",
-                  palette="Mark next question asked", palette_help="Guiding questions"),
-    ConsoleAction("pick_segment", "Go to", "g", palette="Go to segment…", palette_help="Pick a segment"),
-    ConsoleAction("pick_question", "Questions", "q", show=False,
-                  palette="Mark a question…", palette_help="Any guiding question, asked or not"),
-    ConsoleAction("copy_signal", "Signal", "c", while_typing="f8",
-                  palette="Copy time signal for the chat", palette_help="Clipboard, in the session's language"),
-    ConsoleAction("stage_message", "Stage", "m", show=False,
-                  palette="Message to the speaker…", palette_help="The stage view: message, flash, blackout"),
-    ConsoleAction("share", "Share", "s", show=False,
-                  palette="Share: links and QR codes", palette_help="Stage view, backstage, seats"),
-    ConsoleAction("tick_cue", "Cue done", "k", show=False,
-                  palette="Tick the next cue", palette_help="The segment's checklist"),
-    ConsoleAction("cycle_view", "View", "v", show=False,
-                  palette="Switch view", palette_help="Notes / agenda / questions / cues on a narrow screen"),
-    ConsoleAction("end_session", "End", "e", palette="End the session", palette_help="Asks first"),
-    ConsoleAction("edit_last_note", "Edit last note", while_typing="ctrl+e",
-                  palette="Edit the last note", palette_help="Back into the box to correct it"),
-    ConsoleAction("delete_last_note", "Delete last note",
-                  palette="Delete the last note", palette_help="Asks first; the journal keeps a record"),
+    ConsoleAction("focus_notes", N_("Note"), "i,enter", priority=True),
+    ConsoleAction("ask_next_question", N_("Asked"), "a",
+                  palette=N_("Mark next question asked"), palette_help=N_("Guiding questions")),
+    ConsoleAction("pick_segment", N_("Go to"), "g", palette=N_("Go to segment…"), palette_help=N_("Pick a segment")),
+    ConsoleAction("pick_question", N_("Questions"), "q", show=False,
+                  palette=N_("Mark a question…"), palette_help=N_("Any guiding question, asked or not")),
+    ConsoleAction("copy_signal", N_("Signal"), "c", while_typing="f8",
+                  palette=N_("Copy time signal for the chat"), palette_help=N_("Clipboard, in the session's language")),
+    ConsoleAction("stage_message", N_("Stage"), "m", show=False,
+                  palette=N_("Message to the speaker…"), palette_help=N_("The stage view: message, flash, blackout")),
+    ConsoleAction("share", N_("Share"), "s", show=False,
+                  palette=N_("Share: links and QR codes"), palette_help=N_("Stage view, backstage, seats")),
+    ConsoleAction("tick_cue", N_("Cue done"), "k", show=False,
+                  palette=N_("Tick the next cue"), palette_help=N_("The segment's checklist")),
+    ConsoleAction("cycle_view", N_("View"), "v", show=False,
+                  palette=N_("Switch view"), palette_help=N_("Notes / agenda / questions / cues on a narrow screen")),
+    ConsoleAction("scroll_questions(-5)", N_("Questions up"), "pageup", show=False,
+                  palette=N_("Scroll the questions up"), palette_help=N_("Guiding questions")),
+    ConsoleAction("scroll_questions(5)", N_("Questions down"), "pagedown", show=False,
+                  palette=N_("Scroll the questions down"), palette_help=N_("Guiding questions")),
+    ConsoleAction("end_session", N_("End"), "e", palette=N_("End the session"), palette_help=N_("Asks first")),
+    ConsoleAction("edit_last_note", N_("Edit last note"), while_typing="ctrl+e",
+                  palette=N_("Edit the last note"), palette_help=N_("Back into the box to correct it")),
+    ConsoleAction("delete_last_note", N_("Delete last note"),
+                  palette=N_("Delete the last note"), palette_help=N_("Asks first; the journal keeps a record")),
 )
 
 

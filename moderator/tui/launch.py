@@ -42,7 +42,8 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     from moderator.tui.app import ModeratorApp
 
     try:
-        ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share).run()
+        ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share,
+                     language=getattr(args, "lang", None)).run()
     finally:
         report.flush(timeout=5.0)
         report.close()
@@ -69,5 +70,5 @@ def share_options(args: argparse.Namespace) -> ShareOptions | None:
 
 def launch_demo() -> int:
     """``moderator`` with no arguments: rehearse the bundled workshop programme."""
-    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0)
+    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0, lang=None)
     return launch(args, rehearsal=True)

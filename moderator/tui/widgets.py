@@ -7,13 +7,15 @@ import pendulum
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Label, ProgressBar, RichLog, Static
 
+from moderator.i18n import Translate
 from moderator.programme import Programme
 from moderator.programme.durations import format_duration
-from moderator.programme.zones import zone
+from moderator.programme.zones import short_zone_label, zone
 from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
 from moderator.session.snapshot import Level, SegmentStatus, Snapshot
@@ -32,7 +34,20 @@ MODERATOR_LED = frozenset({"intro", "discussion", "qa", "closing"})
 """Segments with no speaker of their own, where the moderator has the floor."""
 
 
-class SteadyStatic(Static):
+def _english(text: str) -> str:
+    return text
+
+
+class Speaks:
+    """A widget that shows words: ``tr`` translates them into the session's language."""
+
+    tr: Translate = staticmethod(_english)
+
+    def speak(self, tr: Translate) -> None:
+        self.tr = tr
+
+
+class SteadyStatic(Speaks, Static):
     """A Static that redraws only when its content really changes: most of what the console
     shows is refreshed every second but changes once a minute, or never."""
 
@@ -59,7 +74,7 @@ class SegmentBar(ProgressBar):
         event.prevent_default()
 
 
-class Countdown(Vertical):
+class Countdown(Speaks, Vertical):
     """The big number. ``seconds`` changes once a second, so the Digits redraw once a second.
 
     ``var``, not ``reactive``: a change repaints only the children that changed (the digits,
@@ -76,11 +91,24 @@ class Countdown(Vertical):
         yield Label("", id="countdown-text")
         yield SegmentBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
 
+    status: Status = Status.NOT_STARTED
+
     def watch_seconds(self, seconds: int) -> None:
-        text = countdown_text(seconds)
-        self.query_one(Digits).update(text)
-        label = "overtime" if seconds < 0 else "left"
-        self._say(f"{text} {label}")
+        self.query_one(Digits).update(countdown_text(seconds))
+        self._say_status()
+
+    def _running_words(self) -> str:
+        """Under the digits while running: the time and, beyond "ok", the level in a word and
+        a symbol, so that the levels read without colour."""
+        _ = self.tr
+        text = countdown_text(self.seconds)
+        if self.seconds < 0 or self.level == Level.OVER.value:
+            return _("■ {time} OVERTIME").format(time=text)
+        if self.level == Level.DANGER.value:
+            return _("▲ {time} left · conclude").format(time=text)
+        if self.level == Level.WARN.value:
+            return _("△ {time} left · wrap up").format(time=text)
+        return _("{time} left").format(time=text)
 
     def _say(self, text: str) -> None:
         if text != self._said:
@@ -90,6 +118,7 @@ class Countdown(Vertical):
     def watch_level(self, old: str, new: str) -> None:
         self.remove_class(f"-{old}")
         self.add_class(f"-{new}")
+        self._say_status()
 
     _bar_look: tuple[int, ...] = ()
 
@@ -106,86 +135,147 @@ class Countdown(Vertical):
             bar.update(total=total, progress=progress)
 
     def show_status(self, status: Status) -> None:
+        """Also while running: the words must change on the very frame the timer starts (a
+        "press space to start" left up for a second invites a second press, which pauses)."""
+        self.status = status
         self.set_class(status is Status.PAUSED, "-paused")
         self.set_class(status is Status.ENDED, "-ended")
         self.set_class(status is Status.NOT_STARTED, "-waiting")
-        if status is Status.PAUSED:
-            self._say(f"{countdown_text(self.seconds)} left · PAUSED")
-        elif status is Status.ENDED:
-            self._say("Session ended")
-        elif status is Status.NOT_STARTED:
-            self._say(f"{countdown_text(self.seconds)} planned · press space to start")
+        self._say_status()
+
+    def _say_status(self) -> None:
+        _ = self.tr
+        time_text = countdown_text(self.seconds)
+        if self.status is Status.PAUSED:
+            self._say(_("{time} left · PAUSED").format(time=time_text))
+        elif self.status is Status.ENDED:
+            self._say(_("Session ended"))
+        elif self.status is Status.NOT_STARTED:
+            self._say(_("{time} planned · press space to start").format(time=time_text))
+        else:
+            self._say(self._running_words())
 
 
-class ClockBar(Horizontal):
-    """Title on the left (cut to fit), wall clocks in every zone on the right."""
+class ClockBar(Widget):
+    """The top line: the REHEARSAL banner (always whole), the title and the wall clocks in
+    every zone. When the line is short, zones go first (the session's own zone stays), then
+    the title shortens with an ellipsis; words are never cut."""
 
-    def compose(self) -> ComposeResult:
-        yield SteadyStatic(id="clockbar-title")
-        yield SteadyStatic(id="clockbar-clocks")
+    MIN_TITLE = 12
+    """Columns the title keeps before zones are dropped."""
+
+    _banner = ""
+    _title = ""
+    _clocks: tuple[str, ...] = ()
 
     def show(self, programme: Programme, snapshot: Snapshot, banner: str) -> None:
-        self.set_class(bool(banner), "-rehearsal")
-        title = Text(no_wrap=True, overflow="ellipsis")
-        if banner:
-            title.append(f" {banner} ", style="bold reverse")
-            title.append(" ")
-        title.append(programme.session.title, style="bold")
-        self.query_one("#clockbar-title", SteadyStatic).show_text(title)
-        clocks = local_times(snapshot.now, programme.session.zones)
-        self.query_one("#clockbar-clocks", SteadyStatic).show_text(Text(clocks, no_wrap=True))
+        clocks = tuple(f"{snapshot.now.in_timezone(zone(z)).format('HH:mm')} {short_zone_label(z)}"
+                       for z in programme.session.zones)
+        new = (banner, programme.session.title, clocks)
+        if new != (self._banner, self._title, self._clocks):
+            self._banner, self._title, self._clocks = new
+            self.set_class(bool(banner), "-rehearsal")
+            self.refresh()
+
+    def render(self) -> Text:
+        return clock_line(self._banner, self._title, self._clocks, self.content_size.width or 80, self.MIN_TITLE)
+
+
+def clock_line(banner: str, title: str, clocks: tuple[str, ...], width: int, min_title: int = 12) -> Text:
+    """The clock bar's one line at ``width`` columns (see ``ClockBar``)."""
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    if banner:
+        line.append(f" {banner} ", style="bold reverse")
+        line.append(" ")
+    room = width - line.cell_len
+    wanted = min(Text(title).cell_len, max(min_title, room // 2))
+    shown = list(clocks)
+    while len(shown) > 1 and Text(" · ".join(shown)).cell_len + 2 + wanted > room:
+        shown.pop()
+    clock_text = " · ".join(shown)
+    if Text(clock_text).cell_len + 2 + min(wanted, min_title) > room:
+        clock_text = ""
+    title_room = max(0, room - (Text(clock_text).cell_len + 2 if clock_text else 0))
+    line.append(shorten_words(title, title_room).ljust(title_room), style="bold")
+    if clock_text:
+        line.append("  ")
+        line.append(clock_text, style="dim")
+    return line
+
+
+def shorten_words(text: str, width: int) -> str:
+    """``text`` in ``width`` columns, cut after a whole word with an ellipsis when it is longer
+    (the whole title is in the window title and the report)."""
+    if Text(text).cell_len <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    cut = text[: width - 1]
+    if " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" ,:;·-—") + "…"
 
 
 class NowCard(SteadyStatic):
-    """Who speaks now: kind, title, name, organization, country, topic."""
+    """Who speaks now: name, kind and place in the programme, organization, title, and in a
+    discussion the guiding question to ask next, whole: the card grows to the lines it needs."""
 
     def show(self, programme: Programme, snapshot: Snapshot, state: State) -> None:
+        _ = self.tr
         segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
         text = Text()
         if snapshot.status is Status.ENDED or segment is None:
-            text.append("The session has ended.", style="bold")
-            text.append(f"\nIt ran {format_duration(snapshot.session_elapsed)} "
-                        f"for {format_duration(programme.total_duration)} planned.")
+            text.append(_("The session has ended."), style="bold")
+            text.append("\n" + _("It ran {elapsed} for {planned} planned.").format(
+                elapsed=format_duration(snapshot.session_elapsed), planned=format_duration(programme.total_duration)))
             self.show_text(text)
             return
-        prefix = "up first · " if snapshot.status is Status.NOT_STARTED else ""
-        kind = KIND_LABELS.get(segment.kind, segment.kind)
-        where = f" · {prefix}{kind} {segment.index + 1}/{len(programme.segments)}"
+        kind = _(KIND_LABELS.get(segment.kind, segment.kind))
+        place = f"{segment.index + 1}/{len(programme.segments)}"
+        where = f"{kind} {place}" if kind.casefold() not in segment.title.casefold() else place
+        if snapshot.status is Status.NOT_STARTED:
+            where = _("up first") + " · " + where
         speakers = programme.segment_speakers(segment)
         if speakers:
             text.append(" & ".join(s.name for s in speakers), style="bold")
-            text.append(where, style="dim")
+            text.append(" · " + where, style="dim")
             details = [", ".join(p for p in (s.organization, s.country) if p) for s in speakers]
             if any(details):
                 text.append("\n" + " · ".join(d for d in details if d))
             text.append("\n" + segment.title, style="italic")
         else:
             text.append(segment.title, style="bold")
-            text.append(where, style="dim")
+            text.append(" · " + where, style="dim")
         if snapshot.status is not Status.NOT_STARTED and segment.round_ids:
             following = next_unasked_question(programme, state)
             if following is None:
-                text.append("\nEvery guiding question has been asked.", style="dim")
+                text.append("\n" + _("Every guiding question has been asked."), style="dim")
             else:
                 round_ = programme.round(following[0])
-                text.append(f"\nAsk next ({round_.title}, {following[1] + 1}/{len(round_.questions)}): ",
-                            style="bold")
+                number = programme.question_number(*following)
+                ask = _("Ask next ({round}, question {number}):").format(round=round_.title, number=number)
+                text.append("\n" + ask + " ", style="bold")
                 text.append(round_.questions[following[1]])
         if not speakers and segment.kind in MODERATOR_LED:  # last: beside Zoom the question matters more
-            text.append(f"\nModerator: {programme.moderator.name}", style="dim")
+            text.append("\n" + _("Moderator: {name}").format(name=programme.moderator.name), style="dim")
         self.show_text(text)
 
 
 class NextUp(SteadyStatic):
+    """The next segment, its duration first so that a wrap never loses it."""
+
     def show(self, programme: Programme, snapshot: Snapshot) -> None:
+        _ = self.tr
+        if snapshot.status is Status.ENDED:
+            self.show_text(Text(""))
+            return
         following = snapshot.next_segment if snapshot.status is not Status.NOT_STARTED else (
             programme.segments[1] if len(programme.segments) > 1 else None)
         if following is None:
-            self.show_text(Text("Next: end of session", style="dim"))
+            self.show_text(Text(_("Next: end of session"), style="dim"))
             return
-        text = Text("Next: ", style="dim")
+        text = Text(_("Next ({duration}):").format(duration=format_duration(following.duration)) + " ", style="dim")
         text.append(segment_label(programme, following))
-        text.append(f" ({format_duration(following.duration)})", style="dim")
         self.show_text(text)
 
 
@@ -193,16 +283,17 @@ class PaceLine(SteadyStatic):
     """Ahead or behind, and when the session will end at this pace, in every zone."""
 
     def show(self, programme: Programme, snapshot: Snapshot) -> None:
+        _ = self.tr
         text = Text()
-        pace = offset_text(snapshot.offset)
+        pace = offset_text(snapshot.offset, _)
         style = "bold red" if snapshot.offset >= 60 else ("bold green" if snapshot.offset <= -60 else "bold")
         text.append(pace, style=style)
-        label = "ended" if snapshot.status is Status.ENDED else "ends"
+        label = _("ended") if snapshot.status is Status.ENDED else _("ends")
         text.append(f"  ·  {label} {local_times(snapshot.projected_end, programme.session.zones)}", style="dim")
         self.show_text(text)
 
 
-class Agenda(DataTable[str | Text], can_focus=False):
+class Agenda(Speaks, DataTable[str | Text], can_focus=False):
     """Every segment: planned start, duration, actual time, status. Never takes the keys."""
 
     def on_mount(self) -> None:
@@ -213,12 +304,13 @@ class Agenda(DataTable[str | Text], can_focus=False):
     def load(self, programme: Programme, snapshot: Snapshot) -> None:
         self.clear(columns=True)
         self._cells = {}
+        _ = self.tr
         self.add_column("#", key="n")
-        self.add_column("Start", key="start")
-        self.add_column("Plan", key="plan")
-        self.add_column("Actual", key="actual")
+        self.add_column(_("Start"), key="start")
+        self.add_column(_("Plan"), key="plan")
+        self.add_column(_("Actual"), key="actual")
         self.add_column(" ", key="status")
-        self.add_column("Segment", key="title")
+        self.add_column(_("Segment"), key="title")
         self._zone = zone(programme.session.timezone)
         for timing in snapshot.timings:
             self.add_row(
@@ -258,28 +350,38 @@ class Agenda(DataTable[str | Text], can_focus=False):
 
 
 class QuestionsPanel(SteadyStatic):
-    """The main question, then the guiding questions by round; asked ones ticked."""
+    """The main question, then the guiding questions by round, numbered as the programme
+    numbers them (across rounds); asked ones ticked. ``current_line`` is where the current
+    round's heading is, for the panel to scroll there."""
+
+    current_line: int | None = None
 
     def show(self, programme: Programme, state: State) -> None:
+        _ = self.tr
         text = Text()
         if programme.session.main_question:
-            text.append("Main question\n", style="bold")
+            text.append(_("Main question") + "\n", style="bold")
             text.append(programme.session.main_question + "\n\n")
         current_rounds: tuple[str, ...] = ()
         if state.current is not None and state.status is not Status.ENDED and state.current < len(programme.segments):
             current_rounds = programme.segments[state.current].round_ids
+        following = next_unasked_question(programme, state) or state.current_question
+        focus = following[0] if following is not None and following[0] in current_rounds else None
+        self.current_line = None
         for round_ in programme.rounds:
             active = round_.id in current_rounds
+            if (round_.id == focus or (focus is None and active)) and self.current_line is None:
+                self.current_line = text.plain.count("\n")
             text.append(("▶ " if active else "") + round_.title + "\n", style="bold reverse" if active else "bold")
             for index, question in enumerate(round_.questions):
                 asked = (round_.id, index) in state.asked
                 current = state.current_question == (round_.id, index)
                 mark = "✓" if asked else "○"
                 style = "bold" if current else ("dim" if asked else "")
-                text.append(f" {mark} {index + 1}. {question}\n", style=style)
+                text.append(f" {mark} {programme.question_number(round_.id, index)}. {question}\n", style=style)
             text.append("\n")
         if not programme.rounds and not programme.session.main_question:
-            text.append("No questions in this programme.", style="dim")
+            text.append(_("No questions in this programme."), style="dim")
         self.show_text(text)
 
 
@@ -289,7 +391,7 @@ class CuesPanel(SteadyStatic):
     def show(self, programme: Programme, state: State) -> None:
         index = state.current if state.current is not None else 0
         if state.status is Status.ENDED or index >= len(programme.segments):
-            self.show_text(Text("No cues.", style="dim"))
+            self.show_text(Text(self.tr("No cues."), style="dim"))
             return
         segment = programme.segments[index]
         text = Text()
@@ -299,11 +401,11 @@ class CuesPanel(SteadyStatic):
         if segment.notes:
             text.append(segment.notes + "\n", style="italic dim")
         if not segment.cues and not segment.notes:
-            text.append("No cues for this segment.", style="dim")
+            text.append(self.tr("No cues for this segment."), style="dim")
         self.show_text(text)
 
 
-class NotesLog(RichLog, can_focus=False):
+class NotesLog(Speaks, RichLog, can_focus=False):
     """Recent notes, newest last, with their speaker and time."""
 
     def add_note(self, programme: Programme, note: Note, *, sending: bool = False) -> None:

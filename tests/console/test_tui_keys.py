@@ -58,7 +58,8 @@ async def test_every_key_in_the_footer_is_in_the_readme(make_app):
     readme = README.read_text(encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(120, 40)):
-        assert {"space", "n", "e", "ctrl+q", "ctrl+p"} <= footer_keys(app)
+        # ctrl+q left the Footer (issue 12): its room goes to the keys pressed mid-session.
+        assert {"space", "n", "p", "g", "c", "e", "ctrl+p"} <= footer_keys(app)
         assert undocumented(readme, app) == set()
 
 

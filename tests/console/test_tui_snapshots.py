@@ -1,4 +1,6 @@
-"""What the console looks like, pinned as SVG snapshots at 80x24 (beside Zoom) and 120x40.
+"""What the console looks like, pinned as SVG snapshots at the sizes moderators use: 80x24
+(beside Zoom), 100x30, 120x40 and 200x60, in an English session (the GSEF workshop) and a
+Spanish one (DIESIS), in the states a moderator must read at a glance.
 
 The fake clock starts at the workshop's printed start and the wall time is frozen, so the
 pictures are the same on every machine. Update with ``pytest --snapshot-update`` and
@@ -9,14 +11,24 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import SESSIONS, WORKSHOP
 from tests.tui_helpers import let_time_pass, type_text
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SIZES = [pytest.param(size, id=f"{size[0]}x{size[1]}") for size in ((80, 24), (100, 30), (120, 40), (200, 60))]
+SESSIONS_BY_LANGUAGE = {"en": WORKSHOP, "es": SESSIONS / "gsef2021-diesis-es.toml"}
 
 
 async def _quiet(pilot) -> None:
     pilot.app.clear_notifications()
     await pilot.pause()
+
+
+async def _go_to_kind(pilot, clock, kind: str) -> None:
+    """Start, then move on (five minutes a segment) until a segment of ``kind`` runs."""
+    await pilot.press("space")
+    while pilot.app.engine.snapshot().segment.kind != kind:
+        await let_time_pass(pilot, clock, 300)
+        await pilot.press("n")
 
 
 def _before_start(clock):
@@ -28,8 +40,8 @@ def _before_start(clock):
 
 def _speaker_in_warn(clock):
     async def run(pilot):
-        await pilot.press("space", "n", "n", "n")
-        await let_time_pass(pilot, clock, 8 * 60 + 20)
+        await _go_to_kind(pilot, clock, "speaker")
+        await let_time_pass(pilot, clock, pilot.app.engine.snapshot().remaining - 100)
         await pilot.press("i")
         await type_text(pilot, "SSEGOV links 60 local governments")
         await pilot.press("enter")
@@ -42,24 +54,42 @@ def _speaker_in_warn(clock):
 
 def _overtime(clock):
     async def run(pilot):
-        await pilot.press("space", "n", "n", "n", "n")
-        await let_time_pass(pilot, clock, 10 * 60 + 95)
+        await _go_to_kind(pilot, clock, "speaker")
+        await pilot.press("n")
+        await let_time_pass(pilot, clock, pilot.app.engine.snapshot().remaining + 95)
         await _quiet(pilot)
 
     return run
 
 
 def _discussion(clock):
+    """The question to ask next is the programme's longest one when it can be."""
     async def run(pilot):
-        await pilot.press("space")
-        for _ in range(7):
-            await let_time_pass(pilot, clock, 300)
-            await pilot.press("n")
+        await _go_to_kind(pilot, clock, "discussion")
         await let_time_pass(pilot, clock, 200)
-        await pilot.press("a", "a")
+        programme = pilot.app.programme
+        questions = [q for r in programme.rounds for q in r.questions]
+        longest = max(range(len(questions)), key=lambda i: len(questions[i]))
+        await pilot.press(*["a"] * min(longest, len(questions) - 1))
         await pilot.press("i")
-        await type_text(pilot, "@kim ! governments should co-fund the networks")
+        await type_text(pilot, "! governments should co-fund the networks")
         await pilot.press("enter", "escape")
+        await _quiet(pilot)
+
+    return run
+
+
+def _long_next_title(clock):
+    """The segment before the one with the longest title (with its speaker): "Next" must keep
+    the name and the duration."""
+    async def run(pilot):
+        programme = pilot.app.programme
+        target = max(programme.segments[1:], key=lambda s: len(s.title) + len(programme.segment_speakers(s)) * 20)
+        await pilot.press("space")
+        while pilot.app.engine.state.current < target.index - 1:
+            await let_time_pass(pilot, clock, 120)
+            await pilot.press("n")
+        await let_time_pass(pilot, clock, 60)
         await _quiet(pilot)
 
     return run
@@ -83,12 +113,14 @@ STATES = {
     "speaker_warn": _speaker_in_warn,
     "overtime": _overtime,
     "discussion": _discussion,
+    "long_next": _long_next_title,
     "ended": _ended,
 }
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("state", list(STATES))
-def test_console_snapshot(snap_compare, make_app, clock, state, size):
-    app = make_app()
+@pytest.mark.parametrize("language", list(SESSIONS_BY_LANGUAGE))
+def test_console_snapshot(snap_compare, make_app, clock, language, state, size):
+    app = make_app(SESSIONS_BY_LANGUAGE[language])
     assert snap_compare(app, terminal_size=size, run_before=STATES[state](clock))

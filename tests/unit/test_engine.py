@@ -314,13 +314,39 @@ def test_adjust_adds_and_removes_time_on_the_current_segment_only():
     assert engine.remaining() == 40
 
 
-def test_adjust_may_put_the_segment_into_overtime():
+def test_adjust_takes_off_only_down_to_the_time_used():
+    """Issue 12: eleven ``-`` on a 10-minute slot once gave "allotted -01:00" in the report."""
     engine, clock = new_engine()
     engine.start()
     clock.advance(50)
-    engine.adjust(-20)
-    assert engine.remaining() == -10
-    assert engine.snapshot().level is Level.OVER
+    engine.adjust(-20)  # only the 10 seconds left come off
+    assert engine.remaining() == 0
+    assert engine.snapshot().segment_allowed == 50
+    with pytest.raises(CommandRefused):
+        engine.adjust(-60)
+    engine.next()
+    for _ in range(11):
+        try:
+            engine.adjust(-60)
+        except CommandRefused:
+            break
+    assert engine.snapshot().segment_allowed >= 0
+    assert all(timing.allowed >= 0 for timing in engine.snapshot().timings)
+
+
+def test_going_back_does_not_mark_the_segment_left_as_done():
+    """Issue 12: ``p`` ticked a speaker who had not spoken (✓ with their few seconds)."""
+    engine, clock = new_engine()
+    engine.start()
+    clock.advance(30)
+    engine.next()
+    clock.advance(4)
+    engine.previous()
+    timings = engine.snapshot().timings
+    assert timings[0].status is SegmentStatus.CURRENT
+    assert timings[1].status is SegmentStatus.UPCOMING
+    engine.next()
+    assert engine.snapshot().timings[0].status is SegmentStatus.DONE
 
 
 def test_adjust_while_paused_counts():

@@ -12,6 +12,7 @@ resets the monotonic clock). After every step:
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -186,7 +187,12 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([-120, -60, -30, 0, 30, 60, 120, 300]))
     def adjust(self, seconds):
+        """Time comes off only down to what the segment has used: at most its whole seconds left."""
         refused = seconds == 0 or self.status in (Status.NOT_STARTED, Status.ENDED)
+        if not refused and seconds < 0:
+            left = math.floor(max(0.0, DURATIONS[self.current] + self.added[self.current] - self.spent[self.current]))
+            refused = left <= 0
+            seconds = max(seconds, -left)
         if self.attempt(lambda: self.engine.adjust(seconds), refused):
             self.added[self.current] += seconds
 
