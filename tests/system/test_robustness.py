@@ -602,7 +602,7 @@ async def test_every_script_reaches_the_screen_and_the_report_intact(in_tmp, clo
             assert text in shown
             assert programme.speaker(speaker).name in shown
         assert DECOMPOSED in shown
-        title = str(app.query_one("#clockbar-title").render())
+        title = str(app.query_one("#clockbar").render())
         assert "사회연대경제" in title
     notes = app.engine.state.visible_notes()
     assert [n.speaker for n in notes] == [s for s, _ in I18N_NOTES] + ["joao", "kim"]
