@@ -71,10 +71,12 @@ class Engine:
 
     @classmethod
     def reopen(cls, programme: Programme, clock: Clock, journal: Journal | None,
-               events: Iterable[Event]) -> tuple[Engine, list[str]]:
-        """Continue a journal: replay it, then count the time since its last event as elapsed."""
+               events: Iterable[Event], *, replayed: State | None = None) -> tuple[Engine, list[str]]:
+        """Continue a journal: replay it (unless the caller did already: ``replayed``, the state
+        of exactly ``events``, which the engine then owns), then count the time since its last
+        event as elapsed."""
         history = list(events)
-        state = replay_state(programme, history)
+        state = replayed if replayed is not None else replay_state(programme, history)
         warnings: list[str] = []
         gap = max(0.0, (clock.now() - parse_wall(state.last_wall)).total_seconds()) if state.last_wall else 0.0
         now_t = state.last_t + gap

@@ -99,8 +99,8 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     if candidate is not None and candidate.exists() and contents is not None:
         state = replay_state(programme, contents.events)
         if state.status is not Status.ENDED and not fresh and contents.events:
-            journal = Journal(candidate)
-            engine, warnings = Engine.reopen(programme, clock, journal, contents.events)
+            journal = Journal(candidate, read=contents)  # one read of the file, one replay
+            engine, warnings = Engine.reopen(programme, clock, journal, contents.events, replayed=state)
             return OpenedRun(
                 engine=engine, journal=journal, journal_path=candidate,
                 report_path=report_path_for(candidate), rehearsal=rehearsal, resumed=True,

@@ -8,8 +8,9 @@ restarts (see ``engine``), so that durations never depend on the wall clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TypeVar
 
 from moderator.session import events as ev
 from moderator.session.events import Event, NoteKind
@@ -131,6 +132,29 @@ class State:
 
     def visible_notes(self) -> list[Note]:
         return [n for n in self.notes.values() if not n.deleted]
+
+
+_Record = TypeVar("_Record", Note, AskedQuestion)
+
+
+def copy_state(state: State) -> State:
+    """A copy that shares nothing ``apply`` changes: new containers, new segment and note records.
+
+    What ``copy.deepcopy`` gives, for a fraction of its cost (milliseconds, not most of a second,
+    at 20,000 notes): the records hold only immutable values (text, numbers, tuples)."""
+    return replace(
+        state,
+        segments=[replace(actual) for actual in state.segments],
+        notes={key: _copy_record(note) for key, note in state.notes.items()},
+        asked={key: _copy_record(asked) for key, asked in state.asked.items()},
+        cues=dict(state.cues),
+    )
+
+
+def _copy_record(record: _Record) -> _Record:
+    copied = object.__new__(type(record))
+    copied.__dict__.update(record.__dict__)
+    return copied
 
 
 def new_state(segment_count: int) -> State:
