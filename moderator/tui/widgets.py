@@ -7,7 +7,7 @@ import pendulum
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import DataTable, Digits, Label, ProgressBar, RichLog, Static
 
@@ -16,7 +16,7 @@ from moderator.programme.durations import format_duration
 from moderator.programme.zones import zone
 from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
-from moderator.session.snapshot import Level, SegmentStatus, Snapshot
+from moderator.session.snapshot import Level, SegmentStatus, SegmentTiming, Snapshot
 from moderator.session.state import Note, State, Status
 from moderator.text import visible
 from moderator.tui.formatting import (
@@ -39,9 +39,14 @@ class SteadyStatic(Static):
     _steady_content: Text | None = None
 
     def show_text(self, text: Text) -> None:
+        """A new layout of the screen only when the text's size changed: in overtime the pace
+        line changes every second, and a relayout every second cost more than the repaint."""
         if text != self._steady_content:
+            before = self._steady_content
             self._steady_content = text
-            self.update(text)
+            same_size = before is not None and before.cell_len == text.cell_len and \
+                before.plain.count("\n") == text.plain.count("\n")
+            self.update(text, layout=not same_size)
 
 
 class SegmentBar(ProgressBar):
@@ -72,7 +77,8 @@ class Countdown(Vertical):
     _said: str = ""
 
     def compose(self) -> ComposeResult:
-        yield Digits("00:00", id="countdown-digits")
+        with Center():  # the Digits as wide as its digits: a second repaints them, not a full-width row
+            yield Digits("00:00", id="countdown-digits")
         yield Label("", id="countdown-text")
         yield SegmentBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
 
@@ -209,10 +215,14 @@ class Agenda(DataTable[str | Text], can_focus=False):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self._cells: dict[tuple[str, str], Text] = {}
+        self._seen_timings: dict[int, SegmentTiming] = {}
+        self._looks: dict[int, tuple[object, ...]] = {}
 
     def load(self, programme: Programme, snapshot: Snapshot) -> None:
         self.clear(columns=True)
         self._cells = {}
+        self._seen_timings = {}
+        self._looks = {}
         self.add_column("#", key="n")
         self.add_column("Start", key="start")
         self.add_column("Plan", key="plan")
@@ -230,7 +240,19 @@ class Agenda(DataTable[str | Text], can_focus=False):
         self.update_timings(snapshot)
 
     def update_timings(self, snapshot: Snapshot) -> None:
+        """Once a second and after events; a row is looked at again only when its timing is a
+        new one (the engine keeps every row but the running one's until the next event), and
+        redrawn only when what it shows changed."""
+        seen = self._seen_timings
         for timing in snapshot.timings:
+            if seen.get(timing.index) is timing:
+                continue
+            seen[timing.index] = timing
+            look = (timing.planned_start, timing.status, timing.actual > timing.allowed,
+                    timing.actual if timing.status is SegmentStatus.DONE else None)
+            if self._looks.get(timing.index) == look:
+                continue
+            self._looks[timing.index] = look
             key = str(timing.index)
             # The plan is laid from the actual start in a rehearsal (and from now before it):
             # the start times follow it. A live run's plan stands still, and so do these cells.
