@@ -76,8 +76,7 @@ def first_frame(sizes: Sizes, _: Path) -> list[Figure]:
 
 GOAL_CPU = 1.2
 GOAL_BYTES = 1.5
-_STATES = {"console": "within time, demo", "overtime": "in overtime, demo",
-           "long": f"within time, {300} segments"}
+_STATES = {"console": "demo", "overtime": "demo in overtime", "long": "300 segments"}
 
 
 def second(sizes: Sizes, _: Path) -> list[Figure]:
@@ -92,7 +91,7 @@ def second(sizes: Sizes, _: Path) -> list[Figure]:
             floor = result[("floor", screen.label)]
             termdown = result.get(("termdown", screen.label))
             for metric, unit, goal, what in (("cpu_percent", "% core", GOAL_CPU, "CPU"),
-                                             ("bytes_per_s", "B/s", GOAL_BYTES, "bytes to the terminal")):
+                                             ("bytes_per_s", "B/s", GOAL_BYTES, "Bytes/s")):
                 figures.append(Figure(
                     f"second_{subject}_{metric}_{screen.columns}x{screen.rows}_{'tc' if screen.truecolor else '256'}",
                     f"{what}, {state}, {screen.label}", entry[metric], unit,
