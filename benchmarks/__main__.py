@@ -49,7 +49,7 @@ class Sizes:
 
 
 FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=60, cpu_rounds=3, echo_samples=60, echo_runs=2,
-             fsync_runs=5, fsync_samples=500, enter_runs=3, enter_samples=100, render_repeats=7, check_runs=7,
+             fsync_runs=5, fsync_samples=500, enter_runs=1, enter_samples=40, render_repeats=7, check_runs=7,
              replay_repeats=7, memory_runs=3)
 QUICK = Sizes(quick=True, frame_runs=3, cpu_seconds=10, cpu_rounds=1, echo_samples=15, echo_runs=1,
               fsync_runs=3, fsync_samples=100, enter_runs=1, enter_samples=30, render_repeats=5, check_runs=3,
