@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -14,10 +15,13 @@ from moderator.programme import Programme
 from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
-from moderator.share.hosting import ShareOptions, Sharing
+from moderator.share.options import ShareOptions
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen
 from moderator.tui.keymap import palette_actions
+
+if TYPE_CHECKING:
+    from moderator.share.hosting import Sharing
 
 
 class ModeratorApp(App[None]):

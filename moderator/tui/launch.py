@@ -9,7 +9,7 @@ from moderator.programme import load_programme
 from moderator.report.live import LiveReport
 from moderator.session.clock import Clock, ScaledClock, SystemClock
 from moderator.session.runs import open_run
-from moderator.share.hosting import (
+from moderator.share.options import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     ShareOptions,
