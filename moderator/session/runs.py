@@ -15,7 +15,10 @@ A rehearsal never touches the live run's files.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -204,3 +207,48 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
     if opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
+
+
+class SessionRunning(ModeratorError):
+    """A console is running this session: it alone writes its journal."""
+
+
+def refuse_if_running(journal_path: Path, hint: str) -> None:
+    """Refuse a journal a console holds (its OS lock, taken while it runs): two writers would give
+    two notes one id. ``hint`` says what to do instead. A probe: the lock is released at once."""
+    try:
+        fd = os.open(journal_path, os.O_RDONLY)
+    except OSError:
+        return  # nothing there to hold: reading it will say what is wrong
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SessionRunning(f"{journal_path}: a console is running this session ({hint})") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+@dataclass
+class AppendingRun:
+    """A finished (or interrupted) run opened to add to its journal, not to run it."""
+
+    run: LoadedRun
+    engine: Engine
+    journal: Journal
+
+
+def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
+    """Open a run's journal to add events after the fact (``moderator chat``), refusing one a console
+    is running (``busy_hint`` tells what to do instead). Close ``journal`` when done."""
+    refuse_if_running(journal_path, busy_hint)
+    run = load_run(journal_path)
+    try:
+        journal = Journal(journal_path)
+    except ModeratorError as error:
+        if type(error).__name__ == "JournalBusy":  # the console's own lock, taken since the probe
+            raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
+        raise
+    contents = read_journal(journal_path)
+    engine = Engine.after_the_fact(run.programme, journal, contents.events)
+    return AppendingRun(run, engine, journal)
