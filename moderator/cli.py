@@ -98,6 +98,8 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chat", type=Path, metavar="CHAT",
                         help="follow this Zoom chat file while Zoom writes it (its messages join the report)")
     parser.add_argument("--zone", help="the zone of the chat's times (default: this computer's)")
+    parser.add_argument("--docx", action="store_true",
+                        help="also keep the report as a Word file (.report.docx) beside the .md")
 
 
 def _positive_float(text: str) -> float:

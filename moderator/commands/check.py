@@ -14,13 +14,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO, cast
 
 import pendulum
 from rich.console import Console
 from rich.text import Text
 
 from moderator.commands.columns import Column, lay_out
+from moderator.commands.output import TrailingSpaceTrimmer
 from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
@@ -81,7 +82,8 @@ def make_console() -> Console:
     """
     console = Console(highlight=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=PIPED_WIDTH)
+        # rich pads every line to the width: a file or a pipe gets the lines without the padding
+        console = Console(highlight=False, width=PIPED_WIDTH, file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
     return console
 
 

@@ -14,6 +14,7 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from moderator.files import write_atomic
 from moderator.problems import ModeratorError
@@ -75,6 +76,34 @@ def refuse_binary_on_terminal(fmt: str) -> None:
     if sys.stdout.isatty():
         raise ModeratorError(f"a .{fmt} file cannot be shown on a terminal (write it with -o FILE.{fmt}, "
                              "or redirect standard output)")
+
+
+class TrailingSpaceTrimmer:
+    """A text stream that passes lines on without the spaces rich pads them with to its width,
+    so that piped output diffs and greps cleanly. Wraps ``sys.stdout`` for a piped console."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self.stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self.stream.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def reader_went_away() -> int:

@@ -11,11 +11,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pendulum
 
-from moderator.commands.output import deliver
+from moderator.commands.output import TrailingSpaceTrimmer, deliver
 from moderator.commands.timing_json import to_json
 from moderator.i18n import Translate, ngettext, translator
 from moderator.problems import ModeratorError
@@ -293,9 +293,11 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
 
         console = Console(highlight=False)
         if not console.is_terminal:
-            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80.
+            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80,
+            # and the lines without the spaces rich pads them with.
             widest = max(len(analysis.runs) for analysis in analyses)
-            console.width = max(console.width, 70 + (RUN_CELL_WIDTH + 3) * widest)
+            console = Console(highlight=False, width=max(console.width, 70 + (RUN_CELL_WIDTH + 3) * widest),
+                              file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
     for number, analysis in enumerate(analyses):
         if len(analyses) > 1:
             _ = translator(analysis.language)

@@ -318,6 +318,9 @@ class ConsoleScreen(Screen[None]):
     def after_remote_event(self) -> None:
         """A command from the network (HTTP API, a seat) went through the engine: redraw as after a key."""
         self._after_event()
+    def run_command(self, command: Callable[..., object], *args: object) -> bool:
+        """An engine command from outside the keys (the followed chat): shown and refreshed alike."""
+        return self._command(command, *args)
 
     def _after_event(self) -> None:
         journal = self.run_files.journal

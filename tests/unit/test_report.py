@@ -545,3 +545,22 @@ def test_french_uses_its_own_typography() -> None:
     assert "| Date | 1er octobre 2021 |" in report
     assert "«\u00a0La commande publique est notre premier outil de transition.\u00a0»" in report
     assert "**Fin prévue**\u00a0: 15:00" in report
+
+
+# ----------------------------------------------------------------------------- only needed escapes
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("CoopCycle: plataforma en ~15 países", "CoopCycle: plataforma en ~15 países"),
+    ("snake_case and 5 * 3 and a < b and [sic]", "snake_case and 5 * 3 and a < b and [sic]"),
+    ("https://smart.coop/path_to_page", "https://smart.coop/path_to_page"),
+    ("*bold* and _em_ and [a](b) and <b>", "\\*bold\\* and \\_em\\_ and [a\\](b) and \\<b>"),
+    ("~~struck~~", "\\~\\~struck\\~\\~"),
+])
+def test_markdown_escapes_only_what_would_change_the_structure(typed: str, shown: str) -> None:
+    prog = programme()
+    engine, _ = started(prog)
+    raw_note(engine.state, typed)
+    report = render_report(prog, engine.state)
+    assert shown in report
+    assert typed in visible_text(report)
