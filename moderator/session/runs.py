@@ -15,10 +15,7 @@ A rehearsal never touches the live run's files.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,7 +29,14 @@ from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
-from moderator.session.journal import Journal, JournalError, ensure_not_running, merge_fallbacks, read_journal
+from moderator.session.journal import (
+    Journal,
+    JournalBusy,
+    JournalError,
+    ensure_not_running,
+    merge_fallbacks,
+    read_journal,
+)
 from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -214,19 +218,12 @@ class SessionRunning(ModeratorError):
 
 
 def refuse_if_running(journal_path: Path, hint: str) -> None:
-    """Refuse a journal a console holds (its OS lock, taken while it runs): two writers would give
-    two notes one id. ``hint`` says what to do instead. A probe: the lock is released at once."""
+    """Refuse a journal a console holds (its OS lock, ``journal.lock_journal``, taken while it runs):
+    two writers would give two events one place. ``hint`` says what to do instead."""
     try:
-        fd = os.open(journal_path, os.O_RDONLY)
-    except OSError:
-        return  # nothing there to hold: reading it will say what is wrong
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        ensure_not_running(journal_path)
+    except JournalBusy:
         raise SessionRunning(f"{journal_path}: a console is running this session ({hint})") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(fd)
 
 
 @dataclass
@@ -244,11 +241,9 @@ def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
     refuse_if_running(journal_path, busy_hint)
     run = load_run(journal_path)
     try:
-        journal = Journal(journal_path)
-    except ModeratorError as error:
-        if type(error).__name__ == "JournalBusy":  # the console's own lock, taken since the probe
-            raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
-        raise
+        journal = Journal(journal_path)  # holds the lock while the chat is added
+    except JournalBusy:  # a console started since the check
+        raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
     contents = read_journal(journal_path)
     engine = Engine.after_the_fact(run.programme, journal, contents.events)
     return AppendingRun(run, engine, journal)
