@@ -390,7 +390,7 @@ def output_console():  # -> rich.console.Console
     from rich.console import Console
 
     console = Console()
-    return console if console.is_terminal else Console(width=150)
+    return console if console.is_terminal else Console(width=170)
 
 
 def plain_table(figures: Sequence[Figure]) -> str:
@@ -400,7 +400,7 @@ def plain_table(figures: Sequence[Figure]) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
-    Console(file=buffer, width=150, color_system=None, force_terminal=False).print(table(figures))
+    Console(file=buffer, width=170, color_system=None, force_terminal=False).print(table(figures))
     return buffer.getvalue()
 
 

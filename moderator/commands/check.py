@@ -14,18 +14,20 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO, cast
 
 import pendulum
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from moderator.commands.columns import Column, lay_out
+from moderator.commands.output import TrailingSpaceTrimmer
 from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
 from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
 from moderator.programme.zones import short_zone_label, zone
+from moderator.text import visible
 
 EXIT_OK = 0
 EXIT_ERRORS = 2
@@ -80,7 +82,8 @@ def make_console() -> Console:
     """
     console = Console(highlight=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=PIPED_WIDTH)
+        # rich pads every line to the width: a file or a pipe gets the lines without the padding
+        console = Console(highlight=False, width=PIPED_WIDTH, file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
     return console
 
 
@@ -96,12 +99,12 @@ def print_run_sheet(console: Console, programme: Programme) -> None:
     shares = speaker_shares(programme, timeline)
     console.print(header(programme))
     console.print()
-    console.print(segment_table(programme, timeline))
+    console.print(segment_table(programme, timeline, console.width), soft_wrap=True)
     console.print()
     console.print(totals(programme))
     if shares:
         console.print()
-        console.print(share_table(programme, shares))
+        console.print(share_table(programme, shares, console.width), soft_wrap=True)
     warnings = all_warnings(programme, shares)
     if warnings:
         console.print()
@@ -198,29 +201,30 @@ def header(programme: Programme) -> Text:
     return text
 
 
-def segment_table(programme: Programme, timeline: Sequence[PlannedSegment]) -> Table:
-    """One row per segment: its planned start in every zone, duration, kind, title, speakers."""
+def segment_table(programme: Programme, timeline: Sequence[PlannedSegment], width: int) -> Text:
+    """One row per segment: its planned start in every zone, duration, kind, title, speakers.
+    Laid out in one pass (``columns``): rich's Table was most of check's time on long programmes."""
     info = programme.session
-    table = Table(show_edge=False, pad_edge=False, header_style="bold", expand=True)
-    table.add_column("#", justify="right")
-    for zone_name in info.zones:
-        table.add_column(short_zone_label(zone_name), no_wrap=True)
-    table.add_column("Dur.", justify="right", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Title", ratio=2)
-    table.add_column("Speakers", ratio=1, min_width=12)
-    for item in timeline:
-        segment = item.segment
-        names = ", ".join(s.name for s in programme.segment_speakers(segment))
-        table.add_row(
-            str(segment.index + 1),
+    columns = [
+        Column("#", right=True),
+        *(Column(short_zone_label(zone_name)) for zone_name in info.zones),
+        Column("Dur.", right=True),
+        Column("Kind"),
+        Column("Title", ratio=2),
+        Column("Speakers", ratio=1, min_width=12),
+    ]
+    rows = [
+        [
+            str(item.segment.index + 1),
             *(clock(item.start_in(z), info.date) for z in info.zones),
-            humanize_minutes(segment.duration),
-            segment.kind,
-            Text(segment.title),
-            Text(names),
-        )
-    return table
+            humanize_minutes(item.segment.duration),
+            item.segment.kind,
+            visible(item.segment.title),
+            visible(", ".join(s.name for s in programme.segment_speakers(item.segment))),
+        ]
+        for item in timeline
+    ]
+    return lay_out(columns, rows, width)
 
 
 def totals(programme: Programme) -> Text:
@@ -233,26 +237,24 @@ def totals(programme: Programme) -> Text:
     return Text(f"Total {humanize_minutes(programme.total_duration)}, planned end {ends}")
 
 
-def share_table(programme: Programme, shares: Sequence[SpeakerShare]) -> Table:
+def share_table(programme: Programme, shares: Sequence[SpeakerShare], width: int) -> Text:
     """Speakers' floor time and, where their zone is known, their local start."""
     info = programme.session
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Speaker")
-    table.add_column("Floor", justify="right", no_wrap=True)
-    table.add_column("Share", justify="right", no_wrap=True)
     with_zones = any(share.speaker.timezone for share in shares)
+    columns = [Column("Speaker"), Column("Floor", right=True), Column("Share", right=True)]
     if with_zones:
-        table.add_column("Local start", no_wrap=True)
+        columns.append(Column("Local start"))
+    rows = []
     for share in shares:
-        cells: list[Text | str] = [
-            Text(share.speaker.name),
+        cells = [
+            visible(share.speaker.name),
             humanize_minutes(round(share.seconds)) if share.seconds else "-",
             f"{share.percent:.1f}%",
         ]
         if with_zones:
             cells.append(_local_start(share, info.date))
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return lay_out(columns, rows, width)
 
 
 def _local_start(share: SpeakerShare, reference: dt.date) -> str:

@@ -58,6 +58,7 @@ class EventType(StrEnum):
     MESSAGE_CLEARED = "message_cleared"
     FLASH = "flash"
     BLACKOUT = "blackout"
+    CHAT_MESSAGE = "chat_message"
 
 
 class NoteKind(StrEnum):
@@ -252,10 +253,31 @@ class BlackoutSet(BaseEvent):
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatMessageAdded(BaseEvent):
+    """A participant's message to everyone in the Zoom chat, imported or followed live.
+
+    ``at`` is when the participant wrote it (UTC, from Zoom's local clock and the zone the
+    importer assumed); ``segment`` the one running then; ``kind`` is ``question`` for an
+    audience question, else ``note``. ``fingerprint`` (time, sender, text) makes an import
+    idempotent: the reducer keeps the first message with a given fingerprint.
+    """
+
+    TYPE = EventType.CHAT_MESSAGE
+    sender: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    at: str = field(metadata={"max_length": 64})
+    fingerprint: str = field(metadata={"max_length": 64})
+    kind: NoteKind = NoteKind.NOTE
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    reply_to: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
+    """The start of the message it answers, as Zoom quoted it."""
+
+
 Event: TypeAlias = (
     Opened | Reopened | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
-    | MessageShown | MessageCleared | FlashSet | BlackoutSet
+    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {
@@ -287,6 +309,9 @@ def encode(event: Event) -> bytes:
 
 # --------------------------------------------------------------------------- decoding
 
+_JSON = json.JSONDecoder()
+
+
 class UnknownEventType(EventError):
     """A well-formed line of a type this version does not know (a newer journal): skip it."""
 
@@ -294,24 +319,28 @@ class UnknownEventType(EventError):
 def decode_line(raw: bytes | str) -> Event:
     """Parse and check one journal line; ``EventError`` says what is wrong with it."""
     try:
-        value = json.loads(raw)
+        # As json.loads does for bytes (a UTF-8 BOM skipped), without its per-call encoding sniffing.
+        value = _JSON.decode(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge integers
         raise EventError(f"not JSON ({_reason(error)})") from None
     return decode(value)
 
 
 def decode(value: object) -> Event:
-    """Check a decoded JSON value and build the event it describes."""
+    """Check a decoded JSON value and build the event it describes.
+
+    Every field is checked (type, bounds, length); the checks are worked out once per event
+    type, with the place named in their messages, and take the common case first (a journal
+    replayed at start-up is thousands of lines)."""
     if not isinstance(value, Mapping):
         raise EventError("not a JSON object")
     type_name = value.get("type")
     if not isinstance(type_name, str):
         raise EventError("no event type")
-    try:
-        event_type = EventType(type_name)
-    except ValueError:
-        raise UnknownEventType(f"unknown event type {_clip(type_name)!r}") from None
-    cls, checks = _DECODERS[event_type]
+    decoder = _DECODERS_BY_NAME.get(type_name)
+    if decoder is None:
+        raise UnknownEventType(f"unknown event type {_clip(type_name)!r}")
+    cls, checks = decoder
     values: dict[str, Any] = {}
     for check in checks:
         raw = value.get(check.name)
@@ -319,7 +348,7 @@ def decode(value: object) -> Event:
             if check.required:
                 raise EventError(f"{type_name}: missing {check.name!r}")
             continue
-        values[check.name] = check.convert(f"{type_name}.{check.name}", raw)
+        values[check.name] = check.convert(check.where, raw)
     return cls(**values)
 
 
@@ -328,6 +357,8 @@ class _FieldCheck:
     name: str
     required: bool
     convert: typing.Callable[[str, object], Any]
+    where: str
+    """``type.field``, for the messages."""
 
 
 def _field_checks(cls: type[Event]) -> list[_FieldCheck]:
@@ -341,7 +372,8 @@ def _field_checks(cls: type[Event]) -> list[_FieldCheck]:
             expected = next(arg for arg in typing.get_args(expected) if arg is not type(None))
         required = spec.name in ("t", "wall") or (
             spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING)
-        checks.append(_FieldCheck(spec.name, required, _converter(expected, spec.metadata)))
+        checks.append(_FieldCheck(spec.name, required, _converter(expected, spec.metadata),
+                                  f"{cls.TYPE.value}.{spec.name}"))
     return checks
 
 
@@ -368,6 +400,10 @@ def _as_bool(where: str, value: object) -> bool:
 
 
 def _as_number(where: str, value: object, whole: bool, low: float, high: float) -> float:
+    if type(value) is int and low <= value <= high:  # the common cases first, checked the same
+        return value if whole else float(value)
+    if type(value) is float and not whole and math.isfinite(value) and low <= value <= high:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise EventError(f"{where}: expected a number")
     if not math.isfinite(value):
@@ -397,6 +433,8 @@ def _as_question(where: str, value: object) -> tuple[str, int]:
 
 
 def _text(where: str, value: object, limit: int) -> str:
+    if type(value) is str and value.isascii() and len(value) <= limit:
+        return value
     if not isinstance(value, str):
         raise EventError(f"{where}: expected text")
     if len(value) > limit:
@@ -432,4 +470,7 @@ def _reason(error: BaseException) -> str:
 
 _DECODERS: dict[EventType, tuple[type[Event], list[_FieldCheck]]] = {
     event_type: (cls, _field_checks(cls)) for event_type, cls in EVENT_CLASSES.items()
+}
+_DECODERS_BY_NAME: dict[str, tuple[type[Event], list[_FieldCheck]]] = {
+    event_type.value: decoder for event_type, decoder in _DECODERS.items()
 }

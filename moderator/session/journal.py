@@ -66,6 +66,8 @@ class JournalContents:
     events: list[Event]
     warnings: list[str] = field(default_factory=list)
     torn_tail: bytes = b""
+    data: bytes = b""
+    """The file as read, so that continuing it (``Journal(path, read=...)``) needs no second read."""
 
 
 def read_journal(path: str | Path) -> JournalContents:
@@ -76,7 +78,7 @@ def read_journal(path: str | Path) -> JournalContents:
         raise JournalError(f"{path}: no such journal") from None
     except OSError as error:
         raise JournalError(f"{path}: cannot read: {error.strerror}") from None
-    contents = JournalContents(events=[])
+    contents = JournalContents(events=[], data=data)
     body, newline, tail = data.rpartition(b"\n")
     if not newline:
         body, tail = b"", data
@@ -111,7 +113,10 @@ class Journal:
     should know (recreated, set aside, continued elsewhere) are queued in ``notices``.
     """
 
-    def __init__(self, path: str | Path, *, fallback_dir: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path, *, fallback_dir: str | Path | None = None,
+                 read: JournalContents | None = None) -> None:
+        """``read``: what ``read_journal(path)`` just returned, when the caller read it to decide
+        to continue it: the file is not read again."""
         self.path = Path(path)
         self.fallback_dir = Path(fallback_dir) if fallback_dir else default_fallback_dir()
         self.fallback_path: Path | None = None
@@ -122,17 +127,20 @@ class Journal:
         self._size = 0
         self._closed = False
         self._lock_fd: int | None = None
-        self._open_primary()
+        self._open_primary(read)
 
-    def _open_primary(self) -> None:
+    def _open_primary(self, read: JournalContents | None) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             existed = self.path.exists()
             self._lock_fd = lock_journal(self.path)
             if existed:
                 require_regular_file(self.path)
-                self._drop_torn_tail()
-                self._lines = [line + b"\n" for line in self.path.read_bytes().split(b"\n") if line]
+                # What the caller read, unless the file changed since (checked under the lock).
+                fresh = read is not None and self.path.stat().st_size == len(read.data)
+                data = read.data if read is not None and fresh else self.path.read_bytes()
+                data = self._drop_torn_tail(data)
+                self._lines = [line + b"\n" for line in data.split(b"\n") if line]
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             self._remember(self._fd)
             if not existed:
@@ -145,18 +153,19 @@ class Journal:
         self._identity = (status.st_dev, status.st_ino)
         self._size = status.st_size
 
-    def _drop_torn_tail(self) -> None:
-        """A half-written last event was never acknowledged; keep its bytes aside, then cut it."""
-        data = self.path.read_bytes()
+    def _drop_torn_tail(self, data: bytes) -> bytes:
+        """A half-written last event was never acknowledged; keep its bytes aside, then cut it.
+        Returns the journal's whole lines."""
         cut = data.rfind(b"\n") + 1
         if cut == len(data):
-            return
+            return data
         with open(self.path.with_name(self.path.name + ".torn"), "ab") as aside:
             aside.write(data[cut:] + b"\n")
         with open(self.path, "r+b") as handle:
             handle.truncate(cut)
             handle.flush()
             os.fsync(handle.fileno())
+        return data[:cut]
 
     @property
     def active_path(self) -> Path:

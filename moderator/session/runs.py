@@ -29,7 +29,14 @@ from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
-from moderator.session.journal import Journal, JournalError, ensure_not_running, merge_fallbacks, read_journal
+from moderator.session.journal import (
+    Journal,
+    JournalBusy,
+    JournalError,
+    ensure_not_running,
+    merge_fallbacks,
+    read_journal,
+)
 from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -99,8 +106,8 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     if candidate is not None and candidate.exists() and contents is not None:
         state = replay_state(programme, contents.events)
         if state.status is not Status.ENDED and not fresh and contents.events:
-            journal = Journal(candidate)
-            engine, warnings = Engine.reopen(programme, clock, journal, contents.events)
+            journal = Journal(candidate, read=contents)  # one read of the file, one replay
+            engine, warnings = Engine.reopen(programme, clock, journal, contents.events, replayed=state)
             return OpenedRun(
                 engine=engine, journal=journal, journal_path=candidate,
                 report_path=report_path_for(candidate), rehearsal=rehearsal, resumed=True,
@@ -204,3 +211,39 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
     if opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
+
+
+class SessionRunning(ModeratorError):
+    """A console is running this session: it alone writes its journal."""
+
+
+def refuse_if_running(journal_path: Path, hint: str) -> None:
+    """Refuse a journal a console holds (its OS lock, ``journal.lock_journal``, taken while it runs):
+    two writers would give two events one place. ``hint`` says what to do instead."""
+    try:
+        ensure_not_running(journal_path)
+    except JournalBusy:
+        raise SessionRunning(f"{journal_path}: a console is running this session ({hint})") from None
+
+
+@dataclass
+class AppendingRun:
+    """A finished (or interrupted) run opened to add to its journal, not to run it."""
+
+    run: LoadedRun
+    engine: Engine
+    journal: Journal
+
+
+def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
+    """Open a run's journal to add events after the fact (``moderator chat``), refusing one a console
+    is running (``busy_hint`` tells what to do instead). Close ``journal`` when done."""
+    refuse_if_running(journal_path, busy_hint)
+    run = load_run(journal_path)
+    try:
+        journal = Journal(journal_path)  # holds the lock while the chat is added
+    except JournalBusy:  # a console started since the check
+        raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
+    contents = read_journal(journal_path)
+    engine = Engine.after_the_fact(run.programme, journal, contents.events)
+    return AppendingRun(run, engine, journal)

@@ -6,7 +6,7 @@ so two calls with the same reading agree, and a countdown can never drift.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import pendulum
@@ -141,7 +141,7 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
     anchor = plan_anchor(programme, state, now)
     planned_end = anchor.add(seconds=programme.total_duration)
     remaining = remaining_seconds(programme, state, now_t)
-    timings = _timings(programme, state, now_t, anchor)
+    timings, slack = _timings(programme, state, now_t, anchor)
     current = state.current if state.status is not Status.NOT_STARTED else None
     if current is not None and current >= len(segments):
         current = len(segments) - 1
@@ -157,8 +157,7 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
     elif state.status is Status.ENDED:
         projected_end = parse_wall(state.ended_wall or state.last_wall)
     else:
-        left = max(0.0, remaining)
-        left += sum(max(0.0, t.allowed - t.actual) for t in timings if current is not None and t.index > current)
+        left = max(0.0, remaining) + slack
         projected_end = session_now(state, now_t, now).add(microseconds=round(left * 1_000_000))
     elapsed_in = segment_elapsed(state, current, now_t) if current is not None else 0.0
     session_elapsed = 0.0
@@ -183,7 +182,44 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
     )
 
 
-def _timings(programme: Programme, state: State, now_t: float, anchor: pendulum.DateTime) -> tuple[SegmentTiming, ...]:
+@dataclass(frozen=True)
+class _Laid:
+    """The timeline as of one state of the session: every row but the running one's time is
+    fixed until the next event (or a new anchor), so the console's second recomputes one row,
+    not the whole programme (pendulum arithmetic per segment, once a second, at 300 segments)."""
+
+    programme: Programme
+    state: State
+    key: tuple[object, ...]
+    rows: tuple[SegmentTiming, ...]
+    slack: float
+    """Seconds allowed but not yet used in the segments after the current one."""
+
+
+_laid: _Laid | None = None
+"""The last timeline laid (one entry: the console asks for one session's, once a second)."""
+
+
+def _timings(programme: Programme, state: State, now_t: float,
+             anchor: pendulum.DateTime) -> tuple[tuple[SegmentTiming, ...], float]:
+    """Every segment's timing at ``now_t``, and the slack of the segments after the current one."""
+    global _laid
+    key = (state.events, state.status, state.current, anchor, len(programme.segments))
+    laid = _laid
+    if laid is None or laid.programme is not programme or laid.state is not state or laid.key != key:
+        rows = _all_timings(programme, state, now_t, anchor)
+        current = state.current if state.status is not Status.ENDED else None
+        slack = sum(max(0.0, t.allowed - t.actual) for t in rows if current is not None and t.index > current)
+        _laid = laid = _Laid(programme, state, key, rows, slack)
+    index = state.current
+    if state.status is not Status.RUNNING or index is None or not 0 <= index < len(laid.rows):
+        return laid.rows, laid.slack
+    running = replace(laid.rows[index], actual=segment_elapsed(state, index, now_t))
+    return (*laid.rows[:index], running, *laid.rows[index + 1:]), laid.slack
+
+
+def _all_timings(programme: Programme, state: State, now_t: float,
+                 anchor: pendulum.DateTime) -> tuple[SegmentTiming, ...]:
     rows = []
     cursor = anchor
     furthest = max((i for i, a in enumerate(state.segments) if a.visited), default=-1)

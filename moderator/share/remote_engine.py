@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from moderator.i18n import ngettext, translator
 from moderator.programme import parse_programme
 from moderator.session.clock import Clock, SystemClock
 from moderator.session.engine import CommandRefused, E, Engine
@@ -22,6 +23,9 @@ from moderator.session.notes import NoteError, parse_note, participants_count
 from moderator.session.state import Note, apply, new_state
 from moderator.share.dispatch import COMODERATOR, POSTING_ROLES, allowed
 from moderator.text import visible
+
+SEAT_NAMES = {"rapporteur": "rapporteur seat", "comoderator": "co-moderator seat"}
+"""The seat line's first words, one message a role so that each translates whole."""
 
 if TYPE_CHECKING:  # the console imports this module: it must not pay for importing aiohttp
     from moderator.share.seat_client import SeatClient
@@ -75,15 +79,18 @@ class RemoteEngine(Engine):
     def role(self) -> str:
         return self.client.role or ""
 
-    def seat_line(self) -> str:
-        """At a glance: which seat, and whether what it typed has reached the host."""
-        who = f"{self.role} seat" + (f" · {visible(self.client.name)}" if self.client.name else "")
+    def seat_line(self, language: str = "en") -> str:
+        """At a glance: which seat, and whether what it typed has reached the host (in ``language``)."""
+        _ = translator(language)
+        role = _(SEAT_NAMES.get(self.role, "{role} seat")).format(role=self.role)
+        who = role + (f" · {visible(self.client.name)}" if self.client.name else "")
         waiting = sum(1 for pending in self.client.waiting() if pending.type == "add_note")
         if not self.client.connected:
-            return f"{who} · offline: {waiting} note{'s' if waiting != 1 else ''} waiting"
+            offline = ngettext(language, "offline: {n} note waiting", "offline: {n} notes waiting", waiting)
+            return f"{who} · {offline.format(n=waiting)}"
         if waiting:
-            return f"{who} · connected · sending {waiting}"
-        return f"{who} · connected"
+            return f"{who} · {_('connected')} · {_('sending {n}').format(n=waiting)}"
+        return f"{who} · {_('connected')}"
 
     # ------------------------------------------------------------------ commands, sent
 

@@ -4,8 +4,10 @@ console's actions in the command palette, and asks before quitting a running ses
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
@@ -13,13 +15,18 @@ from textual.screen import Screen
 
 from moderator.i18n import translator
 from moderator.programme import Programme
+from moderator.session.chat_follow import POLL_SECONDS, ChatFollower
 from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
-from moderator.share.hosting import ShareOptions, Sharing
+from moderator.session.zoom_chat import DatedChatMessage
+from moderator.share.options import ShareOptions
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
+
+if TYPE_CHECKING:
+    from moderator.share.hosting import Sharing
 
 
 class ModeratorApp(App[None]):
@@ -28,6 +35,7 @@ class ModeratorApp(App[None]):
 
     def __init__(self, run: OpenedRun, *, report: ReportStatus | None = None, bell: bool = False,
                  speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None,
+                 chat: ChatFollower | None = None, chat_assumption: str = "",
                  language: str | None = None) -> None:
         """``speed`` is the rehearsal's clock speed (the run's clock already runs that fast);
         ``tick=False`` leaves the countdown to the tests, which move a fake clock; ``share`` starts
@@ -47,6 +55,9 @@ class ModeratorApp(App[None]):
         self.share_options = share
         self.sharing: Sharing | None = None
         self.sharing_problem: str | None = None
+        self.chat = chat
+        self.chat_assumption = chat_assumption
+        self._chat_problem: str | None = None
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen(self.run_files, size=self.size, report=self.report, bell=self.ring_bell,
@@ -61,6 +72,11 @@ class ModeratorApp(App[None]):
 
     async def on_mount(self) -> None:
         self.title = self.programme.session.title
+        if self.chat is not None:
+            following = self.tr("Following the chat {path}: {zone}")
+            self.notify(following.format(path=self.chat.path, zone=self.chat_assumption), title=self.tr("Chat"),
+                        timeout=10, markup=False)
+            self.set_interval(POLL_SECONDS, self._poll_chat)
         if self.share_options is not None:
             await self.start_sharing(self.share_options)
 
@@ -86,6 +102,35 @@ class ModeratorApp(App[None]):
         if self.sharing is not None:
             sharing, self.sharing = self.sharing, None
             await sharing.stop()
+
+    # ------------------------------------------------------------------ the Zoom chat, followed
+
+    def _poll_chat(self) -> None:
+        """Read the chat file off the UI thread (one read at a time); new messages come back here."""
+        self.run_worker(self._read_chat, thread=True, exclusive=True, group="chat", exit_on_error=False)
+
+    def _read_chat(self) -> None:
+        assert self.chat is not None
+        started = self.engine.state.started_wall
+        anchor = dt.datetime.fromisoformat(started) if started else None
+        dated = self.chat.poll(anchor)
+        problem = self.chat.problem
+        self.call_from_thread(self._chat_read, dated, problem)
+
+    def _chat_read(self, dated: tuple[DatedChatMessage, ...], problem: str | None) -> None:
+        if problem and problem != self._chat_problem:
+            self.notify(problem, title=self.tr("Chat"), severity="warning", timeout=10, markup=False)
+        self._chat_problem = problem
+        known = self.engine.state.chat_fingerprints
+        fresh = tuple(message for message in dated if message.message.fingerprint not in known)
+        if not fresh:
+            return
+        before = len(self.engine.state.chat)
+        self.console_screen.run_command(self.engine.add_chat_messages, fresh)
+        questions = sum(1 for entry in self.engine.state.chat[before:] if entry.kind == "question")
+        if questions:
+            self.notify(self.tr("{count} new question(s) in the chat").format(count=questions), title=self.tr("Chat"),
+                        timeout=5, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own entries and the console's, all in the session's language."""

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -31,14 +31,14 @@ from moderator.session.notes import NoteError
 from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
-from moderator.session.state import State, Status
+from moderator.session.state import Note, State, Status
 from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
 from moderator.tui.clipboard import copy_text
 from moderator.tui.dialogs import ConfirmScreen, Picker, translate_bindings
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import N_, console_bindings
-from moderator.tui.note_box import NoteBox, SpeakerSuggester
+from moderator.tui.note_box import LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.toasts import Toasts
 from moderator.tui.widgets import (
     Agenda,
@@ -50,6 +50,7 @@ from moderator.tui.widgets import (
     NowCard,
     PaceLine,
     QuestionsPanel,
+    note_line,
 )
 
 TICK_MARGIN = 0.004
@@ -162,10 +163,13 @@ class ConsoleScreen(Screen[None]):
                     yield _speaking(CuesPanel(id="cues"), tr)
         with Horizontal(id="lower"):
             with Vertical(id="notes-panel", classes="panel"):
-                yield NotesLog(id="notes-log", wrap=True, markup=False, max_lines=RECENT_NOTES_SHOWN)
+                yield _speaking(NotesLog(id="notes-log", max_notes=RECENT_NOTES_SHOWN), tr)
             with VerticalScroll(id="questions-panel", classes="panel"):
                 yield _speaking(QuestionsPanel(id="questions"), tr)
-        yield NoteBox(placeholder=tr(NOTE_PLACEHOLDER), id="note-box", suggester=SpeakerSuggester(self.programme))
+        # select_on_focus=False: text put back in the box (an edit, "participants: ") is added to, not replaced.
+        yield NoteBox(placeholder=tr(NOTE_PLACEHOLDER), id="note-box", highlighter=LineBreaksShown(),
+                      select_on_focus=False,
+                      suggester=NameSuggester(self.programme, lambda: self.engine.current_groups()[0]))
         yield Footer(compact=True)
 
     PALETTE_HINT_FROM = 100
@@ -184,8 +188,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#cues-panel").border_title = _("Cues")
         self.query_one("#notes-panel").border_title = _("Notes")
         self.query_one(Agenda).load(self.programme, self.engine.snapshot())
-        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
-            self.query_one(NotesLog).add_note(self.programme, note)
+        self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes())
         self.refresh_all()
         if self.run_files.message:
             self._tell(self.run_files.message, title=_("Resumed"), timeout=8)
@@ -282,7 +285,7 @@ class ConsoleScreen(Screen[None]):
 
     def _banner(self) -> str:
         if isinstance(self.engine, RemoteEngine):
-            return self.engine.seat_line()
+            return self.engine.seat_line(self.language)
         if not self.run_files.rehearsal:
             return ""
         return self.tr("REHEARSAL") + (f" ×{self.speed:g}" if self.speed != 1 else "")
@@ -318,7 +321,7 @@ class ConsoleScreen(Screen[None]):
 
     def _watch_report(self) -> None:
         if isinstance(self.engine, RemoteEngine):
-            self._show_notes_subtitle(self.engine.seat_line())
+            self._show_notes_subtitle(self.engine.seat_line(self.language))
             return
         problem = self.report.problem if self.report is not None else None
         if problem != self._report_problem:
@@ -359,6 +362,9 @@ class ConsoleScreen(Screen[None]):
     def after_remote_event(self) -> None:
         """A command from the network (HTTP API, a seat) went through the engine: redraw as after a key."""
         self._after_event()
+    def run_command(self, command: Callable[..., object], *args: object) -> bool:
+        """An engine command from outside the keys (the followed chat): shown and refreshed alike."""
+        return self._command(command, *args)
 
     def _after_event(self) -> None:
         journal = self.run_files.journal
@@ -457,7 +463,8 @@ class ConsoleScreen(Screen[None]):
         from moderator.tui.share_screen import ShareScreen
 
         app = self.app
-        self.app.push_screen(ShareScreen(getattr(app, "sharing", None), getattr(app, "sharing_problem", None)))
+        self._open(ShareScreen(getattr(app, "sharing", None), getattr(app, "sharing_problem", None), tr=self.tr),
+                   lambda _closed: None)
 
     def action_focus_notes(self) -> None:
         # Synchronously: keys already queued behind this one (a fast typist, a paste) must
@@ -513,7 +520,7 @@ class ConsoleScreen(Screen[None]):
         current = next((n for n, key in enumerate(keys) if key[0] in self.engine.current_rounds()), None)
         self._open(Picker(self.tr("Mark a question as asked, or unmark it"), labels, current, tr=self.tr), chosen)
 
-    def _open(self, dialog: Picker | ConfirmScreen, callback: Callable[[Any], None]) -> None:
+    def _open(self, dialog: ModalScreen[Any], callback: Callable[[Any], None]) -> None:
         """A dialog, with no toast over it."""
         self.toasts.clear()
         self.app.push_screen(dialog, callback)
@@ -612,16 +619,19 @@ class ConsoleScreen(Screen[None]):
 
     def action_edit_last_note(self) -> None:
         """Bring the last note back into the box, marks and speaker included, to correct it."""
-        box = self.query_one(NoteBox)
         notes = self.engine.own_notes()
         if not notes:
             self._tell(self.tr("No note to edit yet"), severity="warning", timeout=3, key="refused")
             return
+        self._start_editing(notes[-1])
+
+    def _start_editing(self, note: Note) -> None:
+        """Any note back into the box, as it would be typed (level, person or group, mark)."""
+        box = self.query_one(NoteBox)
         if box.value.strip() and self._editing_note is None:
             self._tell(self.tr("Log or clear the note you are typing first"), severity="warning", timeout=4,
                        key="refused")
             return
-        note = notes[-1]
         self._editing_note = note.id
         box.value = note_as_typed(note)
         box.cursor_position = len(box.value)
@@ -634,25 +644,57 @@ class ConsoleScreen(Screen[None]):
         if not notes:
             self._tell(self.tr("No note to delete"), severity="warning", timeout=3, key="refused")
             return
-        note = notes[-1]
+        self._confirm_delete(notes[-1], self.tr("Delete the last note?"))
 
+    def _confirm_delete(self, note: Note, question: str) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes and self._command(self.engine.delete_note, note.id):
                 self._reload_notes()
                 self._tell(self.tr("Note {id} deleted (the journal keeps it)").format(id=note.id), timeout=4,
                            key="note")
 
-        self._open(ConfirmScreen(self.tr("Delete the last note?"), note.text[:200], tr=self.tr), confirmed)
+        self._open(ConfirmScreen(question, visible(note.text[:200]), tr=self.tr), confirmed)
+
+    def action_pick_note(self) -> None:
+        """Choose any note (newest first), then correct it in the box or delete it."""
+        _ = self.tr
+        notes = list(reversed(self.engine.own_notes()))
+        if not notes:
+            self._tell(_("No note yet"), severity="warning", timeout=3, key="refused")
+            return
+        labels = [f"{note.id}. {note_line(self.programme, note, tr=_).plain[:160]}" for note in notes]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            note = notes[index]
+
+            def what(choice: int | None) -> None:
+                if choice == 0:
+                    self._start_editing(note)
+                elif choice == 1:
+                    self._confirm_delete(note, _("Delete note {id}?").format(id=note.id))
+
+            self._open(Picker(_("Note {id}").format(id=note.id), [_("Correct it in the note box"), _("Delete it")], 0,
+                              tr=_), what)
+
+        self._open(Picker(_("Correct or delete a note"), labels, 0, tr=_), chosen)
+
+    def action_enter_participants(self) -> None:
+        """The count is a line of the note grammar: the box is given its beginning."""
+        box = self.query_one(NoteBox)
+        if box.value.strip():
+            self._tell(self.tr("Log or clear the note you are typing first"), severity="warning", timeout=4,
+                       key="refused")
+            return
+        box.value = "participants: "
+        box.cursor_position = len(box.value)
+        self.set_focus(box)
 
     def _stop_editing(self) -> None:
         self._editing_note = None
         self.query_one("#notes-panel").border_title = self.tr("Notes")
 
     def _reload_notes(self) -> None:
-        log = self.query_one(NotesLog)
-        log.clear()
-        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
-            log.add_note(self.programme, note)
-        if isinstance(self.engine, RemoteEngine):
-            for note in self.engine.pending_notes():
-                log.add_note(self.programme, note, sending=True)
+        pending = self.engine.pending_notes() if isinstance(self.engine, RemoteEngine) else []
+        self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes(), pending)

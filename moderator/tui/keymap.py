@@ -115,6 +115,11 @@ CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
                   palette=N_("Edit the last note"), palette_help=N_("Back into the box to correct it")),
     ConsoleAction("delete_last_note", N_("Delete last note"),
                   palette=N_("Delete the last note"), palette_help=N_("Asks first; the journal keeps a record")),
+    ConsoleAction("pick_note", N_("Notes…"), "o", show=False, while_typing="ctrl+o",
+                  palette=N_("Correct or delete a note…"), palette_help=N_("Any note, not only the last")),
+    ConsoleAction("enter_participants", N_("Participants"),
+                  palette=N_("Set the number of participants"),
+                  palette_help=N_("Types 'participants: ' in the note box; a new count replaces the old")),
 )
 
 

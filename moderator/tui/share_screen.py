@@ -11,37 +11,49 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from moderator.i18n import Translate
 from moderator.share.hosting import Sharing
 from moderator.share.links import qr_text
+from moderator.tui.dialogs import translate_bindings
+from moderator.tui.keymap import N_
 
 ROLE_TITLES = {
-    "stage": "Stage view — for the speakers (their second screen, laptop or phone)",
-    "backstage": "Backstage — for organizers (agenda, pace, projected end; read only)",
-    "comoderator": "Co-moderator — moderator join, or the HTTP API's token (drives the session)",
-    "rapporteur": "Rapporteur — moderator join (types notes)",
+    "stage": N_("Stage view — for the speakers (their second screen, laptop or phone)"),
+    "backstage": N_("Backstage — for organizers (agenda, pace, projected end; read only)"),
+    "comoderator": N_("Co-moderator — moderator join, or the HTTP API's token (drives the session)"),
+    "rapporteur": N_("Rapporteur — moderator join (types notes)"),
 }
 
 
-class ShareScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,s,q", "close", "Close")]
+def _english(text: str) -> str:
+    return text
 
-    def __init__(self, sharing: Sharing | None, problem: str | None = None) -> None:
+
+class ShareScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,s,q", "close", N_("Close"))]
+
+    def __init__(self, sharing: Sharing | None, problem: str | None = None, *, tr: Translate = _english) -> None:
         super().__init__()
         self.sharing = sharing
         self.problem = problem
+        self.tr = tr
+        self._bindings = translate_bindings(self._bindings, tr)
 
     def compose(self) -> ComposeResult:
+        _ = self.tr
         with Vertical(id="share-dialog"):
-            yield Label("Share this session (esc to close)", id="share-title")
+            yield Label(_("Share this session (esc to close)"), id="share-title")
             if self.sharing is None:
-                yield Label(Text(self.problem or "Not shared. Start the console with --share "
-                                 "(moderator run FILE --share) to give speakers a stage view."), id="share-off")
+                yield Label(Text(self.problem or _("Not shared. Start the console with --share "
+                                                   "(moderator run FILE --share) to give speakers a stage view.")),
+                            id="share-off")
                 return
             yield Label(Text(self.sharing.interfaces), id="share-interfaces")
-            yield Label(Text(f"Also in {self.sharing.links_file} (readable by you only)"), id="share-file")
+            also = _("Also in {file} (readable by you only)").format(file=self.sharing.links_file)
+            yield Label(Text(also), id="share-file")
             with VerticalScroll(id="share-links"):
                 for link in self.sharing.links:
-                    yield Static(Text(ROLE_TITLES.get(link.role.value, link.role.value), style="bold"),
+                    yield Static(Text(_(ROLE_TITLES.get(link.role.value, link.role.value)), style="bold"),
                                  classes="share-role")
                     yield Static(Text(link.url), classes="share-url")
                     yield Static(Text(qr_text(link.url), no_wrap=True), classes="share-qr")

@@ -7,10 +7,11 @@ import pendulum
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Center, Vertical, VerticalScroll
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import DataTable, Digits, Label, ProgressBar, RichLog, Static
+from textual.widgets import DataTable, Digits, Label, ProgressBar, Static
 
 from moderator.i18n import Translate
 from moderator.programme import Programme
@@ -18,7 +19,7 @@ from moderator.programme.durations import format_duration
 from moderator.programme.zones import short_zone_label, zone
 from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
-from moderator.session.snapshot import Level, SegmentStatus, Snapshot
+from moderator.session.snapshot import Level, SegmentStatus, SegmentTiming, Snapshot
 from moderator.session.state import Note, State, Status
 from moderator.text import visible
 from moderator.tui.formatting import (
@@ -54,9 +55,14 @@ class SteadyStatic(Speaks, Static):
     _steady_content: Text | None = None
 
     def show_text(self, text: Text) -> None:
+        """A new layout of the screen only when the text's size changed: in overtime the pace
+        line changes every second, and a relayout every second cost more than the repaint."""
         if text != self._steady_content:
+            before = self._steady_content
             self._steady_content = text
-            self.update(text)
+            same_size = before is not None and before.cell_len == text.cell_len and \
+                before.plain.count("\n") == text.plain.count("\n")
+            self.update(text, layout=not same_size)
 
 
 class SegmentBar(ProgressBar):
@@ -87,7 +93,8 @@ class Countdown(Speaks, Vertical):
     _said: str = ""
 
     def compose(self) -> ComposeResult:
-        yield Digits("00:00", id="countdown-digits")
+        with Center():  # the Digits as wide as its digits: a second repaints them, not a full-width row
+            yield Digits("00:00", id="countdown-digits")
         yield Label("", id="countdown-text")
         yield SegmentBar(total=1, show_eta=False, show_percentage=False, id="countdown-progress")
 
@@ -300,11 +307,15 @@ class Agenda(Speaks, DataTable[str | Text], can_focus=False):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self._cells: dict[tuple[str, str], Text] = {}
+        self._seen_timings: dict[int, SegmentTiming] = {}
+        self._looks: dict[int, tuple[object, ...]] = {}
 
     def load(self, programme: Programme, snapshot: Snapshot) -> None:
         self.clear(columns=True)
         self._cells = {}
         _ = self.tr
+        self._seen_timings = {}
+        self._looks = {}
         self.add_column("#", key="n")
         self.add_column(_("Start"), key="start")
         self.add_column(_("Plan"), key="plan")
@@ -322,7 +333,19 @@ class Agenda(Speaks, DataTable[str | Text], can_focus=False):
         self.update_timings(snapshot)
 
     def update_timings(self, snapshot: Snapshot) -> None:
+        """Once a second and after events; a row is looked at again only when its timing is a
+        new one (the engine keeps every row but the running one's until the next event), and
+        redrawn only when what it shows changed."""
+        seen = self._seen_timings
         for timing in snapshot.timings:
+            if seen.get(timing.index) is timing:
+                continue
+            seen[timing.index] = timing
+            look = (timing.planned_start, timing.status, timing.actual > timing.allowed,
+                    timing.actual if timing.status is SegmentStatus.DONE else None)
+            if self._looks.get(timing.index) == look:
+                continue
+            self._looks[timing.index] = look
             key = str(timing.index)
             # The plan is laid from the actual start in a rehearsal (and from now before it):
             # the start times follow it. A live run's plan stands still, and so do these cells.
@@ -405,24 +428,78 @@ class CuesPanel(SteadyStatic):
         self.show_text(text)
 
 
-class NotesLog(Speaks, RichLog, can_focus=False):
-    """Recent notes, newest last, with their speaker and time."""
+class NotesLog(Speaks, VerticalScroll, can_focus=False):
+    """Recent notes, newest last, with their time, kind, speaker or group, every character shown.
+
+    The notes are one ``Text`` in a ``Static``: Textual wraps it at the Static's own width and
+    wraps it again when the panel is resized, so no word falls off the edge (a ``RichLog``
+    wraps once, when a line is written, at a width a few columns wider than its text area).
+    A sub-point is indented under its point; a pasted note keeps its line breaks.
+    """
+
+    def __init__(self, *, id: str | None = None, max_notes: int = 200) -> None:
+        super().__init__(id=id)
+        self.max_notes = max_notes
+        self._shown: list[Text] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="notes-text", markup=False)
+
+    def show_notes(self, programme: Programme, notes: list[Note], sending: list[Note] | None = None) -> None:
+        """Show exactly these notes (after an edit or a deletion), then a seat's unsent ones."""
+        lines = [note_line(programme, note, tr=self.tr) for note in notes[-self.max_notes:]]
+        lines += [note_line(programme, note, sending=True, tr=self.tr) for note in sending or []]
+        self._shown = lines[-self.max_notes:]
+        self._redraw()
 
     def add_note(self, programme: Programme, note: Note, *, sending: bool = False) -> None:
         """``sending``: typed on this seat, in its outbox, not yet acknowledged by the host."""
-        zone_name = programme.session.timezone
-        wall = pendulum.parse(note.wall)
-        assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
-        when = wall.in_timezone(zone(zone_name)).format("HH:mm")
-        line = Text()
-        line.append(f"{when} ", style="dim")
-        line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
-        who = speaker_name(programme, note.speaker)
-        if who:
-            line.append(f"{who}: ", style="bold")
-        line.append(note.text)
-        if note.author:
-            line.append(f" — {visible(note.author)}", style="dim italic")
-        if sending:
-            line.append(" · sending", style="dim")
-        self.write(line)
+        self._shown = [*self._shown, note_line(programme, note, sending=sending, tr=self.tr)][-self.max_notes:]
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.query_one("#notes-text", Static).update(Text("\n").join(self._shown))
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The notes as they are drawn now, one ``Strip`` a screen line, at the panel's width."""
+        body = self.query_one("#notes-text", Static)
+        width = body.content_region.width or body.size.width
+        if width <= 0:
+            return []
+        console = self.app.console
+        options = console.options.update_width(width)
+        return [Strip(line) for line in console.render_lines(Text("\n").join(self._shown), options, pad=False)]
+
+
+def note_line(programme: Programme, note: Note, *, sending: bool = False, tr: Translate = _english) -> Text:
+    """One note as the panel shows it: ``18:42 ! Young Kim: text``, indented by its level; ``tr``
+    gives its few words of the console's own in the session's language."""
+    wall = pendulum.parse(note.wall)
+    assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
+    when = wall.in_timezone(zone(programme.session.timezone)).format("HH:mm")
+    line = Text()
+    line.append("  " * note.level)
+    line.append(f"{when} ", style="dim")
+    line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
+    who = note_owner(programme, note)
+    if who:
+        line.append(f"{visible(who)}: ", style="bold")
+    line.append(visible(note.text, keep_newlines=True))
+    if note.author:
+        line.append(f" — {visible(note.author)}", style="dim italic")
+    if note.after_end:
+        line.append(" " + tr("(after the end)"), style="dim italic")
+    if sending:
+        line.append(" · " + tr("sending"), style="dim")
+    return line
+
+
+def note_owner(programme: Programme, note: Note) -> str:
+    """Who or which group a note is about, as the console names them."""
+    if note.group is not None and note.group_segment is not None and note.group_segment < len(programme.segments):
+        groups = programme.segments[note.group_segment].groups
+        name = groups[note.group] if note.group < len(groups) else ""
+        return f"G{note.group + 1} {name}".strip()
+    return speaker_name(programme, note.speaker)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import errno
 import os
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -883,3 +884,38 @@ def test_reopen_with_the_wall_clock_behind_the_journal_counts_no_gap(tmp_path):
     assert resumed.remaining() == 500
     back.advance(1)
     assert resumed.remaining() == 499
+
+
+def test_a_copy_of_the_state_is_equal_and_shares_nothing_apply_changes() -> None:
+    from moderator.session.state import copy_state
+
+    engine, _ = new_engine()
+    engine.start()
+    engine.add_note("first")
+    copied = copy_state(engine.state)
+    assert copied == engine.state
+    engine.edit_note(1, "changed")
+    engine.add_note("second")
+    engine.next()
+    assert copied != engine.state
+    assert copied.notes[1].text == "first" and len(copied.notes) == 1
+    assert copied.segments[0].visits == 1 and copied.current == 0
+
+
+def test_a_journal_continued_from_what_was_read_holds_the_same_lines(tmp_path: Path) -> None:
+    engine, _ = new_engine(tmp_path)
+    engine.start()
+    engine.add_note("kept")
+    assert engine.journal is not None
+    engine.journal.close()
+    path = tmp_path / "session.journal.jsonl"
+    with path.open("ab") as handle:
+        handle.write(b'{"type":"note_ad')  # torn by a crash
+    read = read_journal(path)
+    continued = Journal(path, read=read)
+    try:
+        assert continued._lines == [line + b"\n" for line in path.read_bytes().split(b"\n") if line]
+        assert path.read_bytes().endswith(b"\n")  # the torn tail was cut and kept aside
+        assert (tmp_path / "session.journal.jsonl.torn").read_bytes() == b'{"type":"note_ad\n'
+    finally:
+        continued.close()

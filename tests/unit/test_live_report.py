@@ -305,3 +305,65 @@ def test_write_atomic_keeps_the_mode_and_leaves_nothing_behind_on_failure(tmp_pa
         write_atomic(path, "third\n")
     assert path.read_text() == "second\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+# ----------------------------------------------------------------------------- a long session's report
+
+
+def test_rendered_in_its_own_process_the_file_is_the_same(tmp_path: Path) -> None:
+    engine, live, journal_path = live_engine(tmp_path, in_process=True)
+    try:
+        assert live.flush(timeout=30)
+        assert live._renderer is not None  # the child rendered it
+        engine.add_note("one more, after the child started")
+        assert live.flush(timeout=30)
+    finally:
+        live.close()
+    assert live.problem is None
+    text = report_path_for(journal_path).read_text(encoding="utf-8")
+    assert text == render_report(engine.programme, engine.state, "md")
+    assert "one more, after the child started" in text
+
+
+def test_when_the_report_process_dies_the_thread_renders(tmp_path: Path) -> None:
+    engine, live, journal_path = live_engine(tmp_path, in_process=True)
+    try:
+        assert live.flush(timeout=30)
+        renderer = live._renderer
+        assert renderer is not None
+        renderer._child.kill()
+        renderer._child.wait()
+        engine.add_note("written all the same")
+        assert live.flush(timeout=30)
+        assert live._renderer is None and live.problem is None
+    finally:
+        live.close()
+    text = report_path_for(journal_path).read_text(encoding="utf-8")
+    assert text == render_report(engine.programme, engine.state, "md")
+
+
+def test_streaming_events_are_coalesced_into_one_rewrite_per_interval(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    written = slow_writes(monkeypatch, 0.0)
+    engine, clock = bare_engine()
+    programme = engine.programme
+    live = LiveReport(programme, tmp_path / "r.report.md", engine.state, min_interval=0.5, in_process=False)
+    engine.subscribe(live.on_event)
+    try:
+        assert live.flush(timeout=5)
+        before = len(written)
+        engine.start()
+        began = time.monotonic()
+        for n in range(40):  # a note every 25 ms for a second
+            engine.add_note(f"streamed note {n}")
+            clock.advance(1)
+            time.sleep(0.025)
+        streamed = time.monotonic() - began
+        deadline = time.monotonic() + 5
+        while "streamed note 39" not in (tmp_path / "r.report.md").read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the report never caught up without a flush"
+            time.sleep(0.02)
+        assert len(written) - before <= streamed / 0.5 + 2  # not 41 rewrites
+        assert (tmp_path / "r.report.md").read_text(encoding="utf-8") == render_report(programme, engine.state)
+    finally:
+        live.close()

@@ -336,7 +336,9 @@ def test_markdown_report_matches_golden(language: str) -> None:
 def test_other_formats_match_golden(fmt: str) -> None:
     scenario = SCENARIOS["en"]
     engine = scenario.run()
-    check_golden(f"{scenario.name}.{fmt}", render_report(engine.programme, engine.state, fmt))
+    text = render_report(engine.programme, engine.state, fmt)
+    # The data names the programme by its path: the golden file must not depend on where the checkout is.
+    check_golden(f"{scenario.name}.{fmt}", text.replace(str(ROOT), "<checkout>"))
 
 
 def test_a_report_before_the_start_matches_golden() -> None:
