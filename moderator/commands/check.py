@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from moderator.commands.columns import Column, lay_out
+from moderator.commands.output import terminal_console
 from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
@@ -79,10 +80,7 @@ def make_console() -> Console:
     Only when stdout is not a terminal do we fix the width, since rich then falls back
     to 80 columns, too narrow for a run sheet with three zones.
     """
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=PIPED_WIDTH)
-    return console
+    return terminal_console(piped_width=PIPED_WIDTH)
 
 
 def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:

@@ -12,12 +12,15 @@ from pathlib import Path
 from moderator.commands.output import deliver
 from moderator.report import render_report
 from moderator.session.runs import load_run
+from moderator.text import json_safe, visible, visible_lines
 
 
-def run_report(journal: Path, output: Path | None, fmt: str) -> int:
-    """Print (or write atomically to ``output``) the report of a session; warnings go to stderr."""
-    run = load_run(journal)
+def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None) -> int:
+    """Print (or write atomically to ``output``) the report of a session; warnings go to stderr.
+    ``programme`` overrides the programme the journal names (moved, or its first line damaged)."""
+    run = load_run(journal, programme)
     for warning in run.warnings:
-        print(f"moderator: warning: {warning}", file=sys.stderr)
-    deliver(render_report(run.programme, run.state, fmt), output, what="the report")
+        print(visible(f"moderator: warning: {warning}"), file=sys.stderr)
+    document = render_report(run.programme, run.state, fmt)
+    deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what="the report")
     return 0

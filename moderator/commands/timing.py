@@ -15,13 +15,14 @@ from typing import Any
 
 import pendulum
 
-from moderator.commands.output import deliver
+from moderator.commands.output import deliver, terminal_console
 from moderator.commands.timing_json import to_json
 from moderator.programme.durations import format_duration
 from moderator.programme.zones import short_zone_label, zone
 from moderator.report.timing import ON_TIME, RunTiming, SegmentResult, TimingAnalysis, analyse_runs
 from moderator.session.runs import JOURNAL_SUFFIX, load_run
 from moderator.session.snapshot import SegmentStatus
+from moderator.text import json_safe, visible
 
 BAR_HALF = 12
 """Characters on each side of the bars' axis."""
@@ -236,22 +237,22 @@ def journal_label(path: Path) -> str:
     return name[: -len(JOURNAL_SUFFIX)] if name.endswith(JOURNAL_SUFFIX) else path.stem
 
 
-def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = None) -> int:
-    """Load every journal (a missing or broken one is a ``ModeratorError``: exit status 2)."""
-    runs = [load_run(path) for path in journals]
+def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = None,
+               programme: Path | None = None) -> int:
+    """Load every journal (a missing or broken one is a ``ModeratorError``: exit status 2);
+    ``programme`` overrides the programme each journal names."""
+    runs = [load_run(path, programme) for path in journals]
     analysis = analyse_runs(runs, [journal_label(path) for path in journals])
     if as_json:
         for note in analysis.notes:
-            print(f"moderator: note: {note}", file=sys.stderr)
+            print(visible(f"moderator: note: {note}"), file=sys.stderr)
         document = to_json(analysis)
         document["runs"] = [{"label": entry.pop("label"), "journal": str(path), **entry}
                             for entry, path in zip(document["runs"], journals, strict=True)]
-        deliver(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
+        deliver(json_safe(json.dumps(document, ensure_ascii=False, indent=2) + "\n"), None)
         return 0
     if console is None:
-        from rich.console import Console
-
-        console = Console(highlight=False)
+        console = terminal_console()
         if not console.is_terminal:
             # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80.
             console.width = max(console.width, 70 + (RUN_CELL_WIDTH + 3) * len(analysis.runs))

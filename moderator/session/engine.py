@@ -84,7 +84,8 @@ class Engine:
         changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
         if changed:
             warnings.append("the programme changed since this session began; resuming by segment number")
-        engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed))
+        engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed,
+                                 segments=len(programme.segments)))
         if state.current is not None and state.current >= len(programme.segments):
             engine._emit(ev.Moved(segment=len(programme.segments) - 1))
         return engine, warnings

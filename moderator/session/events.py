@@ -108,6 +108,8 @@ class Reopened(BaseEvent):
     gap: float = field(default=0.0, metadata=_bounded(0.0, MAX_SESSION_T))
     sha256: str = field(default="", metadata={"max_length": 64})
     programme_changed: bool = False
+    segments: int = field(default=0, metadata=_bounded(0, MAX_SEGMENTS))
+    """The programme's length from here on (0 in journals written before it was recorded)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

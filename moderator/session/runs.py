@@ -191,16 +191,18 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
         if contents.warnings:  # lines there were, but none of them an event
             raise JournalError(f"{journal_path}: not a moderator journal (none of its lines is an event)")
         raise JournalError(f"{journal_path}: the journal is empty")
-    opened = contents.events[0]
-    assert isinstance(opened, Opened)  # read_journal refuses a journal that does not begin so
-    location = programme_path or Path(opened.programme)
+    opened = contents.events[0] if isinstance(contents.events[0], Opened) else None
+    if opened is None and programme_path is None:  # its first line is damaged (read_journal said so)
+        raise JournalError(f"{journal_path}:1: the first line, which names the programme, is damaged "
+                           "(pass the programme with --programme FILE to use the rest)")
+    location = programme_path or Path(opened.programme if opened else "")
     if not location.exists():
         raise ModeratorError(
             f"{journal_path}: the programme it was run from, {location}, is not there any more "
-            "(move it back, or pass the programme's path)"
+            "(move it back, or pass it with --programme FILE)"
         )
     programme = load_programme(location)
     warnings = list(contents.warnings)
-    if opened.sha256 and opened.sha256 != programme.sha256:
+    if opened is not None and opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)

@@ -487,6 +487,7 @@ def test_a_file_that_is_no_journal_is_named_as_such(tmp_path):
     (".", "..", "/", "-----", "session"),
     ("Plenary", "plenary", "PLENARY"),
 ])
+@pytest.mark.attack("A04")
 def test_different_titles_never_share_a_folder(tmp_path, titles):
     """Issue 16 #4: folders are told apart by a hash of the exact title, not by its slug."""
     programme = workshop()
