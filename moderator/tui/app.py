@@ -4,10 +4,14 @@ console's actions in the command palette, and asks before quitting a running ses
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from moderator.programme import Programme
@@ -52,8 +56,39 @@ class ModeratorApp(App[None]):
         assert isinstance(console, ConsoleScreen)
         return console
 
+    stopped_by: signal.Signals | None = None
+    """The signal (SIGTERM, SIGHUP) that closed the console, if one did."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this system; on Linux and macOS ours, which no input bytes can stop."""
+        driver = super().get_driver_class()
+        try:
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from moderator.tui.driver import ModeratorDriver
+        except ImportError:  # Windows: no termios
+            return driver
+        return ModeratorDriver if driver is LinuxDriver else driver
+
+
+    def _close_on_signals(self) -> None:
+        """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
+        ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
+        and the report written. Python's default would end the process on the spot."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self._stop_by_signal, number)
+
+    def _stop_by_signal(self, number: signal.Signals) -> None:
+        self.stopped_by = number
+        self.exit(return_code=128 + number)
+
     async def on_mount(self) -> None:
         self.title = self.programme.session.title
+        if not self.is_headless:
+            self._close_on_signals()
         if self.share_options is not None:
             await self.start_sharing(self.share_options)
 

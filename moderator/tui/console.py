@@ -36,7 +36,7 @@ from moderator.text import visible
 from moderator.tui.dialogs import ConfirmScreen, Picker
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import console_bindings
-from moderator.tui.note_box import NoteBox, SpeakerSuggester
+from moderator.tui.note_box import MAX_NOTE_CHARACTERS, NoteBox, SpeakerSuggester
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -463,6 +463,10 @@ class ConsoleScreen(Screen[None]):
 
     # ------------------------------------------------------------------ notes
 
+    def on_note_box_overflowed(self, _: NoteBox.Overflowed) -> None:
+        self._tell(f"A note holds at most {MAX_NOTE_CHARACTERS} characters; the rest was not typed",
+                   severity="warning", timeout=6)
+
     def on_note_box_note_submitted(self, message: NoteBox.NoteSubmitted) -> None:
         """Log the note (or save the edit); if that fails, its text goes back into the box."""
         editing = self._editing_note
@@ -514,7 +518,7 @@ class ConsoleScreen(Screen[None]):
             return
         note = notes[-1]
         self._editing_note = note.id
-        box.value = note_as_typed(note)
+        box.value = visible(note_as_typed(note))
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = f"Notes · editing note {note.id} (enter saves, esc cancels)"
         self.set_focus(box)
@@ -531,7 +535,7 @@ class ConsoleScreen(Screen[None]):
                 self._reload_notes()
                 self._tell(f"Note {note.id} deleted (the journal keeps it)", timeout=4)
 
-        self.app.push_screen(ConfirmScreen("Delete the last note?", note.text[:200]), confirmed)
+        self.app.push_screen(ConfirmScreen("Delete the last note?", visible(note.text[:200])), confirmed)
 
     def _stop_editing(self) -> None:
         self._editing_note = None

@@ -11,6 +11,10 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from moderator.programme import Programme
+from moderator.text import visible
+
+MAX_NOTE_CHARACTERS = 5_000
+"""A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong."""
 
 
 class SpeakerSuggester(Suggester):
@@ -46,18 +50,64 @@ class NoteBox(Input):
             self.box = box
             self.text = text
 
+    class Overflowed(Message):
+        """Characters beyond ``MAX_NOTE_CHARACTERS`` were dropped (once per note)."""
+
+    _pending: str = ""
+    _flush_scheduled: bool = False
+    _overflow_told: bool = False
+
     def on_key(self, event: events.Key) -> None:
-        """Enter: take the note out of the box now, while the keys typed after it wait in the
-        queue. ``prevent_default`` keeps ``Input``'s own key handler (and its Enter binding,
-        resolved only once the key has bubbled up to the App) from seeing it; every other key
-        goes on to ``Input``, which types it."""
+        """Printable characters are gathered and typed in one go; Enter takes the note out.
+
+        Typed one by one, each character costs ``Input`` a copy of the whole value, a redraw and
+        a suggestion: a 100 KB paste without bracketed paste (arriving as 100 000 keys) froze the
+        console for minutes. Gathered, a burst costs one insert; and the box holds at most
+        ``MAX_NOTE_CHARACTERS``. Any other key first types what was gathered, so keys keep their
+        order. Enter takes the note out of the box now, while the keys typed after it wait in
+        the queue; ``prevent_default`` keeps ``Input``'s own handler (and its Enter binding) from
+        seeing it."""
+        if event.is_printable and event.character is not None and self.selection.is_empty:
+            event.stop()
+            event.prevent_default()
+            self._gather(event.character)
+            return
+        self.flush_typed()
         if event.key != "enter":
             return
         event.stop()
         event.prevent_default()
         text, self.value = self.value, ""
+        self._overflow_told = False
         if text.strip():
             self.post_message(self.NoteSubmitted(self, text))
+
+    def _gather(self, text: str) -> None:
+        room = MAX_NOTE_CHARACTERS - len(self.value) - len(self._pending)
+        if len(text) > room:
+            text = text[: max(0, room)]
+            if not self._overflow_told:
+                self._overflow_told = True
+                self.post_message(self.Overflowed())
+        self._pending += text
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.call_later(self.flush_typed)
+
+    def flush_typed(self) -> None:
+        """Type what was gathered (control characters made visible) at the cursor."""
+        self._flush_scheduled = False
+        if self._pending:
+            pending, self._pending = self._pending, ""
+            self.insert_text_at_cursor(visible(pending))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A bracketed paste: its first line, bounded like typing, in the same order as keys."""
+        event.stop()
+        event.prevent_default()
+        self.flush_typed()
+        if event.text:
+            self._gather(event.text.splitlines()[0] if event.text.strip() else "")
 
     def give_back(self, text: str) -> None:
         """A note that could not be logged returns to the box, ahead of anything typed since."""

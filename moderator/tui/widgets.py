@@ -340,7 +340,7 @@ class NotesLog(RichLog, can_focus=False):
         who = speaker_name(programme, note.speaker)
         if who:
             line.append(f"{who}: ", style="bold")
-        line.append(note.text)
+        line.append(visible(note.text, keep_newlines=True))
         if note.author:
             line.append(f" — {visible(note.author)}", style="dim italic")
         if sending:
