@@ -29,6 +29,10 @@ Listener = Callable[[Event, State], None]
 E = TypeVar("E", bound=Event)
 
 
+SLEEP_WORTH_SAYING = 2.0
+"""Seconds of suspension below which nothing is said: not a sleep a person noticed."""
+
+
 class CommandRefused(ModeratorError):
     """The command makes no sense now (pausing before the start, next after the last...)."""
 
@@ -91,6 +95,16 @@ class Engine:
         return engine, warnings
 
     # ------------------------------------------------------------------ time
+
+    def notice_sleep(self) -> float:
+        """If the computer slept since last asked, journal it (the countdown already counted it,
+        the clock reads boot time) and return how long; 0 otherwise. Short blips are not sleep."""
+        take_suspended = getattr(self.clock, "take_suspended", None)  # a clock that cannot tell
+        slept = take_suspended() if take_suspended is not None else 0.0
+        if slept < SLEEP_WORTH_SAYING:
+            return 0.0
+        self._emit(ev.Slept(seconds=round(slept, 3)))
+        return slept
 
     def now_t(self) -> float:
         return self.clock.monotonic() + self._t_offset

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from moderator.programme import Programme
+from moderator.programme.durations import format_duration
 from moderator.session.engine import CommandRefused
 from moderator.session.events import Event
 from moderator.session.journal import JournalError
@@ -206,10 +207,26 @@ class ConsoleScreen(Screen[None]):
     def tick(self) -> None:
         """Read the remaining time from the engine; redraw when the whole second changed, or,
         before the start and while paused, the clocks and the pace that move all the same."""
+        self._say_if_slept()
         if self.engine.status is Status.RUNNING:
             self.whole_seconds = displayed_seconds(self.engine.remaining())
         else:
             self.refresh_time()
+
+    def _say_if_slept(self) -> None:
+        """A laptop closed mid-session: the countdown counted the sleep; say so, once."""
+        notice_sleep = getattr(self.engine, "notice_sleep", None)  # a seat's engine has no clock of its own
+        if notice_sleep is None:
+            return
+        try:
+            slept = notice_sleep()
+        except JournalError as error:
+            self._tell(f"NOT SAVED: {error}", title="Journal", severity="error", timeout=30)
+            return
+        if slept:
+            self._tell(f"The computer slept {format_duration(round(slept))}; counted as elapsed",
+                       title="Time", severity="warning", timeout=30)
+            self._after_event()
 
     def watch_whole_seconds(self, _: int) -> None:
         self.refresh_time()

@@ -243,3 +243,46 @@ def test_a_journal_continued_after_the_programme_grew_keeps_its_new_segments(tmp
     assert not contents.warnings
     assert contents.events[-1].segment == 2  # type: ignore[union-attr]
 
+
+
+@pytest.mark.attack("A16")
+def test_a_start_inside_a_daylight_saving_gap_is_warned_with_its_line(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(programme_toml([("other", "One", "5m")], date="2021-03-28", start="02:30",
+                                   timezone="Europe/Paris"), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:4: warning: [session].start 02:30 does not exist on 2021-03-28 in Europe/Paris" in out
+    assert "starts at 03:30" in out
+
+
+@pytest.mark.attack("A16")
+def test_a_title_of_zero_width_characters_is_no_title(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(programme_toml([("other", "One", "5m")], title="\u200b\u200d\ufeff"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "no visible character" in _one_clear_line(capsys)
+
+
+@pytest.mark.attack("A16")
+def test_an_unknown_kind_with_no_close_match_lists_the_kinds(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(programme_toml([("keynote", "One", "5m")]), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    line = _one_clear_line(capsys)
+    assert "unknown kind 'keynote'" in line and "use one of" in line and "did you mean" not in line
+    path.write_text(programme_toml([("speakr", "One", "5m")]), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "did you mean 'speaker'?" in _one_clear_line(capsys)
+
+
+@pytest.mark.attack("A17")
+def test_the_system_clock_counts_suspended_time_where_the_system_can():
+    import time
+
+    from moderator.session.clock import SystemClock
+
+    clock = SystemClock()
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        assert abs(clock.monotonic() - time.clock_gettime(time.CLOCK_BOOTTIME)) < 1
+    assert 0 <= clock.take_suspended() < 1  # no sleep between two readings of a test
