@@ -6,9 +6,9 @@ And a paste the terminal does not bracket arrives as one key per character: 100 
 kept the console busy for minutes, typing one character (and redrawing) at a time.
 
 ``ModeratorDriver`` is the same driver (Textual's public ``driver_class`` hook) with its
-input loop decoding with ``errors="replace"`` (an invalid byte becomes U+FFFD) and passing a
-run of printable characters longer than anyone types between two reads of the terminal as
-one ``Paste``, which the note box takes in one go. Only ``run_input_thread`` differs from
+input loop decoding with ``errors="replace"`` (an invalid byte becomes U+FFFD) and passing
+what follows the first ``BURST`` printable keys of one read of the terminal (more than anyone
+types between two reads) as one ``Paste``, which the note box takes in one go. Only ``run_input_thread`` differs from
 Textual 8's ``LinuxDriver``; it still uses Textual's own parser.
 """
 
@@ -30,15 +30,18 @@ READ_SIZE = 4096
 
 
 def coalesce(messages: Iterable[Message], burst: int = BURST) -> list[Message]:
-    """``messages`` with each run of more than ``burst`` printable keys made one ``Paste``."""
+    """``messages`` with each run of printable keys beyond its first ``burst`` made one ``Paste``.
+
+    The first keys stay keys: the console's shortcuts are printable (``i`` opens the note box,
+    ``n`` moves on), and a script or a fast terminal may send ``i`` and a note in one read; the
+    ``Paste`` then reaches the box that ``i`` focused, after the keys, in order."""
     result: list[Message] = []
     run: list[events.Key] = []
 
     def close_run() -> None:
+        result.extend(run[:burst])
         if len(run) > burst:
-            result.append(events.Paste("".join(key.character or "" for key in run)))
-        else:
-            result.extend(run)
+            result.append(events.Paste("".join(key.character or "" for key in run[burst:])))
         run.clear()
 
     for message in messages:

@@ -71,10 +71,11 @@ def test_a_burst_longer_than_typing_becomes_one_paste_and_keys_stay_keys():
     typed = [events.Key(c, c) for c in "abc"]
     enter = events.Key("enter", None)
     assert coalesce([*typed, enter]) == [*typed, enter], "typing stays keys"
-    burst = [events.Key("y", "y") for _ in range(BURST + 1)]
+    burst = [events.Key(c, c) for c in "ni" + "y" * (BURST + 10)]
     merged = coalesce([*burst, enter, *typed])
-    assert isinstance(merged[0], events.Paste) and merged[0].text == "y" * (BURST + 1)
-    assert [m.key for m in merged[1:] if isinstance(m, events.Key)] == ["enter", "a", "b", "c"]
+    assert merged[:BURST] == burst[:BURST], "the first keys stay keys: i opens the box the paste goes to"
+    assert isinstance(merged[BURST], events.Paste) and merged[BURST].text == "y" * 12
+    assert [m.key for m in merged[BURST + 1:] if isinstance(m, events.Key)] == ["enter", "a", "b", "c"]
 
 
 @pytest.mark.attack("A15")
