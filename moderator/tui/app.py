@@ -19,6 +19,7 @@ from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
 from moderator.share.hosting import ShareOptions, Sharing
+from moderator.text import visible
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen
 from moderator.tui.keymap import palette_actions
@@ -86,7 +87,7 @@ class ModeratorApp(App[None]):
         self.exit(return_code=128 + number)
 
     async def on_mount(self) -> None:
-        self.title = self.programme.session.title
+        self.title = visible(self.programme.session.title)
         if not self.is_headless:
             self._close_on_signals()
         if self.share_options is not None:

@@ -91,3 +91,19 @@ async def test_escapes_and_markup_in_a_pasted_note_are_shown_as_text(make_app):
         shown = "\n".join(line.text for line in app.query_one(NotesLog).lines)
         assert "␛]2;PWNED␇ [bold red]RED[/] [/]" in shown
         assert "\x1b" not in shown and "\x07" not in shown
+
+
+@pytest.mark.attack("A15")
+async def test_escapes_in_programme_text_are_visible_in_the_console(make_app, in_tmp):
+    from tests.conftest import WORKSHOP
+
+    hostile = in_tmp / "hostile.toml"
+    hostile.write_text(WORKSHOP.read_text(encoding="utf-8").replace(
+        'title = "', 'title = "\\u001b]2;PWNED\\u0007 ', 3), encoding="utf-8")
+    app = make_app(hostile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        await pilot.pause()
+        screen = app.export_screenshot()
+        assert "\x1b]2;PWNED" not in screen
+        assert "␛]2;PWNED␇" in screen
