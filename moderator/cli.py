@@ -24,6 +24,8 @@ EXIT_USAGE = 2
 DEFAULT_OUT = Path("reports")
 MAX_SPEED = 1000.0
 """A 90-minute session rehearsed in under 6 seconds; faster shows nothing a person could follow."""
+DESCRIPTION = ("A terminal console for moderators, rapporteurs and organizers of live online sessions: "
+               "a programme in, a live timer, the rapporteur's report out.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +35,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="moderator", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="moderator", description=DESCRIPTION,
+                     epilog="With no command, rehearse the bundled demo workshop. "
+                            "'moderator COMMAND --help' tells more about each command.")
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -56,13 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="render the report of a session from its journal")
     report.add_argument("journal", type=Path, metavar="JOURNAL")
     report.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
-    report.add_argument("--format", choices=("md", "html", "json"), default="md")
+    report.add_argument("--format", choices=("md", "html", "json", "docx"), default="md",
+                        help="md (default), html, json (the session's data), docx (Word; needs -o)")
     report.add_argument("--programme", type=Path, metavar="FILE",
                         help="the programme the session was run from (default: the one the journal names)")
+
+    chat = commands.add_parser("chat", help="import a saved Zoom chat into a session's journal")
+    chat.add_argument("journal", type=Path, metavar="JOURNAL")
+    chat.add_argument("chat_file", type=Path, metavar="FILE", help="the chat as Zoom saved it (.txt)")
+    chat.add_argument("--zone", help="the zone of the computer that saved the chat (default: this one's)")
 
     timing = commands.add_parser("timing", help="compare planned and actual timing of one or more runs")
     timing.add_argument("journals", nargs="+", type=Path, metavar="JOURNAL")
     timing.add_argument("--json", action="store_true", help="print JSON for other tools")
+    timing.add_argument("--zone", help="show times of day in this zone (default: the session's)")
     timing.add_argument("--programme", type=Path, metavar="FILE",
                         help="the programme the sessions were run from (default: the one each journal names)")
 
@@ -92,6 +103,11 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     sharing.add_argument("--tls-key", type=Path, metavar="FILE", help="... and this private key (PEM)")
     sharing.add_argument("--new-links", action="store_true",
                          help="replace this run's links (the old ones stop working)")
+    parser.add_argument("--chat", type=Path, metavar="CHAT",
+                        help="follow this Zoom chat file while Zoom writes it (its messages join the report)")
+    parser.add_argument("--zone", help="the zone of the chat's times (default: this computer's)")
+    parser.add_argument("--docx", action="store_true",
+                        help="also keep the report as a Word file (.report.docx) beside the .md")
 
 
 def _positive_float(text: str) -> float:
@@ -154,7 +170,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "timing":
         from moderator.commands.timing import run_timing
 
-        return run_timing(args.journals, as_json=args.json, programme=args.programme)
+        return run_timing(args.journals, as_json=args.json, zone_name=args.zone, programme=args.programme)
+    if command == "chat":
+        from moderator.commands.chat import run_chat
+
+        return run_chat(args.journal, args.chat_file, args.zone)
     if command == "ics":
         from moderator.commands.ics import run_ics
 

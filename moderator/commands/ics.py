@@ -24,10 +24,11 @@ import pendulum
 
 from moderator import __version__
 from moderator.commands.output import deliver
+from moderator.i18n import translator
 from moderator.programme import Programme, Segment, SegmentKind, load_programme
 from moderator.programme.durations import humanize_minutes
 from moderator.programme.plan import PlannedSegment, plan, planned_end, session_start
-from moderator.programme.zones import short_zone_label, zone
+from moderator.programme.zones import city_label, zone
 from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.text import visible_lines
 
@@ -136,23 +137,25 @@ def _slot(start: pendulum.DateTime, end: pendulum.DateTime, zone_name: str) -> s
 
 
 def _session_description(programme: Programme, timeline: tuple[PlannedSegment, ...]) -> str:
+    """The invitation's text, in the session's language (its words from the gettext catalogs)."""
     info = programme.session
+    _ = translator(info.language)
     lines: list[str] = []
     heading = " · ".join(part for part in (info.event, info.type) if part)
     if heading:
         lines.append(heading)
-    lines.append(f"Moderator: {programme.moderator.name}")
+    lines.append(_("Moderator: {name}").format(name=programme.moderator.name))
     starts = " / ".join(
-        f"{session_start(programme).in_timezone(zone(z)):%H:%M} {short_zone_label(z)}" for z in info.zones
+        f"{session_start(programme).in_timezone(zone(z)):%H:%M} {city_label(z, info.language)}" for z in info.zones
     )
-    lines.append(f"Starts: {starts}")
+    lines.append(_("Starts: {times}").format(times=starts))
     if info.main_question:
-        lines += ["", f"Main question: {info.main_question}"]
-    lines += ["", f"Running order ({info.timezone}):"]
+        lines += ["", _("Main question: {question}").format(question=info.main_question)]
+    lines += ["", _("Running order ({zone}):").format(zone=info.timezone)]
     for item in timeline:
         lines.append(f"{item.start_in(info.timezone):%H:%M}  {_segment_summary(programme, item.segment)}"
                      f" ({humanize_minutes(item.segment.duration)})")
-    lines.append(f"{planned_end(programme).in_timezone(zone(info.timezone)):%H:%M}  End")
+    lines.append(f"{planned_end(programme).in_timezone(zone(info.timezone)):%H:%M}  {_('End')}")
     return "\n".join(lines)
 
 
@@ -161,7 +164,8 @@ def _segment_summary(programme: Programme, segment: Segment) -> str:
     (``Introduction of the moderator``, ``Internet connection check``) or says nothing more
     than its title would (``other``)."""
     names = ", ".join(s.name for s in programme.segment_speakers(segment))
-    kind = "" if segment.kind == SegmentKind.OTHER else SEGMENT_KIND_LABELS[segment.kind]
+    _ = translator(programme.session.language)
+    kind = "" if segment.kind == SegmentKind.OTHER else _(SEGMENT_KIND_LABELS[segment.kind])
     title = segment.title.lower()
     redundant = not kind or title.startswith(kind.lower()) or title.endswith(kind.lower())
     text = segment.title if redundant else f"{kind}: {segment.title}"
@@ -172,10 +176,11 @@ def _segment_summary(programme: Programme, segment: Segment) -> str:
 
 def _segment_description(programme: Programme, item: PlannedSegment) -> str:
     info = programme.session
+    _ = translator(info.language)
     segment = item.segment
-    lines = [f"{info.title}", f"Segment {segment.index + 1} of {len(programme.segments)}, "
-             f"{humanize_minutes(segment.duration)}: "
-             f"{_slot(item.start, item.end, info.timezone)} {info.timezone}"]
+    lines = [f"{info.title}", _("Segment {n} of {total}, {duration}: {slot}").format(
+        n=segment.index + 1, total=len(programme.segments), duration=humanize_minutes(segment.duration),
+        slot=f"{_slot(item.start, item.end, info.timezone)} {info.timezone}")]
     speakers = programme.segment_speakers(segment)
     for speaker in speakers:
         where = speaker.timezone or info.timezone
@@ -188,7 +193,7 @@ def _segment_description(programme: Programme, item: PlannedSegment) -> str:
             line += f" — {speaker.topic}"
         lines.append(line)
     if info.main_question:
-        lines += ["", f"Main question: {info.main_question}"]
+        lines += ["", _("Main question: {question}").format(question=info.main_question)]
     return "\n".join(lines)
 
 
@@ -198,5 +203,5 @@ def run_ics(file: Path, output: Path | None = None, segments: bool = False) -> i
     for warning in programme.warnings:
         print(warning, file=sys.stderr)  # a Problem: its line is made visible
     calendar = build_calendar(programme, segments).to_ical().decode("utf-8")
-    deliver(visible_lines(calendar, "\r\n"), output, what="the calendar")
+    deliver(visible_lines(calendar, "\r\n").encode("utf-8"), output, what="the calendar", inputs=(file,))
     return 0

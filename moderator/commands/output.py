@@ -1,12 +1,20 @@
-"""Where a command's document goes: standard output, or a file written atomically."""
+"""Where a command's document goes: standard output, or a file written atomically.
+
+An output can never destroy an input: ``-o`` refuses the journal or programme being read
+(under any name: the same file by another path, a link), and anything that is neither a
+regular file nor a new path (a folder, a FIFO, a device, a symbolic link), which writing
+a file in its place would silently replace.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from moderator.files import write_atomic
 from moderator.problems import ModeratorError
@@ -23,7 +31,9 @@ def terminal_console(*, piped_width: int | None = None) -> Console:
     piece of text is passed through ``visible`` just before it is written (a render hook on
     the segments rich produces), so an escape sequence in a programme or a journal shows as
     ``␛`` instead of retitling or clearing the terminal. Styles rich adds itself are kept.
-    ``piped_width`` is the width to use when standard output is not a terminal.
+    When standard output is not a terminal (a file, a pipe) the console writes ``piped_width``
+    columns (rich's default when not given) through a ``TrailingSpaceTrimmer``, so lines come
+    without the spaces rich pads them with.
     """
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
     from rich.segment import Segment
@@ -44,14 +54,48 @@ def terminal_console(*, piped_width: int | None = None) -> Console:
             return [_Visible(renderable) for renderable in renderables]
 
     console = Console(highlight=False, markup=False, emoji=False)
-    if piped_width is not None and not console.is_terminal:
-        console = Console(highlight=False, markup=False, emoji=False, width=piped_width)
+    if not console.is_terminal:
+        console = Console(highlight=False, markup=False, emoji=False, width=piped_width or console.width,
+                          file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
     console.push_render_hook(_VisibleHook())
     return console
 
 
-def deliver(data: str | bytes, output: Path | None, *, what: str = "the output") -> None:
-    """Print ``data``, or write it to ``output`` in one atomic step (never half a file)."""
+def check_output(output: Path, inputs: Sequence[Path] = (), *, what: str = "the output") -> None:
+    """Refuse (``ModeratorError``, one line) an ``output`` that would overwrite an input or a non-file."""
+    try:
+        info = os.lstat(output)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise ModeratorError(f"{output}: cannot write {what} there: {error.strerror or error}") from None
+    for source in inputs:
+        if _same_file(output, source):
+            raise ModeratorError(f"{output}: is the file being read; refusing to write {what} over it "
+                                 "(choose another -o file)")
+    if info is None:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        raise ModeratorError(f"{output}: is a symbolic link; refusing to replace it with {what} "
+                             "(give the file's own path, or a new one)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ModeratorError(f"{output}: is not a regular file; refusing to replace it with {what} "
+                             "(give a file's path, or a new one)")
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    try:
+        return os.path.samefile(output, source)
+    except OSError:
+        return Path(os.path.abspath(output)) == Path(os.path.abspath(source))
+
+
+def deliver(data: str | bytes, output: Path | None, *, what: str = "the output",
+            inputs: Sequence[Path] = ()) -> None:
+    """Print ``data``, or write it to ``output`` in one atomic step (never half a file).
+
+    ``inputs`` are the files the command read: ``output`` may not be one of them.
+    """
     if output is None:
         if isinstance(data, bytes):
             sys.stdout.flush()
@@ -61,10 +105,46 @@ def deliver(data: str | bytes, output: Path | None, *, what: str = "the output")
             sys.stdout.write(data)
             sys.stdout.flush()
         return
+    check_output(output, inputs, what=what)
     try:
-        write_atomic(output, data.decode("utf-8") if isinstance(data, bytes) else data)
+        write_atomic(output, data)
     except OSError as error:
         raise ModeratorError(f"{output}: cannot write {what}: {error.strerror or error}") from None
+
+
+def refuse_binary_on_terminal(fmt: str) -> None:
+    """A Word file printed on a terminal is noise (and can upset it): ask for ``-o`` instead."""
+    if sys.stdout.isatty():
+        raise ModeratorError(f"a .{fmt} file cannot be shown on a terminal (write it with -o FILE.{fmt}, "
+                             "or redirect standard output)")
+
+
+class TrailingSpaceTrimmer:
+    """A text stream that passes lines on without the spaces rich pads them with to its width,
+    so that piped output diffs and greps cleanly. Wraps ``sys.stdout`` for a piped console."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self.stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self.stream.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def reader_went_away() -> int:

@@ -1,7 +1,8 @@
-"""``moderator report JOURNAL [-o FILE] [--format md|html|json]``: the report, rebuilt from the journal.
+"""``moderator report JOURNAL [-o FILE] [--format md|html|json|docx]``: the report, rebuilt from the journal.
 
 The journal is replayed by the same reducer the live session used, and rendered by the same
 pure function, so the Markdown printed here is byte for byte the live ``.report.md``.
+``json`` is the session's data (``report.data``), ``docx`` the organizers' Word form.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from moderator.commands.output import deliver
-from moderator.report import render_report
+from moderator.commands.output import check_output, deliver, refuse_binary_on_terminal
+from moderator.report.render import BINARY_FORMATS, render_report_bytes
 from moderator.session.runs import load_run
 from moderator.text import json_safe, visible, visible_lines
 
@@ -18,9 +19,19 @@ from moderator.text import json_safe, visible, visible_lines
 def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None) -> int:
     """Print (or write atomically to ``output``) the report of a session; warnings go to stderr.
     ``programme`` overrides the programme the journal names (moved, or its first line damaged)."""
+    if output is None and fmt in BINARY_FORMATS:
+        refuse_binary_on_terminal(fmt)
+    if output is not None:  # before any work: the journal and the programme are safe
+        check_output(output, (journal, *((programme,) if programme else ())), what="the report")
     run = load_run(journal, programme)
     for warning in run.warnings:
         print(visible(f"moderator: warning: {warning}"), file=sys.stderr)
-    document = render_report(run.programme, run.state, fmt)
-    deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what="the report")
+    inputs = (journal, Path(run.programme.path))
+    data = render_report_bytes(run.programme, run.state, fmt)
+    if fmt in BINARY_FORMATS:
+        deliver(data, output, what="the report", inputs=inputs)
+    else:
+        document = data.decode("utf-8")
+        deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what="the report",
+                inputs=inputs)
     return 0

@@ -17,9 +17,18 @@ import pendulum
 
 from moderator.commands.output import deliver, terminal_console
 from moderator.commands.timing_json import to_json
-from moderator.programme.durations import format_duration
-from moderator.programme.zones import short_zone_label, zone
-from moderator.report.timing import ON_TIME, RunTiming, SegmentResult, TimingAnalysis, analyse_runs
+from moderator.i18n import Translate, ngettext, translator
+from moderator.problems import ModeratorError
+from moderator.programme.durations import format_duration, whole_seconds
+from moderator.programme.zones import ZoneError, check_zone, city_label, zone
+from moderator.report.timing import (
+    ON_TIME,
+    RunTiming,
+    SegmentResult,
+    TimingAnalysis,
+    analyse_by_programme,
+    unique_labels,
+)
 from moderator.session.runs import JOURNAL_SUFFIX, load_run
 from moderator.session.snapshot import SegmentStatus
 from moderator.text import json_safe, visible
@@ -34,7 +43,7 @@ RUN_CELL_WIDTH = 27
 def _signed(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    whole = round(seconds)
+    whole = whole_seconds(seconds)
     if whole == 0:
         return "00:00"
     return format_duration(whole, signed=True)
@@ -45,28 +54,36 @@ def _plain(console: Any) -> bool:
     return console.no_color or console.color_system is None
 
 
-def render(analysis: TimingAnalysis, console: Any) -> None:
-    """Draw ``analysis`` on a rich console: the comparison, the ends, the overruns, the bars."""
+def render(analysis: TimingAnalysis, console: Any, zone_name: str | None = None) -> None:
+    """Draw ``analysis`` on a rich console: the comparison, the ends, the overruns, the bars.
+
+    Headings and words are in the session's language; times of day in ``zone_name`` (default:
+    the session's zone)."""
     from rich.table import Table
     from rich.text import Text
 
+    _ = translator(analysis.language)
     plain = _plain(console)
-    zone_name = analysis.timezone
+    zone_name = zone_name or analysis.timezone
     console.print(Text(analysis.title, style="bold"))
     first = analysis.runs[0]
-    console.print(f"{first.printed_start.in_timezone(zone(zone_name)):%Y-%m-%d %H:%M} {zone_name} · "
-                  f"{len(analysis.rows)} segments · "
-                  f"{len(analysis.runs)} run{'s' if len(analysis.runs) > 1 else ''}")
+    console.print(f"{first.printed_start.in_timezone(zone(zone_name)):%Y-%m-%d %H:%M} "
+                  f"{city_label(zone_name, analysis.language)} ({zone_name}) · "
+                  + ngettext(analysis.language, "{n} segment", "{n} segments", len(analysis.rows)).format(
+                      n=len(analysis.rows)) + " · "
+                  + ngettext(analysis.language, "{n} run", "{n} runs", len(analysis.runs)).format(
+                      n=len(analysis.runs)))
     for note in analysis.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        console.print(Text(_("note: {note}").format(note=note), style="yellow"))
     console.print()
 
-    table = Table(title="Planned and actual, per segment", title_justify="left")
+    table = Table(title=_("Planned and actual, per segment"), title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("segment", overflow="ellipsis", no_wrap=True, min_width=12, max_width=SEGMENT_WIDTH)
-    table.add_column(f"printed\n{short_zone_label(zone_name)}  plan", no_wrap=True, min_width=12)
+    table.add_column(_("segment"), overflow="ellipsis", no_wrap=True, min_width=12, max_width=SEGMENT_WIDTH)
+    table.add_column(f"{_('printed')}\n{city_label(zone_name, analysis.language)}  {_('plan')}", no_wrap=True,
+                     min_width=12)
     for run in analysis.runs:
-        table.add_column(f"{run.label}\n{'actual':>8} {'dev':>7} {'cum':>7}", no_wrap=True,
+        table.add_column(f"{run.label}\n{_('actual'):>8} {_('dev'):>7} {_('cum'):>7}", no_wrap=True,
                          min_width=RUN_CELL_WIDTH)
     for row in analysis.rows:
         cells: list[Any] = [
@@ -74,42 +91,44 @@ def render(analysis: TimingAnalysis, console: Any) -> None:
             f"{row.printed_start.in_timezone(zone(zone_name)):%H:%M}  {format_duration(row.planned):>5}",
         ]
         for run in analysis.runs:
-            cells.append(_run_cell(run.segment(row.index), plain, analysis.same_programme))
+            cells.append(_run_cell(run.segment(row.index), plain, analysis.same_programme, _))
         table.add_row(*cells)
     console.print(table)
-    console.print(Text("dev: actual - planned running time (pauses excluded);  ×N: visited N times;  ‖: paused\n"
-                       "cum: how late the session is at the end of the segment (late start, pauses and "
-                       "skipped segments included)", style="dim"))
+    console.print(Text(_("dev: actual - planned running time (pauses excluded);  ×N: visited N times;  ‖: paused")
+                       + "\n" + _("cum: how late the session is at the end of the segment (late start, pauses and "
+                                   "skipped segments included)"), style="dim"))
     console.print()
 
-    ends = Table(title="Where each run ended", title_justify="left")
-    for name in ("run", "started", "late start", "ended", "planned end", "against plan"):
-        ends.add_column(name, no_wrap=True, justify="left" if name == "run" else "right")
+    ends = Table(title=_("Where each run ended"), title_justify="left")
+    for number, name in enumerate((_("run"), _("started"), _("late start"), _("ended"), _("planned end"),
+                                   _("against plan"))):
+        ends.add_column(name, no_wrap=True, justify="left" if number == 0 else "right")
     for run in analysis.runs:
-        ends.add_row(*_end_cells(run, zone_name, plain))
+        ends.add_row(*_end_cells(run, zone_name, plain, _))
     console.print(ends)
     for run in analysis.runs:
-        remarks = _remarks(run)
+        remarks = _remarks(run, _)
         if remarks:
             console.print(f"  {run.label}: " + "; ".join(remarks))
     console.print()
 
     if analysis.top_overruns:
-        top = Table(title="Most overtime", title_justify="left")
-        for name in ("", "run", "#", "segment", "planned", "actual", "over"):
-            top.add_column(name, justify="right" if name in ("#", "planned", "actual", "over") else "left",
-                           no_wrap=True, overflow="ellipsis", max_width=SEGMENT_WIDTH if name == "segment" else None)
+        top = Table(title=_("Most overtime"), title_justify="left")
+        for number, name in enumerate(("", _("run"), "#", _("segment"), _("planned"), _("actual"), _("over"))):
+            top.add_column(name, justify="right" if number in (2, 4, 5, 6) else "left",
+                           no_wrap=True, overflow="ellipsis", max_width=SEGMENT_WIDTH if number == 3 else None)
         for rank, item in enumerate(analysis.top_overruns, start=1):
             top.add_row(f"{rank}.", item.run, str(item.number), item.title, format_duration(item.planned),
-                        format_duration(round(item.actual)), _styled(_signed(item.deviation), item.deviation, plain))
+                        format_duration(item.actual), _styled(_signed(item.deviation), item.deviation, plain))
         console.print(top)
     else:
-        console.print("No segment ran over its planned time.")
+        console.print(_("No segment ran over its planned time."))
     console.print()
 
     scale = analysis.largest_deviation
-    console.print(Text(f"Deviation per segment (bars scaled to {format_duration(round(scale))}; "
-                       f"{'+ over, - under' if plain else 'red over, green under'})", style="bold"))
+    legend = _("+ over, - under") if plain else _("red over, green under")
+    console.print(Text(_("Deviation per segment (bars scaled to {scale}; {legend})").format(
+        scale=format_duration(whole_seconds(scale)), legend=legend), style="bold"))
     for run in analysis.runs:
         bars = Table(title=run.label, title_justify="left", box=None, show_header=False, pad_edge=False)
         bars.add_column(justify="right", no_wrap=True)
@@ -117,7 +136,7 @@ def render(analysis: TimingAnalysis, console: Any) -> None:
         bars.add_column(no_wrap=True)
         bars.add_column(justify="right", no_wrap=True)
         for segment in run.segments:
-            bars.add_row(str(segment.number), segment.title, *_bar(segment, scale, plain))
+            bars.add_row(str(segment.number), segment.title, *_bar(segment, scale, plain, _))
         console.print(bars)
 
 
@@ -129,7 +148,7 @@ def _styled(text: str, seconds: float | None, plain: bool) -> Any:
     return Text(text, style="red" if seconds > 0 else "green")
 
 
-def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool) -> Any:
+def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool, _: Translate) -> Any:
     from rich.text import Text
 
     cell = Text(no_wrap=True)
@@ -140,10 +159,10 @@ def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool) 
         cell.append(f"{'—':>8}", style="dim")
         return cell
     if segment.status is SegmentStatus.SKIPPED:
-        cell.append(f"{'skipped':>8} {'':>7} ")
+        cell.append(f"{_('skipped'):>8} {'':>7} ")
         cell.append_text(_styled(f"{_signed(segment.cumulative):>7}", segment.cumulative, plain))
         return cell
-    cell.append(f"{format_duration(round(segment.actual)):>8} ")
+    cell.append(f"{format_duration(segment.actual):>8} ")
     cell.append_text(_styled(f"{_signed(segment.deviation):>7}", segment.deviation, plain))
     cell.append(" ")
     cell.append_text(_styled(f"{_signed(segment.cumulative):>7}", segment.cumulative, plain))
@@ -153,7 +172,7 @@ def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool) 
     if segment.paused >= ON_TIME:
         marks.append("‖")
     if segment.status is SegmentStatus.CURRENT:
-        marks.append("(open)")
+        marks.append(_("(open)"))
     if not same_programme:
         marks.append(f"/{format_duration(segment.planned)}")
     if marks:
@@ -161,7 +180,7 @@ def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool) 
     return cell
 
 
-def _end_cells(run: RunTiming, zone_name: str, plain: bool) -> list[Any]:
+def _end_cells(run: RunTiming, zone_name: str, plain: bool, _: Translate) -> list[Any]:
     def when(moment: pendulum.DateTime | None) -> str:
         if moment is None:
             return "—"
@@ -173,31 +192,35 @@ def _end_cells(run: RunTiming, zone_name: str, plain: bool) -> list[Any]:
     late = _signed(run.late_start) if run.started is not None else "—"
     against = "—"
     if run.end_offset is not None:
-        word = "late" if run.end_offset >= ON_TIME else "early" if run.end_offset <= -ON_TIME else "on time"
-        against = f"{_signed(run.end_offset)} {word}" if word != "on time" else "on time"
+        word = _("late") if run.end_offset >= ON_TIME else _("early") if run.end_offset <= -ON_TIME else ""
+        against = f"{_signed(run.end_offset)} {word}" if word else _("on time")
+    elif run.started is not None:  # never ended: no end to compare, only where it stopped
+        stopped = run.stopped_in
+        against = _("unfinished") + (" " + _("(in segment {n})").format(n=stopped.number) if stopped else "")
     return [
-        run.label, when(run.started), _styled(late, run.late_start, plain), when(run.ended),
+        run.label, when(run.started), _styled(late, run.late_start, plain),
+        when(run.ended) if run.finished else _("(last event {time})").format(time=when(run.ended)),
         when(run.planned_end), _styled(against, run.end_offset, plain),
     ]
 
 
-def _remarks(run: RunTiming) -> list[str]:
+def _remarks(run: RunTiming, _: Translate) -> list[str]:
     remarks: list[str] = []
     if run.started is None:
-        remarks.append("never started")
+        remarks.append(_("never started"))
     elif not run.finished:
-        remarks.append("not ended: measured to its last event")
+        remarks.append(_("not ended: measured to its last event"))
     if run.mode != "live" or not run.anchored_on_printed_start:
-        remarks.append(f"{run.mode}: plan laid from its own start")
+        remarks.append(_("{mode}: plan laid from its own start").format(mode=run.mode))
     visited = [s.number for s in run.segments if s.visits]
     if run.finished and visited and visited[-1] < len(run.segments):
-        remarks.append(f"ended after segment {visited[-1]} of {len(run.segments)}")
+        remarks.append(_("ended after segment {n} of {total}").format(n=visited[-1], total=len(run.segments)))
     if run.skipped:
-        remarks.append("skipped " + _numbers(run.skipped))
+        remarks.append(_("skipped {numbers}").format(numbers=_numbers(run.skipped)))
     if run.repeated:
-        remarks.append("repeated " + _numbers(run.repeated))
+        remarks.append(_("repeated {numbers}").format(numbers=_numbers(run.repeated)))
     if run.not_reached and run.started is not None:
-        remarks.append("not reached " + _numbers(run.not_reached))
+        remarks.append(_("not reached {numbers}").format(numbers=_numbers(run.not_reached)))
     return remarks
 
 
@@ -205,12 +228,12 @@ def _numbers(segments: Sequence[SegmentResult]) -> str:
     return ", ".join(str(s.number) for s in segments)
 
 
-def _bar(segment: SegmentResult, scale: float, plain: bool) -> list[Any]:
+def _bar(segment: SegmentResult, scale: float, plain: bool, _: Translate) -> list[Any]:
     from rich.text import Text
 
     axis = "|" if plain else "│"
     if segment.deviation is None:
-        label = {SegmentStatus.SKIPPED: "skipped", SegmentStatus.UPCOMING: "not reached"}.get(segment.status, "")
+        label = {SegmentStatus.SKIPPED: _("skipped"), SegmentStatus.UPCOMING: _("not reached")}.get(segment.status, "")
         return [Text(" " * BAR_HALF + axis + " " * BAR_HALF), Text(label, style="dim")]
     deviation = segment.deviation
     length = 0
@@ -238,24 +261,51 @@ def journal_label(path: Path) -> str:
 
 
 def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = None,
-               programme: Path | None = None) -> int:
+               zone_name: str | None = None, programme: Path | None = None) -> int:
     """Load every journal (a missing or broken one is a ``ModeratorError``: exit status 2);
-    ``programme`` overrides the programme each journal names."""
+    ``programme`` overrides the programme each journal names.
+
+    Runs of different programmes are never mixed: each programme's runs are compared apart,
+    one after the other (in the JSON, ``programmes`` then lists one document per programme).
+    """
+    if zone_name is not None:
+        try:
+            zone_name = check_zone(zone_name)
+        except ZoneError as error:
+            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
     runs = [load_run(path, programme) for path in journals]
-    analysis = analyse_runs(runs, [journal_label(path) for path in journals])
+    labels = [journal_label(path) for path in journals]
+    analyses = analyse_by_programme(runs, labels)
+    paths = {label: path for label, path in zip(unique_labels(labels), journals, strict=True)}
     if as_json:
-        for note in analysis.notes:
-            print(visible(f"moderator: note: {note}"), file=sys.stderr)
-        document = to_json(analysis)
-        document["runs"] = [{"label": entry.pop("label"), "journal": str(path), **entry}
-                            for entry, path in zip(document["runs"], journals, strict=True)]
-        deliver(json_safe(json.dumps(document, ensure_ascii=False, indent=2) + "\n"), None)
+        documents = []
+        for analysis in analyses:
+            for note in analysis.notes:
+                print(visible(f"moderator: note: {note}"), file=sys.stderr)
+            document = to_json(analysis)
+            document["runs"] = [{"label": entry.pop("label"), "journal": str(paths[entry_label]), **entry}
+                                for entry, entry_label in ((e, e["label"]) for e in document["runs"])]
+            documents.append(document)
+        output = documents[0] if len(documents) == 1 else {"version": documents[0]["version"],
+                                                           "programmes": documents}
+        deliver(json_safe(json.dumps(output, ensure_ascii=False, indent=2) + "\n"), None)
         return 0
     if console is None:
         console = terminal_console()
         if not console.is_terminal:
-            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80.
-            console.width = max(console.width, 70 + (RUN_CELL_WIDTH + 3) * len(analysis.runs))
-    render(analysis, console)
+            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80
+            # (terminal_console trims the spaces rich pads the lines with).
+            widest = max(len(analysis.runs) for analysis in analyses)
+            console = terminal_console(piped_width=max(console.width, 70 + (RUN_CELL_WIDTH + 3) * widest))
+    for number, analysis in enumerate(analyses):
+        if len(analyses) > 1:
+            from rich.text import Text
+
+            _ = translator(analysis.language)
+            console.rule(Text(_("Programme {n} of {total}: {title}").format(
+                n=number + 1, total=len(analyses), title=visible(analysis.title))))
+        render(analysis, console, zone_name)
+        if number + 1 < len(analyses):
+            console.print()
     console.file.flush()
     return 0

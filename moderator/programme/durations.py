@@ -125,6 +125,16 @@ def parse_clock_time(value: object) -> dt.time:
     return dt.time(hour, minute, second)
 
 
+def whole_seconds(seconds: float) -> int:
+    """The one rounding rule for measured durations: to the nearest second, halves away from zero.
+
+    Every table rounds each measured value once with it and adds the rounded values, so a
+    column's total is the sum of the cells above it, to the second.
+    """
+    rounded = int(abs(seconds) + 0.5)
+    return -rounded if seconds < 0 else rounded
+
+
 def format_duration(seconds: float, *, signed: bool = False) -> str:
     """``754`` -> ``"12:34"``, ``4000`` -> ``"1:06:40"``; negative values get a minus sign."""
     sign = "-" if seconds < 0 else ("+" if signed and seconds > 0 else "")

@@ -74,3 +74,18 @@ def short_zone_label(name: str) -> str:
     if name.upper() == "UTC" or _OFFSET.match(name):
         return name
     return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@functools.cache
+def city_label(name: str, language: str) -> str:
+    """``America/Mexico_City`` in ``es`` -> ``Ciudad de México``: the zone's city in the reader's
+    language, from the Unicode CLDR's names (through Babel); ``UTC`` and fixed offsets as written."""
+    if name.upper() == "UTC" or _OFFSET.match(name):
+        return name
+    from babel.dates import get_timezone_location  # Babel's data is loaded only when a label is wanted
+
+    try:
+        city = get_timezone_location(name, locale=language, return_city=True)
+    except (LookupError, ValueError):  # a zone or language CLDR does not know
+        return short_zone_label(name)
+    return str(city) if city else short_zone_label(name)

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 import pendulum
 
-from moderator.programme.durations import format_duration
+from moderator.programme.durations import format_duration, whole_seconds
 from moderator.programme.model import Person, Programme, Segment
 from moderator.programme.plan import day_marker, planned_end, session_start
-from moderator.programme.zones import short_zone_label, zone
+from moderator.programme.zones import city_label, zone
 from moderator.report.labels import LABELS
 from moderator.report.model import (
     Block,
@@ -53,7 +53,7 @@ from moderator.report.model import (
 from moderator.session.clock import parse_wall
 from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
 from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
-from moderator.session.state import Note, State, Status
+from moderator.session.state import ChatEntry, Note, State, Status
 
 _PHOTO_CUE = re.compile(r"photo|foto|v[ií]d[eé]o|screen\s*shot|captur", re.IGNORECASE)
 """A cue about the group photo or screenshots (English, Spanish, French)."""
@@ -109,6 +109,11 @@ class _Builder:
         if moment.date() != self.day:
             text += f" ({format_date(moment.date(), self.language)})"
         return text
+
+    def zone_description(self) -> str:
+        """``Seúl (Asia/Seoul)``: the city a reader knows, and the zone's exact name."""
+        city = city_label(self.zone_name, self.language)
+        return city if city == self.zone_name else f"{city} ({self.zone_name})"
 
     def segment(self, index: int | None) -> Segment | None:
         if index is None or not 0 <= index < len(self.programme.segments):
@@ -249,7 +254,7 @@ class _Builder:
                 text += f" ({marker})"
             if local_start.date() != info.date:
                 text += f", {format_date(local_start.date(), self.language)}"
-            rows.append((self.label("time_in", zone=short_zone_label(name)), text))
+            rows.append((self.label("time_in", zone=city_label(name, self.language)), text))
         if state.started_wall:
             started = self.local(state.started_wall)
             actual_start = started.format("HH:mm")
@@ -408,12 +413,31 @@ class _Builder:
         return Section("groups", self.label("breakout_groups"), tuple(blocks))
 
     def audience(self) -> Section:
-        """The audience's marked questions; then what else was said in the Q&A, by whoever answered."""
-        blocks = list(self.notes_or_nothing(self.placed("audience")))
+        """The audience's marked questions; then what else was said in the Q&A, by whoever answered;
+        then the Zoom chat's questions with the participant's name, and its other messages to everyone."""
+        questions = [entry for entry in self.state.chat if entry.kind == "question"]
+        others = [entry for entry in self.state.chat if entry.kind != "question"]
+        notes = self.placed("audience")
+        blocks: list[Block] = []
+        if notes or not (questions or others):
+            blocks += list(self.notes_or_nothing(notes))
         qa_notes = self.placed("qa")
         if qa_notes:
             blocks += [Heading(self.label("qa_notes")), Bullets(self.note_items(qa_notes))]
+        if questions:
+            blocks += [Heading(self.label("chat_questions")), Bullets(tuple(self.chat_item(e) for e in questions))]
+        if others:
+            blocks += [Heading(self.label("chat_other")), Bullets(tuple(self.chat_item(e) for e in others))]
         return Section("audience", self.label("audience_questions"), tuple(blocks))
+
+    def chat_item(self, entry: ChatEntry) -> Item:
+        """``**Ana Pérez**: text (replying to “...”) — 22:47``."""
+        spans = [Span(entry.sender, SpanStyle.STRONG), Span(self.label("colon")), Span(entry.text)]
+        if entry.reply_to:
+            quote = self.label("quote_open") + entry.reply_to + self.label("quote_close")
+            spans += [Span(" "), Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM)]
+        spans += [Span(" — "), Span(self.clock(entry.at), SpanStyle.EM)]
+        return Item(tuple(spans))
 
     def after_end(self) -> Section | None:
         notes = self.placed("after_end")
@@ -437,25 +461,27 @@ class _Builder:
         header = tuple(self.label(k) for k in ("col_number", "col_segment", "col_planned_start", "col_planned",
                                             "col_actual_start", "col_actual", "col_difference"))
         rows = []
-        total_actual = 0.0
-        total_difference = 0.0
+        total_actual = 0
+        total_difference = 0
         for timing in snapshot.timings:
-            actual_cell, difference_cell, difference = self._timing_cells(timing)
-            total_actual += timing.actual
-            total_difference += difference
+            actual, actual_cell, difference = self._timing_cells(timing)
+            total_actual += actual
+            total_difference += difference or 0
             planned = format_duration(timing.planned)
             if timing.allowed != timing.planned:
                 planned += f" ({self.label('allowed', duration=format_duration(timing.allowed))})"
             rows.append((
                 str(timing.index + 1), timing.segment.title,
                 timing.planned_start.in_timezone(self.tz).format("HH:mm"), planned,
-                self.clock(timing.actual_start), actual_cell, difference_cell,
+                self.clock(timing.actual_start), actual_cell,
+                format_duration(difference, signed=True) if difference is not None else "—",
             ))
-        rows.append(("", self.label("total"), "", format_duration(self.programme.total_duration), "",
+        total = self.label("total" if state.status is Status.ENDED else "total_so_far")
+        rows.append(("", total, "", format_duration(self.programme.total_duration), "",
                      format_duration(total_actual), format_duration(total_difference, signed=True)))
         lines: list[Item] = [self._line("planned_end", self.clock_at(snapshot.planned_end))]
         if state.status is not Status.NOT_STARTED:
-            offset = round(snapshot.offset)
+            offset = whole_seconds(snapshot.offset)
             if offset > 0:
                 verdict = self.label("behind", duration=format_duration(offset))
             elif offset < 0:
@@ -467,9 +493,9 @@ class _Builder:
         pauses = sum(actual.pauses for actual in state.segments)
         if pauses:
             paused = sum(actual.paused_seconds for actual in state.segments)
-            lines.append(self._line("pauses", f"{pauses} ({format_duration(paused)})"))
+            lines.append(self._line("pauses", f"{pauses} ({format_duration(whole_seconds(paused))})"))
         blocks: tuple[Block, ...] = (
-            Paragraph((Span(self.label("times_in", zone=self.zone_name)),)),
+            Paragraph((Span(self.label("times_in", zone=self.zone_description())),)),
             Table(header, tuple(rows)),
             Bullets(tuple(lines)),
         )
@@ -493,18 +519,24 @@ class _Builder:
                                Span(f" {what}" + (f" — {where}" if where else "")))))
         return (Paragraph((Span(self.label("signals"), SpanStyle.STRONG),)), Bullets(tuple(items)))
 
-    def _timing_cells(self, timing: SegmentTiming) -> tuple[str, str, float]:
-        """The actual and difference cells, and the overrun counted in the total."""
+    def _timing_cells(self, timing: SegmentTiming) -> tuple[int, str, int | None]:
+        """The actual seconds counted in the total, the actual cell, and the difference counted (or none).
+
+        One rounding rule (``whole_seconds``) for every measured value, and totals that are the
+        sums of the cells: a skipped segment took 0 s of its planned time (its difference is minus
+        its plan), a segment not reached yet or still under its time counts nothing yet.
+        """
         if timing.status is SegmentStatus.SKIPPED:
-            return self.label("status_skipped"), "—", 0.0
+            return 0, self.label("status_skipped"), -timing.planned
         if timing.status is SegmentStatus.UPCOMING:
-            return self.label("status_upcoming"), "—", 0.0
-        actual = format_duration(timing.actual)
+            return 0, self.label("status_upcoming"), None
+        actual = whole_seconds(timing.actual)
+        cell = format_duration(actual)
         if timing.status is SegmentStatus.CURRENT:
-            actual += f" ({self.label('status_current')})"
-            if timing.overrun <= 0:  # not over yet: nothing to count
-                return actual, "—", 0.0
-        return actual, format_duration(timing.overrun, signed=True), timing.overrun
+            cell += f" ({self.label('status_current')})"
+            if actual <= timing.planned:  # not over yet: nothing to count
+                return actual, cell, None
+        return actual, cell, actual - timing.planned
 
     def _line(self, key: str, value: str) -> Item:
         return Item((Span(self.label(key), SpanStyle.STRONG), Span(self.label("colon") + value)))

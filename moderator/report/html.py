@@ -8,13 +8,14 @@ from __future__ import annotations
 import html
 
 from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
-from moderator.report.text import span_layout, text_lines
+from moderator.report.text import numeric_columns, span_layout, text_lines
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { background: #eee; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 footer { margin-top: 2rem; color: #555; }
 """.strip()
 
@@ -57,11 +58,15 @@ def _html_block(block: Block, out: list[str]) -> None:
     elif isinstance(block, Paragraph):
         out.append(f"<p>{_html_spans(block.spans)}</p>")
     elif isinstance(block, Table):
+        numeric = numeric_columns(block.rows) if len(block.header) > 2 else []
+        classes = [' class="num"' if numeric and numeric[c] else "" for c in range(len(block.header))]
         out.append("<table>")
-        out.append("<thead><tr>" + "".join(f"<th>{_html_text(c)}</th>" for c in block.header) + "</tr></thead>")
+        out.append("<thead><tr>" + "".join(f"<th{classes[c]}>{_html_text(text)}</th>"
+                                           for c, text in enumerate(block.header)) + "</tr></thead>")
         out.append("<tbody>")
         for row in block.rows:
-            out.append("<tr>" + "".join(f"<td>{_html_text(c)}</td>" for c in row) + "</tr>")
+            out.append("<tr>" + "".join(f"<td{classes[c]}>{_html_text(text)}</td>" for c, text in enumerate(row))
+                       + "</tr>")
         out.append("</tbody>")
         out.append("</table>")
     else:
@@ -74,6 +79,7 @@ def render_html(document: ReportDocument) -> str:
         f'<html lang="{html.escape(document.language)}">',
         "<head>",
         '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_html_text(document.title)}</title>",
         f"<style>\n{_STYLE}\n</style>",
         "</head>",

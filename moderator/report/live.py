@@ -18,6 +18,9 @@ comes back to the thread.
 When the report cannot be written (a full disk, a folder made read-only), ``problem`` says
 so in one sentence and the worker tries again every few seconds, and at the next event;
 the journal, not this file, is the source of truth, so nothing is lost meanwhile.
+
+With ``docx_path`` the worker also keeps a Word copy beside it (``run --docx``), written the
+same way, after the Markdown: organizers can open the ``.docx`` at any moment.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ PROCESS_RENDER_SECONDS = 0.05
 class LiveReport:
     def __init__(self, programme: Programme, path: Path, state: State, *,
                  retry_seconds: float = RETRY_SECONDS, first_write_delay: float = 0.0,
-                 min_interval: float = MIN_INTERVAL, in_process: bool | None = None) -> None:
+                 min_interval: float = MIN_INTERVAL, in_process: bool | None = None,
+                 docx_path: Path | None = None) -> None:
         """Start the worker; it writes the report for ``state`` at once (or after
         ``first_write_delay`` seconds, or the first event, whichever comes first), then after
         every event. The console waits a moment, so its first frame need not share the
@@ -50,6 +54,8 @@ class LiveReport:
         self.programme = programme
         self.first_write_delay = first_write_delay
         self.path = Path(path)
+        self.docx_path = Path(docx_path) if docx_path is not None else None
+        """Where a Word copy of the report is kept too (``--docx``), or ``None``."""
         self.retry_seconds = retry_seconds
         self.min_interval = min_interval
         self._in_process = in_process
@@ -118,6 +124,8 @@ class LiveReport:
             with self._changed:
                 self._changed.wait_for(lambda: self._pending or self._closing, self.first_write_delay)
         remove_leftovers(self.path)  # of an earlier console killed while it wrote this report
+        if self.docx_path is not None:
+            remove_leftovers(self.docx_path)
         failing = False
         last_write = -float("inf")
         while True:
@@ -172,12 +180,19 @@ class LiveReport:
         return len(self._state.notes) >= PROCESS_NOTES or self._last_render > PROCESS_RENDER_SECONDS
 
     def _write(self, events: list[Event]) -> str | None:
-        """Render and write the report; the problem in one sentence, or ``None``."""
+        """Render and write the report (and its Word copy, with ``docx_path``, rendered here from the
+        same state); the problem in one sentence, or ``None``."""
+        target = self.path
         try:
             write_atomic(self.path, self._render(events))
+            if self.docx_path is not None:
+                from moderator.report.render import render_report_bytes
+
+                target = self.docx_path
+                write_atomic(self.docx_path, render_report_bytes(self.programme, self._state, "docx"))
         except OSError as error:
             reason = error.strerror or str(error)
-            return f"Cannot write the report to {self.path}: {reason}. Every note is safe in the journal; retrying."
+            return f"Cannot write the report to {target}: {reason}. Every note is safe in the journal; retrying."
         except Exception as error:  # a bug in rendering must not stop the reports that follow
             return (f"Cannot render the report ({type(error).__name__}: {error}). "
                     "Every note is safe in the journal; retrying.")

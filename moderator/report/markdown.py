@@ -11,8 +11,17 @@ import re
 from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
 from moderator.report.text import span_layout, text_lines
 
-_MD_PUNCTUATION = re.compile(r"[\\`*_\[\]<|~]")
-"""Inline Markdown: code, emphasis, links, HTML and autolinks, table cells, strikethrough."""
+_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
+_MD_INLINE = re.compile(
+    r"\\(?=[" + _PUNCT + r"]|$)"      # a backslash that would escape what follows, or end a line
+    r"|`"                             # code spans
+    r"|(?<!\s)\*|\*(?!\s|$)"          # an asterisk that can open or close emphasis (not ``5 * 3``)
+    r"|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])"  # an underscore at a word's edge (not ``snake_case``)
+    r"|^\[|\](?=[(\[:])"              # a link, image or reference: ``[a](b)``, ``[a][b]``, ``[a]: b``
+    r"|<(?=[A-Za-z/!?])"              # an HTML tag or autolink (not ``a < b``)
+)
+"""Inline Markdown that could change what a line means; everything else is left as typed
+(``~15 países``, ``snake_case``, ``a < b``, ``[sic]`` need no backslash)."""
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MD_LEADING = re.compile(r"^(?:[-+=#>]|\d+(?=[.)]))")
 """What starts a block when it begins a line: list items, setext underlines, headings, quotes."""
@@ -20,8 +29,12 @@ _BREAK = "\x00"
 """Stands for a line break inside a bullet until the renderer knows the item's indentation."""
 
 
-def _md_escape_line(line: str, *, leading: bool = True) -> str:
-    line = _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(0), line)
+def _md_escape_line(line: str, *, leading: bool = True, cell: bool = False) -> str:
+    line = _MD_INLINE.sub(lambda m: "\\" + m.group(0), line)
+    if line.count("~") >= 2:  # strikethrough needs a pair
+        line = line.replace("~", "\\~")
+    if cell or ("|" in line and leading):  # a table cell, or a line a table could be made of
+        line = line.replace("|", "\\|")
     line = _MD_ENTITY.sub(r"\\&", line)
     if not leading:
         return line
@@ -45,7 +58,7 @@ def _md_heading(text: str) -> str:
 
 def _md_cell(text: str) -> str:
     """A table cell: inline escapes only (a cell cannot start a block), lines joined with `` / ``."""
-    return " / ".join(_md_escape_line(line, leading=False) for line in text_lines(text))
+    return " / ".join(_md_escape_line(line, leading=False, cell=True) for line in text_lines(text))
 
 
 def _md_spans(spans: tuple[Span, ...]) -> str:

@@ -1,4 +1,8 @@
-"""One entry point for every report format: build the document once, hand it to a renderer."""
+"""One entry point for every report format: build the document once, hand it to a renderer.
+
+``md`` and ``html`` are text; ``json`` is the session's data (``report.data``), not a layout;
+``docx`` is a Word file, so bytes: ``render_report_bytes`` gives any format as the bytes to write.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,37 @@ from collections.abc import Callable
 from moderator.programme.model import Programme
 from moderator.report.build import build_report
 from moderator.report.html import render_html
-from moderator.report.layout_json import render_layout_json
 from moderator.report.markdown import render_markdown
 from moderator.report.model import ReportDocument
 from moderator.session.state import State
 
-_RENDERERS: dict[str, Callable[[ReportDocument], str]] = {
+_TEXT_RENDERERS: dict[str, Callable[[ReportDocument], str]] = {
     "md": render_markdown,
     "html": render_html,
-    "json": render_layout_json,
 }
-FORMATS = tuple(_RENDERERS)
+TEXT_FORMATS = (*_TEXT_RENDERERS, "json")
+BINARY_FORMATS = ("docx",)
+FORMATS = (*TEXT_FORMATS, *BINARY_FORMATS)
 """The names ``moderator report --format`` accepts, the default first."""
 
 
 def render_report(programme: Programme, state: State, fmt: str = "md") -> str:
-    """The report as Markdown (``md``), a standalone HTML page (``html``) or its layout as ``json``."""
-    if fmt not in _RENDERERS:
+    """The report as Markdown (``md``), a standalone HTML page (``html``) or the session's data (``json``)."""
+    if fmt == "json":
+        from moderator.report.data import render_data_json
+
+        return render_data_json(programme, state)
+    if fmt not in _TEXT_RENDERERS:
+        raise ValueError(f"unknown text report format {fmt!r}; use one of {', '.join(TEXT_FORMATS)}")
+    return _TEXT_RENDERERS[fmt](build_report(programme, state))
+
+
+def render_report_bytes(programme: Programme, state: State, fmt: str = "md") -> bytes:
+    """Any format as the bytes of its file: UTF-8 text, or a Word document for ``docx``."""
+    if fmt == "docx":
+        from moderator.report.docx import render_docx  # python-docx is loaded only for Word output
+
+        return render_docx(build_report(programme, state))
+    if fmt not in TEXT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return _RENDERERS[fmt](build_report(programme, state))
+    return render_report(programme, state, fmt).encode("utf-8")

@@ -27,3 +27,16 @@ def span_layout(text: str) -> tuple[str, str, str]:
     lead = " " if text[:1] == " " else ""
     trail = " " if body and text[-1:] == " " else ""
     return lead, body, trail
+
+
+_NUMERIC = re.compile(r"^[−+-]?\d[\d:.,]*(?:\s*\(.*\))?$|^—$|^$")
+"""A number, a duration or a clock time (``+00:30``, ``1:30:00``, ``10:15 (under way)``), or no value."""
+
+
+def numeric_columns(rows: tuple[tuple[str, ...], ...] | list[list[str]]) -> list[bool]:
+    """Which columns hold only numbers, durations and times: those are set flush right."""
+    if not rows:
+        return []
+    width = len(rows[0])
+    return [all(_NUMERIC.match(row[c].strip()) for row in rows) and any(row[c].strip() not in ("", "—") for row in rows)
+            for c in range(width)]

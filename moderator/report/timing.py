@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pendulum
 
+from moderator.programme.durations import whole_seconds
 from moderator.programme.plan import plan, session_start
 from moderator.session.clock import parse_wall
 from moderator.session.runs import LoadedRun
@@ -52,16 +53,16 @@ class SegmentResult:
     """Where this run's plan put the segment's start (UTC)."""
     allowed: int
     """Planned plus the time the moderator added or removed with + and -."""
-    actual: float
-    """Running seconds spent in the segment over all its visits, pauses excluded."""
-    paused: float
+    actual: int
+    """Running seconds spent in the segment over all its visits, pauses excluded (``whole_seconds``)."""
+    paused: int
     visits: int
     status: SegmentStatus
     """``DONE``, ``CURRENT`` (the run stopped in it without ending), ``SKIPPED`` (never visited
     although a later segment was) or ``UPCOMING`` (the run never reached it)."""
-    deviation: float | None
+    deviation: int | None
     """``actual - planned``; ``None`` when the segment was skipped or not reached."""
-    cumulative: float | None
+    cumulative: int | None
     """How late the session was at the end of this segment; ``None`` when not reached."""
     actual_start: str | None
     actual_end: str | None
@@ -96,13 +97,15 @@ class RunTiming:
     """Where the plan is laid (UTC): the printed start, or the run's own start."""
     anchored_on_printed_start: bool
     started: pendulum.DateTime | None
-    late_start: float
+    late_start: int
     """Seconds between the anchor and the actual start (0 when the plan is laid from the start)."""
     planned_end: pendulum.DateTime
     ended: pendulum.DateTime | None
     """When the run ended, or its last event if it never did (``finished`` is then false)."""
-    end_offset: float | None
-    """``ended - planned_end`` in seconds: positive means late."""
+    end_offset: int | None
+    """Where a finished run ended against its planned end, in seconds (positive: late): the sum of
+    the late start, every deviation, the pauses and the skipped segments' saved time. ``None``
+    for a run that never ended (see ``last_offset``)."""
     finished: bool
     segments: tuple[SegmentResult, ...]
     warnings: tuple[str, ...] = ()
@@ -110,6 +113,16 @@ class RunTiming:
     @property
     def skipped(self) -> tuple[SegmentResult, ...]:
         return tuple(s for s in self.segments if s.status is SegmentStatus.SKIPPED)
+
+    @property
+    def last_offset(self) -> int | None:
+        """How late the run was at the end of the last segment it reached (finished or not)."""
+        return next((s.cumulative for s in reversed(self.segments) if s.cumulative is not None), None)
+
+    @property
+    def stopped_in(self) -> SegmentResult | None:
+        """The segment an unfinished run stopped in."""
+        return next((s for s in self.segments if s.status is SegmentStatus.CURRENT), None)
 
     @property
     def repeated(self) -> tuple[SegmentResult, ...]:
@@ -144,8 +157,8 @@ class Overrun:
     index: int
     title: str
     planned: int
-    actual: float
-    deviation: float
+    actual: int
+    deviation: int
 
     @property
     def number(self) -> int:
@@ -156,6 +169,7 @@ class Overrun:
 class TimingAnalysis:
     title: str
     timezone: str
+    language: str
     same_programme: bool
     rows: tuple[PlannedRow, ...]
     runs: tuple[RunTiming, ...]
@@ -176,7 +190,7 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
     names = list(labels) if labels is not None else _default_labels(runs)
     if len(names) != len(runs):
         raise ValueError("one label per run")
-    names = _unique(names)
+    names = unique_labels(names)
     timings = tuple(_analyse_run(run, name) for run, name in zip(runs, names, strict=True))
     reference = runs[0].programme
     digests = {run.state.programme_sha256 or run.programme.sha256 for run in runs}
@@ -196,6 +210,7 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
     return TimingAnalysis(
         title=reference.session.title,
         timezone=reference.session.timezone,
+        language=reference.session.language,
         same_programme=same,
         rows=_rows(runs),
         runs=timings,
@@ -204,11 +219,28 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
     )
 
 
+def programme_key(run: LoadedRun) -> tuple[str, int]:
+    """What makes two runs comparable segment by segment: the same programme text (its digest at
+    the time of the run) and the same number of segments."""
+    return (run.state.programme_sha256 or run.programme.sha256, len(run.programme.segments))
+
+
+def analyse_by_programme(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None) -> tuple[TimingAnalysis, ...]:
+    """One analysis per programme, in the order each first appears: runs of different programmes
+    are never compared segment by segment (their segment 3 need not be the same thing)."""
+    names = unique_labels(list(labels) if labels is not None else _default_labels(runs))
+    groups: dict[tuple[str, int], list[int]] = {}
+    for position, run in enumerate(runs):
+        groups.setdefault(programme_key(run), []).append(position)
+    return tuple(analyse_runs([runs[i] for i in members], [names[i] for i in members])
+                 for members in groups.values())
+
+
 def _default_labels(runs: Sequence[LoadedRun]) -> list[str]:
     return [run.state.mode or "run" for run in runs]
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_labels(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     result = []
     for name in names:
@@ -235,19 +267,20 @@ def _analyse_run(run: LoadedRun, label: str) -> RunTiming:
     printed = session_start(programme)
     anchor = plan_anchor(programme, state, last_wall)
     started = parse_wall(state.started_wall) if state.started_wall else None
-    late = (started - anchor).total_seconds() if started is not None else 0.0
+    late = whole_seconds((started - anchor).total_seconds()) if started is not None else 0
     results: list[SegmentResult] = []
     cumulative = late
     for timing in snapshot.timings:
         actual_record = state.segments[timing.index] if timing.index < len(state.segments) else None
         visits = actual_record.visits if actual_record else 0
-        paused = _paused(state, timing.index)
+        paused = whole_seconds(_paused(state, timing.index))
         status = timing.status
-        deviation: float | None = None
-        reached: float | None = None
+        actual = whole_seconds(timing.actual) if status in RAN else 0
+        deviation: int | None = None
+        reached: int | None = None
         if status in RAN:
-            deviation = timing.actual - timing.planned
-            cumulative += timing.actual + paused - timing.planned
+            deviation = actual - timing.planned
+            cumulative += deviation + paused
             reached = cumulative
         elif status is SegmentStatus.SKIPPED:
             cumulative -= timing.planned
@@ -255,17 +288,19 @@ def _analyse_run(run: LoadedRun, label: str) -> RunTiming:
         results.append(SegmentResult(
             index=timing.index, kind=timing.segment.kind, title=timing.segment.title,
             planned=timing.planned, planned_start=timing.planned_start, allowed=timing.allowed,
-            actual=timing.actual if status in RAN else 0.0, paused=paused, visits=visits,
+            actual=actual, paused=paused, visits=visits,
             status=status, deviation=deviation, cumulative=reached,
             actual_start=timing.actual_start, actual_end=timing.actual_end,
         ))
     planned_end = anchor.add(seconds=programme.total_duration)
     ended: pendulum.DateTime | None = None
-    end_offset: float | None = None
+    end_offset: int | None = None
     if started is not None and state.started_t is not None:
         end_t = state.ended_t if state.ended_t is not None else state.last_t
-        end_offset = late + (end_t - state.started_t) - programme.total_duration
-        ended = planned_end.add(microseconds=round(end_offset * 1_000_000))
+        ended = started.add(microseconds=round((end_t - state.started_t) * 1_000_000))
+        # The sum of the rounded pieces (late start, every segment, pauses, skips): the table adds up.
+        # An unfinished run has no end to measure: how late it was at its last event is its cumulative.
+        end_offset = cumulative if state.status is Status.ENDED else None
     return RunTiming(
         label=label, mode=state.mode, status=str(state.status), title=programme.session.title,
         timezone=programme.session.timezone, programme_path=programme.path,

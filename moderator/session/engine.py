@@ -13,17 +13,23 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+import pendulum
 
 from moderator.problems import ModeratorError
 from moderator.programme import Programme
 from moderator.session import events as ev
+from moderator.session.chat import chat_kind, segment_at
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.events import Event, NoteKind, clean_text
 from moderator.session.journal import Journal
 from moderator.session.notes import MODERATOR_ID, NoteError, parse_note, participants_count
 from moderator.session.snapshot import Snapshot, remaining_seconds, take_snapshot
 from moderator.session.state import Note, State, Status, apply, new_state
+
+if TYPE_CHECKING:
+    from moderator.session.zoom_chat import DatedChatMessage
 
 Listener = Callable[[Event, State], None]
 E = TypeVar("E", bound=Event)
@@ -93,6 +99,14 @@ class Engine:
         if state.current is not None and state.current >= len(programme.segments):
             engine._emit(ev.Moved(segment=len(programme.segments) - 1))
         return engine, warnings
+
+    @classmethod
+    def after_the_fact(cls, programme: Programme, journal: Journal | None, events: Iterable[Event]) -> Engine:
+        """An engine that adds to a journal after the session (``moderator chat``): its clock stands
+        still at the journal's last event, so what it adds moves neither the timing nor "now"."""
+        state = replay_state(programme, events)
+        clock = _StoppedClock(parse_wall(state.last_wall) if state.last_wall else pendulum.now("UTC"))
+        return cls(programme, clock, journal, state, state.last_t)
 
     # ------------------------------------------------------------------ time
 
@@ -386,11 +400,46 @@ class Engine:
         if self.state.blackout == on:
             raise CommandRefused("the stage is already black" if on else "the stage is not black")
         self._emit(ev.BlackoutSet(on=on, segment=self.state.current))
+    def add_chat_messages(self, messages: Iterable[DatedChatMessage]) -> int:
+        """Add the chat's messages to everyone that the journal does not hold yet; how many were new.
+
+        Each is placed in the segment running when it was written, and is a question if it asks one.
+        """
+        added = 0
+        for dated in messages:
+            message = dated.message
+            if message.fingerprint in self.state.chat_fingerprints:
+                continue
+            at = pendulum.instance(dated.wall).in_timezone("UTC").isoformat()
+            self._emit(ev.ChatMessageAdded(
+                sender=clean_text(message.sender)[:ev.MAX_SHORT_TEXT], text=clean_text(message.text)[:ev.MAX_TEXT],
+                at=at, fingerprint=message.fingerprint, kind=chat_kind(message.text),
+                segment=segment_at(self.state.timeline, at),
+                reply_to=clean_text(message.reply_to)[:ev.MAX_TEXT] if message.reply_to else None,
+            ))
+            added += 1
+        return added
 
     def set_participants(self, count: int) -> None:
         if count < 0:
             raise CommandRefused("the number of participants cannot be negative")
         self._emit(ev.ParticipantsSet(count=int(count)))
+
+
+class _StoppedClock:
+    """A clock that reads one instant forever: adding to a finished journal takes no session time."""
+
+    def __init__(self, wall: pendulum.DateTime) -> None:
+        self._wall = wall
+
+    def monotonic(self) -> float:
+        return 0.0
+
+    def now(self) -> pendulum.DateTime:
+        return self._wall
+
+    def take_suspended(self) -> float:
+        return 0.0
 
 
 def next_unasked_question(programme: Programme, state: State) -> tuple[str, int] | None:

@@ -59,6 +59,7 @@ class EventType(StrEnum):
     MESSAGE_CLEARED = "message_cleared"
     FLASH = "flash"
     BLACKOUT = "blackout"
+    CHAT_MESSAGE = "chat_message"
 
 
 class NoteKind(StrEnum):
@@ -264,10 +265,31 @@ class BlackoutSet(BaseEvent):
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatMessageAdded(BaseEvent):
+    """A participant's message to everyone in the Zoom chat, imported or followed live.
+
+    ``at`` is when the participant wrote it (UTC, from Zoom's local clock and the zone the
+    importer assumed); ``segment`` the one running then; ``kind`` is ``question`` for an
+    audience question, else ``note``. ``fingerprint`` (time, sender, text) makes an import
+    idempotent: the reducer keeps the first message with a given fingerprint.
+    """
+
+    TYPE = EventType.CHAT_MESSAGE
+    sender: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    at: str = field(metadata={"max_length": 64})
+    fingerprint: str = field(metadata={"max_length": 64})
+    kind: NoteKind = NoteKind.NOTE
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    reply_to: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
+    """The start of the message it answers, as Zoom quoted it."""
+
+
 Event: TypeAlias = (
     Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
-    | MessageShown | MessageCleared | FlashSet | BlackoutSet
+    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

@@ -29,7 +29,14 @@ from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
-from moderator.session.journal import Journal, JournalError, ensure_not_running, merge_fallbacks, read_journal
+from moderator.session.journal import (
+    Journal,
+    JournalBusy,
+    JournalError,
+    ensure_not_running,
+    merge_fallbacks,
+    read_journal,
+)
 from moderator.session.state import State, Status
 
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -56,6 +63,56 @@ def session_folder(programme: Programme, out: Path) -> Path:
     return out / f"{programme.session.date.isoformat()}-{slugify(title)}-{digest}"
 
 
+def legacy_session_folder(programme: Programme, out: Path) -> Path:
+    """``<date>-<slug of the title>``: the folder earlier versions gave a session whose slug lost
+    nothing (when it lost something they added the same hash as ``session_folder`` does now)."""
+    return out / f"{programme.session.date.isoformat()}-{slugify(programme.session.title)}"
+
+
+def run_folder(programme: Programme, out: Path) -> Path:
+    """The folder this programme's runs live in: ``session_folder``, or the legacy one if the
+    session began under an earlier version (so its unfinished run resumes).
+
+    The legacy folder is used only while the hashed one holds no run, and only if its journal's
+    ``opened`` event names exactly this title: a slug is shared by different titles (``Panel:
+    A/B``, ``Panel A-B``), which must still never share a folder."""
+    folder = session_folder(programme, out)
+    if _journals_in(folder):
+        return folder
+    legacy = legacy_session_folder(programme, out)
+    journal = _identifying_journal(legacy)
+    if journal is not None and _opened_title(journal) == programme.session.title:
+        return legacy
+    return folder
+
+
+def _journals_in(folder: Path) -> list[Path]:
+    try:
+        return [path for path in folder.glob("*" + JOURNAL_SUFFIX) if path.is_file()]
+    except OSError:
+        return []
+
+
+def _identifying_journal(folder: Path) -> Path | None:
+    """The journal that says whose folder this is: the live one, else the latest rehearsal."""
+    live = folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    if live.is_file():
+        return live
+    try:
+        return _latest_rehearsal(folder) if folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def _opened_title(journal: Path) -> str | None:
+    """The title the journal's ``opened`` event recorded; None if it cannot be read or has none."""
+    try:
+        events = read_journal(journal).events
+    except (ModeratorError, OSError):
+        return None
+    return events[0].title if events and isinstance(events[0], Opened) else None
+
+
 def report_path_for(journal: Path) -> Path:
     name = journal.name
     stem = name[: -len(JOURNAL_SUFFIX)] if name.endswith(JOURNAL_SUFFIX) else journal.stem
@@ -78,7 +135,7 @@ class OpenedRun:
 def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool = False,
              fresh: bool = False) -> OpenedRun:
     """Resume the unfinished run of this programme if there is one (unless ``fresh``), else begin one."""
-    folder = session_folder(programme, out)
+    folder = run_folder(programme, out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -206,3 +263,39 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
     if opened is not None and opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
+
+
+class SessionRunning(ModeratorError):
+    """A console is running this session: it alone writes its journal."""
+
+
+def refuse_if_running(journal_path: Path, hint: str) -> None:
+    """Refuse a journal a console holds (its OS lock, ``journal.lock_journal``, taken while it runs):
+    two writers would give two events one place. ``hint`` says what to do instead."""
+    try:
+        ensure_not_running(journal_path)
+    except JournalBusy:
+        raise SessionRunning(f"{journal_path}: a console is running this session ({hint})") from None
+
+
+@dataclass
+class AppendingRun:
+    """A finished (or interrupted) run opened to add to its journal, not to run it."""
+
+    run: LoadedRun
+    engine: Engine
+    journal: Journal
+
+
+def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
+    """Open a run's journal to add events after the fact (``moderator chat``), refusing one a console
+    is running (``busy_hint`` tells what to do instead). Close ``journal`` when done."""
+    refuse_if_running(journal_path, busy_hint)
+    run = load_run(journal_path)
+    try:
+        journal = Journal(journal_path)  # holds the lock while the chat is added
+    except JournalBusy:  # a console started since the check
+        raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
+    contents = read_journal(journal_path)
+    engine = Engine.after_the_fact(run.programme, journal, contents.events)
+    return AppendingRun(run, engine, journal)

@@ -66,6 +66,23 @@ class Note:
 
 
 @dataclass
+class ChatEntry:
+    """A message to everyone from the Zoom chat: who wrote what, when, and in which segment."""
+
+    number: int
+    """1, 2, 3... in the order they were added to the journal."""
+    sender: str
+    text: str
+    kind: NoteKind
+    """``question`` (an audience question) or ``note`` (any other message to everyone)."""
+    at: str
+    """When the participant wrote it (ISO, UTC)."""
+    segment: int | None
+    reply_to: str | None
+    fingerprint: str
+
+
+@dataclass
 class AskedQuestion:
     round_id: str
     index: int
@@ -117,6 +134,11 @@ class State:
     """(segment, cue index) -> wall time it was ticked."""
     participants: int | None = None
     participants_wall: str | None = None
+    chat: list[ChatEntry] = field(default_factory=list)
+    chat_fingerprints: set[str] = field(default_factory=set)
+    timeline: list[tuple[str, int | None]] = field(default_factory=list)
+    """(wall, segment entered) at every start and move, and (wall, None) at the end: which
+    segment was running at a given moment (a chat message's, for one)."""
     last_t: float = 0.0
     last_wall: str = ""
     events: int = 0
@@ -176,8 +198,10 @@ def apply(state: State, event: Event) -> None:
         case ev.Started():
             state.started_t, state.started_wall = t, wall
             _enter(state, event.segment, t, wall)
+            state.timeline.append((wall, event.segment))
         case ev.Moved():
             _enter(state, event.segment, t, wall)
+            state.timeline.append((wall, event.segment))
         case ev.Paused():
             _paused(state, t)
         case ev.Resumed():
@@ -189,6 +213,7 @@ def apply(state: State, event: Event) -> None:
             _actual(state, segment).added += event.seconds
         case ev.Ended():
             _ended(state, t, wall)
+            state.timeline.append((wall, None))
         case ev.NoteAdded():
             _note_added(state, event)
         case ev.NoteEdited():
@@ -226,6 +251,8 @@ def apply(state: State, event: Event) -> None:
         case ev.BlackoutSet():
             state.blackout = event.on
             _signal(state, event, None, event.on)
+        case ev.ChatMessageAdded():
+            _chat_message(state, event)
     if event.command_id is not None:
         state.applied_commands.setdefault(event.command_id, state.events)
     state.last_t = max(state.last_t, t)
@@ -318,3 +345,14 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
     if event.group is not None:  # a group named: the note is the group's, nobody's
         note.speaker, note.group, note.group_segment = None, event.group, event.group_segment
     note.edited = True
+
+
+def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:
+    """Keep the first message with a given fingerprint: importing a chat twice adds nothing."""
+    if event.fingerprint in state.chat_fingerprints:
+        return
+    state.chat_fingerprints.add(event.fingerprint)
+    state.chat.append(ChatEntry(
+        number=len(state.chat) + 1, sender=event.sender, text=event.text, kind=event.kind, at=event.at,
+        segment=event.segment, reply_to=event.reply_to, fingerprint=event.fingerprint,
+    ))

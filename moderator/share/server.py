@@ -42,7 +42,7 @@ from moderator.session.engine import CommandRefused, Engine
 from moderator.session.events import Event
 from moderator.session.journal import JournalError
 from moderator.session.state import State
-from moderator.share.commands import BadCommand, run_command
+from moderator.share.commands import BadCommand, Needs, lookup, run_command
 from moderator.share.page_snapshot import page_snapshot
 from moderator.share.tokens import Role, Tokens
 
@@ -368,6 +368,8 @@ class ShareServer:
         if command_id is not None and not (isinstance(command_id, str) and len(command_id) <= 64):
             return _error(400, "\"id\" must be a string of at most 64 characters")
         try:
+            if lookup(body["type"]).needs is not Needs.COMODERATOR:
+                raise BadCommand("notes are typed from a seat (moderator join), not through this API")
             run_command(self.engine, body["type"], body.get("args"))
         except BadCommand as error:
             return _error(400, str(error), command_id)

@@ -6,23 +6,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import signal
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.driver import Driver
 from textual.screen import Screen
 
 from moderator.programme import Programme
+from moderator.session.chat_follow import POLL_SECONDS, ChatFollower
 from moderator.session.engine import Engine
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
-from moderator.share.hosting import ShareOptions, Sharing
+from moderator.session.zoom_chat import DatedChatMessage
+from moderator.share.options import ShareOptions
 from moderator.text import visible
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen
 from moderator.tui.keymap import palette_actions
+
+if TYPE_CHECKING:
+    from moderator.share.hosting import Sharing
 
 
 class ModeratorApp(App[None]):
@@ -30,7 +37,8 @@ class ModeratorApp(App[None]):
     TITLE = "moderator"
 
     def __init__(self, run: OpenedRun, *, report: ReportStatus | None = None, bell: bool = False,
-                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None) -> None:
+                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None,
+                 chat: ChatFollower | None = None, chat_assumption: str = "") -> None:
         """``speed`` is the rehearsal's clock speed (the run's clock already runs that fast);
         ``tick=False`` leaves the countdown to the tests, which move a fake clock; ``share`` starts
         the web server (stage view, HTTP API) on this App's loop."""
@@ -45,6 +53,9 @@ class ModeratorApp(App[None]):
         self.share_options = share
         self.sharing: Sharing | None = None
         self.sharing_problem: str | None = None
+        self.chat = chat
+        self.chat_assumption = chat_assumption
+        self._chat_problem: str | None = None
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen(self.run_files, size=self.size, report=self.report, bell=self.ring_bell,
@@ -71,7 +82,6 @@ class ModeratorApp(App[None]):
             return driver
         return ModeratorDriver if driver is LinuxDriver else driver
 
-
     def _close_on_signals(self) -> None:
         """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
         ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
@@ -90,6 +100,10 @@ class ModeratorApp(App[None]):
         self.title = visible(self.programme.session.title)
         if not self.is_headless:
             self._close_on_signals()
+        if self.chat is not None:
+            self.notify(visible(f"Following the chat {self.chat.path}: {self.chat_assumption}"), title="Chat",
+                        timeout=10, markup=False)
+            self.set_interval(POLL_SECONDS, self._poll_chat)
         if self.share_options is not None:
             await self.start_sharing(self.share_options)
 
@@ -102,10 +116,10 @@ class ModeratorApp(App[None]):
             self.sharing = await start_sharing(self.engine, self.run_files.journal_path, options, rate=self.speed)
         except ModeratorError as error:
             self.sharing_problem = str(error)
-            self.notify(str(error), title="Sharing", severity="error", timeout=30, markup=False)
+            self.notify(visible(str(error)), title="Sharing", severity="error", timeout=30, markup=False)
             return
         self.sharing.server.after_remote_command = self._after_remote_command
-        self.notify(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})",
+        self.notify(visible(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})"),
                     title="Sharing", timeout=10, markup=False)
 
     def _after_remote_command(self) -> None:
@@ -115,6 +129,34 @@ class ModeratorApp(App[None]):
         if self.sharing is not None:
             sharing, self.sharing = self.sharing, None
             await sharing.stop()
+
+    # ------------------------------------------------------------------ the Zoom chat, followed
+
+    def _poll_chat(self) -> None:
+        """Read the chat file off the UI thread (one read at a time); new messages come back here."""
+        self.run_worker(self._read_chat, thread=True, exclusive=True, group="chat", exit_on_error=False)
+
+    def _read_chat(self) -> None:
+        assert self.chat is not None
+        started = self.engine.state.started_wall
+        anchor = dt.datetime.fromisoformat(started) if started else None
+        dated = self.chat.poll(anchor)
+        problem = self.chat.problem
+        self.call_from_thread(self._chat_read, dated, problem)
+
+    def _chat_read(self, dated: tuple[DatedChatMessage, ...], problem: str | None) -> None:
+        if problem and problem != self._chat_problem:
+            self.notify(visible(problem), title="Chat", severity="warning", timeout=10, markup=False)
+        self._chat_problem = problem
+        known = self.engine.state.chat_fingerprints
+        fresh = tuple(message for message in dated if message.message.fingerprint not in known)
+        if not fresh:
+            return
+        before = len(self.engine.state.chat)
+        self.console_screen.run_command(self.engine.add_chat_messages, fresh)
+        questions = sum(1 for entry in self.engine.state.chat[before:] if entry.kind == "question")
+        if questions:
+            self.notify(f"{questions} new question(s) in the chat", title="Chat", timeout=5, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

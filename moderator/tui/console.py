@@ -31,13 +31,13 @@ from moderator.session.notes import NoteError
 from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
-from moderator.session.state import State, Status
+from moderator.session.state import Note, State, Status
 from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
 from moderator.tui.dialogs import ConfirmScreen, Picker
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import console_bindings
-from moderator.tui.note_box import MAX_NOTE_CHARACTERS, NoteBox, SpeakerSuggester
+from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -48,6 +48,7 @@ from moderator.tui.widgets import (
     NowCard,
     PaceLine,
     QuestionsPanel,
+    note_line,
 )
 
 TICK_MARGIN = 0.004
@@ -137,10 +138,12 @@ class ConsoleScreen(Screen[None]):
                     yield CuesPanel(id="cues")
         with Horizontal(id="lower"):
             with Vertical(id="notes-panel", classes="panel"):
-                yield NotesLog(id="notes-log", wrap=True, markup=False, max_lines=RECENT_NOTES_SHOWN)
+                yield NotesLog(id="notes-log", max_notes=RECENT_NOTES_SHOWN)
             with VerticalScroll(id="questions-panel", classes="panel"):
                 yield QuestionsPanel(id="questions")
-        yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", suggester=SpeakerSuggester(self.programme))
+        # select_on_focus=False: text put back in the box (an edit, "participants: ") is added to, not replaced.
+        yield NoteBox(placeholder=NOTE_PLACEHOLDER, id="note-box", highlighter=LineBreaksShown(), select_on_focus=False,
+                      suggester=NameSuggester(self.programme, lambda: self.engine.current_groups()[0]))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -149,8 +152,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#cues-panel").border_title = "Cues"
         self.query_one("#notes-panel").border_title = "Notes"
         self.query_one(Agenda).load(self.programme, self.engine.snapshot())
-        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
-            self.query_one(NotesLog).add_note(self.programme, note)
+        self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes())
         self.refresh_all()
         if self.run_files.message:
             self._tell(self.run_files.message, title="Resumed", timeout=8)
@@ -333,6 +335,9 @@ class ConsoleScreen(Screen[None]):
     def after_remote_event(self) -> None:
         """A command from the network (HTTP API, a seat) went through the engine: redraw as after a key."""
         self._after_event()
+    def run_command(self, command: Callable[..., object], *args: object) -> bool:
+        """An engine command from outside the keys (the followed chat): shown and refreshed alike."""
+        return self._command(command, *args)
 
     def _after_event(self) -> None:
         journal = self.run_files.journal
@@ -525,17 +530,20 @@ class ConsoleScreen(Screen[None]):
 
     def action_edit_last_note(self) -> None:
         """Bring the last note back into the box, marks and speaker included, to correct it."""
-        box = self.query_one(NoteBox)
         notes = self.engine.own_notes()
         if not notes:
             self._tell("No note to edit yet", severity="warning", timeout=3)
             return
+        self._start_editing(notes[-1])
+
+    def _start_editing(self, note: Note) -> None:
+        """Any note back into the box, as it would be typed (level, person or group, mark)."""
+        box = self.query_one(NoteBox)
         if box.value.strip() and self._editing_note is None:
             self._tell("Log or clear the note you are typing first", severity="warning", timeout=4)
             return
-        note = notes[-1]
         self._editing_note = note.id
-        box.value = visible(note_as_typed(note))
+        box.value = visible(note_as_typed(note), keep_newlines=True)
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = f"Notes · editing note {note.id} (enter saves, esc cancels)"
         self.set_focus(box)
@@ -545,24 +553,53 @@ class ConsoleScreen(Screen[None]):
         if not notes:
             self._tell("No note to delete", severity="warning", timeout=3)
             return
-        note = notes[-1]
+        self._confirm_delete(notes[-1], "Delete the last note?")
 
+    def _confirm_delete(self, note: Note, question: str) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes and self._command(self.engine.delete_note, note.id):
                 self._reload_notes()
                 self._tell(f"Note {note.id} deleted (the journal keeps it)", timeout=4)
 
-        self.app.push_screen(ConfirmScreen("Delete the last note?", visible(note.text[:200])), confirmed)
+        self.app.push_screen(ConfirmScreen(question, visible(note.text[:200])), confirmed)
+
+    def action_pick_note(self) -> None:
+        """Choose any note (newest first), then correct it in the box or delete it."""
+        notes = list(reversed(self.engine.own_notes()))
+        if not notes:
+            self._tell("No note yet", severity="warning", timeout=3)
+            return
+        labels = [f"{note.id}. {note_line(self.programme, note).plain[:160]}" for note in notes]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            note = notes[index]
+
+            def what(choice: int | None) -> None:
+                if choice == 0:
+                    self._start_editing(note)
+                elif choice == 1:
+                    self._confirm_delete(note, f"Delete note {note.id}?")
+
+            self.app.push_screen(Picker(f"Note {note.id}", ["Correct it in the note box", "Delete it"], 0), what)
+
+        self.app.push_screen(Picker("Correct or delete a note", labels, 0), chosen)
+
+    def action_enter_participants(self) -> None:
+        """The count is a line of the note grammar: the box is given its beginning."""
+        box = self.query_one(NoteBox)
+        if box.value.strip():
+            self._tell("Log or clear the note you are typing first", severity="warning", timeout=4)
+            return
+        box.value = "participants: "
+        box.cursor_position = len(box.value)
+        self.set_focus(box)
 
     def _stop_editing(self) -> None:
         self._editing_note = None
         self.query_one("#notes-panel").border_title = "Notes"
 
     def _reload_notes(self) -> None:
-        log = self.query_one(NotesLog)
-        log.clear()
-        for note in self.engine.state.visible_notes()[-RECENT_NOTES_SHOWN:]:
-            log.add_note(self.programme, note)
-        if isinstance(self.engine, RemoteEngine):
-            for note in self.engine.pending_notes():
-                log.add_note(self.programme, note, sending=True)
+        pending = self.engine.pending_notes() if isinstance(self.engine, RemoteEngine) else []
+        self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes(), pending)

@@ -59,10 +59,24 @@ def speaker_name(programme: Programme, speaker_id: str | None) -> str:
 
 
 def note_as_typed(note: Note) -> str:
-    """The text a rapporteur would type to get this note: its mark and its speaker included,
-    so that editing it keeps both."""
-    mark = {"action": "! ", "question": "? ", "quote": ""}.get(note.kind, "")
-    opening, closing = ("“", "”") if '"' in note.text else ('"', '"')
-    text = f"{opening}{note.text}{closing}" if note.kind == "quote" else note.text
-    mention = f"@{note.speaker} " if note.speaker else ""
-    return f"{mention}{mark}{text}"
+    """The text a rapporteur would type to get this note: its level, its speaker or group and its
+    mark included, so that editing it keeps them all (``parse_note`` reads it back the same)."""
+    level = "-" * note.level + " " if note.level else ""
+    mention = f"@g{note.group + 1} " if note.group is not None else f"@{note.speaker} " if note.speaker else ""
+    text = note.text
+    if note.kind == "quote":
+        body = f"> {text}" if '"' in text else f'"{text}"'
+    elif note.kind == "action":
+        body = f"! {text}"
+    elif note.kind == "question":
+        body = f"? {text}"
+    elif text[:1] in '"!?>-@' or _looks_like_a_word_mark(text):
+        body = f"note: {text}"
+    else:
+        body = text
+    return f"{level}{mention}{body}"
+
+
+def _looks_like_a_word_mark(text: str) -> bool:
+    head, colon, _ = text.partition(":")
+    return bool(colon) and head.strip().isalpha() and len(head) < 20

@@ -90,6 +90,11 @@ CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
                   palette="Edit the last note", palette_help="Back into the box to correct it"),
     ConsoleAction("delete_last_note", "Delete last note",
                   palette="Delete the last note", palette_help="Asks first; the journal keeps a record"),
+    ConsoleAction("pick_note", "Notes…", "o", show=False, while_typing="ctrl+o",
+                  palette="Correct or delete a note…", palette_help="Any note, not only the last"),
+    ConsoleAction("enter_participants", "Participants",
+                  palette="Set the number of participants",
+                  palette_help="Types 'participants: ' in the note box; a new count replaces the old"),
 )
 
 

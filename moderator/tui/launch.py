@@ -7,11 +7,12 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from moderator.programme import load_programme
+from moderator.programme import Programme, load_programme
 from moderator.report.live import LiveReport
+from moderator.session.chat_follow import ChatFollower
 from moderator.session.clock import Clock, ScaledClock, SystemClock
 from moderator.session.runs import open_run
-from moderator.share.hosting import (
+from moderator.share.options import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     ShareOptions,
@@ -40,24 +41,28 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     share = share_options(args)  # bad sharing options are said before any file is written
     speed = getattr(args, "speed", 1.0)
     clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
+    follower, assumption = _chat_follower(args, programme)
     run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
     journal = run.journal
     assert journal is not None  # a run opened here has its journal; only a seat's has none
-    report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY)
+    docx_path = run.report_path.with_suffix(".docx") if getattr(args, "docx", False) else None
+    report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY,
+                        docx_path=docx_path)
     run.engine.subscribe(report.on_event)
     from moderator.tui.app import ModeratorApp
 
-    app = ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share)
+    app = ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share, chat=follower,
+                       chat_assumption=assumption)
     try:
         app.run()
     finally:
         report.flush(timeout=5.0)
         report.close()
         journal.close()
-    return _closing_words(app, journal.active_path, run.report_path)
+    return _closing_words(app, journal.active_path, run.report_path, docx_path)
 
 
-def _closing_words(app: ModeratorApp, journal: Path, report: Path) -> int:
+def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | None) -> int:
     """Where the files are, and the exit status: 0 after ``ctrl+q``, 128 + N after signal N
     (everything was saved all the same), Textual's 1 when the console crashed."""
     with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
@@ -65,6 +70,8 @@ def _closing_words(app: ModeratorApp, journal: Path, report: Path) -> int:
             print(f"Stopped by {app.stopped_by.name}; every note is in the journal")
         print(visible(f"Journal: {journal}"))
         print(visible(f"Report:  {report}"))
+        if docx is not None:
+            print(visible(f"Word:    {docx}"))
     return app.return_code or 0
 
 
@@ -83,7 +90,19 @@ def share_options(args: argparse.Namespace) -> ShareOptions | None:
     return options
 
 
+def _chat_follower(args: argparse.Namespace, programme: Programme) -> tuple[ChatFollower | None, str]:
+    """The chat to follow (``--chat``), read in ``--zone`` or this computer's zone, and that assumption."""
+    chat = getattr(args, "chat", None)
+    if chat is None:
+        return None, ""
+    from moderator.commands.chat import chat_zone
+
+    zone_name, assumption = chat_zone(getattr(args, "zone", None))
+    return ChatFollower(Path(chat), zone_name, programme.session.date), assumption
+
+
 def launch_demo() -> int:
     """``moderator`` with no arguments: rehearse the bundled workshop programme."""
-    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0)
+    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0,
+                              chat=None, zone=None, docx=False)
     return launch(args, rehearsal=True)

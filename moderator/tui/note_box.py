@@ -1,43 +1,92 @@
-"""Where the rapporteur types: the note box and its completion of speakers' names.
+"""Where the rapporteur types: the note box, its completion of names, and pasting.
 
 The only widget of the console that takes text; everything else only draws.
+
+A paste of several lines (from the Zoom chat, say) is kept whole, as ONE note with its line
+breaks: the box shows each break as ``↵`` and the note is logged with the real line breaks,
+which the report keeps (``md``: hard line breaks, ``html``: ``<br>``). Nothing is dropped up to
+``MAX_NOTE_CHARACTERS`` (a few pages); beyond that, what a runaway paste or key flood adds is
+refused and the rapporteur told once. Control characters are shown, never sent to the terminal.
+Characters Textual's ``Input`` would not insert because they do not print on their own (a
+zero-width joiner inside an emoji, a zero-width non-joiner) are inserted as typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from moderator.programme import Programme
+from moderator.session.notes import people
 from moderator.text import visible
 
+LINE_BREAK_SHOWN = "↵"
+JOINERS = frozenset("\u200c\u200d")
+"""Zero-width (non-)joiners: part of what was typed (👩🏽‍💻), though they print nothing alone."""
+_MARKS = ("", "- ", "-- ")
+_KINDS = ("", '"', "!", "?", ">", "! ", "? ", "> ")
 MAX_NOTE_CHARACTERS = 5_000
 """A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong."""
 
 
-class SpeakerSuggester(Suggester):
-    """Completes ``@kim`` / ``@Young`` at the start of a note (accept with →)."""
+class LineBreaksShown(Highlighter):
+    """Draws each line break of the box's value as ``↵`` (one cell for one character, so the
+    cursor stays where it is); the value itself keeps the real line break."""
 
-    def __init__(self, programme: Programme) -> None:
-        super().__init__(use_cache=True, case_sensitive=False)
-        names = [(s.id, s.name) for s in programme.speakers]
-        self._choices = [f"@{sid} " for sid, _ in names] + [f"@{name.split()[0]} " for _, name in names if name]
-        self._choices.append("@moderator ")
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        if "\n" in plain:
+            text.plain = plain.replace("\n", LINE_BREAK_SHOWN)
+            for index, char in enumerate(plain):
+                if char == "\n":
+                    text.stylize("bold reverse", index, index + 1)
+
+
+class NameSuggester(Suggester):
+    """Completes ``@kim`` / ``@Young`` / ``@Samuel`` (the moderator) / ``@rapporteur`` and, during a
+    break-out and the segment after it, ``@g1`` and group names (accept with →)."""
+
+    def __init__(self, programme: Programme, groups: Callable[[], tuple[str, ...]] = lambda: ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        choices: list[str] = []
+        for person_id, name in people(programme):
+            choices.append(f"@{person_id} ")
+            if name:
+                choices.append(f"@{name.split()[0]} ")
+        self._people = list(dict.fromkeys(choices))
+        self._groups = groups
+
+    def choices(self) -> list[str]:
+        group_choices: list[str] = []
+        for number, name in enumerate(self._groups(), start=1):
+            group_choices += [f"@g{number} ", f'@"{name}" ']
+        return self._people + group_choices
 
     async def get_suggestion(self, value: str) -> str | None:
-        for prefix in ("", '"', "!", "?", ">"):
-            if value.startswith(prefix + "@") and " " not in value:
+        for mark in _MARKS:
+            for kind in _KINDS:
+                prefix = mark + kind
                 typed = value[len(prefix):]
-                for choice in self._choices:
-                    if choice.lower().startswith(typed.lower()) and len(typed) > 1:
+                if not value.startswith(prefix + "@") or len(typed) < 2:
+                    continue
+                if " " in typed and not typed.startswith('@"'):
+                    continue
+                for choice in self.choices():
+                    if choice.lower().startswith(typed.lower()) and choice != typed:
                         return prefix + choice
         return None
 
 
 class NoteBox(Input):
     """Where the rapporteur types; Enter logs the note and keeps the focus.
+
+    Give it ``highlighter=LineBreaksShown()`` so a pasted note's line breaks show.
 
     Enter is handled here, in order with the characters around it: a fast typist (or a
     paste) who goes on typing after Enter must not see the next note's first words
@@ -63,14 +112,17 @@ class NoteBox(Input):
         Typed one by one, each character costs ``Input`` a copy of the whole value, a redraw and
         a suggestion: a 100 KB paste without bracketed paste (arriving as 100 000 keys) froze the
         console for minutes. Gathered, a burst costs one insert; and the box holds at most
-        ``MAX_NOTE_CHARACTERS``. Any other key first types what was gathered, so keys keep their
-        order. Enter takes the note out of the box now, while the keys typed after it wait in
-        the queue; ``prevent_default`` keeps ``Input``'s own handler (and its Enter binding) from
-        seeing it."""
-        if event.is_printable and event.character is not None and self.selection.is_empty:
+        ``MAX_NOTE_CHARACTERS``. A joiner, which ``Input`` would drop, is gathered like any
+        character. Any other key first types what was gathered, so keys keep their order.
+        Enter takes the note out of the box now, while the keys typed after it wait in the
+        queue; ``prevent_default`` keeps ``Input``'s own key handler (and its Enter binding,
+        resolved only once the key has bubbled up to the App) from seeing it."""
+        character = event.character
+        joiner = character is not None and character in JOINERS
+        if character is not None and (joiner or (event.is_printable and self.selection.is_empty)):
             event.stop()
             event.prevent_default()
-            self._gather(event.character)
+            self._gather(character)
             return
         self.flush_typed()
         if event.key != "enter":
@@ -95,19 +147,29 @@ class NoteBox(Input):
             self.call_later(self.flush_typed)
 
     def flush_typed(self) -> None:
-        """Type what was gathered (control characters made visible) at the cursor."""
+        """Type what was gathered (control characters made visible, line breaks kept) at the
+        cursor, or over the selection."""
         self._flush_scheduled = False
         if self._pending:
             pending, self._pending = self._pending, ""
-            self.insert_text_at_cursor(visible(pending))
+            self._insert(visible(pending, keep_newlines=True))
 
-    def _on_paste(self, event: events.Paste) -> None:
-        """A bracketed paste: its first line, bounded like typing, in the same order as keys."""
+    def on_paste(self, event: events.Paste) -> None:
+        """Keep every line of a paste (``Input`` keeps the first): one note, its line breaks kept,
+        bounded like typing and in the same order as the keys around it."""
         event.stop()
         event.prevent_default()
         self.flush_typed()
-        if event.text:
-            self._gather(event.text.splitlines()[0] if event.text.strip() else "")
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if text:
+            self._gather(text)
+
+    def _insert(self, text: str) -> None:
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
     def give_back(self, text: str) -> None:
         """A note that could not be logged returns to the box, ahead of anything typed since."""

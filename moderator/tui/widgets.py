@@ -9,9 +9,10 @@ import pendulum
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.widgets import DataTable, Digits, Label, ProgressBar, RichLog, Static
+from textual.strip import Strip
+from textual.widgets import DataTable, Digits, Label, ProgressBar, Static
 
 from moderator.programme import Programme
 from moderator.programme.durations import format_duration
@@ -345,24 +346,77 @@ class CuesPanel(SteadyStatic):
         self.show_text(text)
 
 
-class NotesLog(RichLog, can_focus=False):
-    """Recent notes, newest last, with their speaker and time."""
+class NotesLog(VerticalScroll, can_focus=False):
+    """Recent notes, newest last, with their time, kind, speaker or group, every character shown.
+
+    The notes are one ``Text`` in a ``Static``: Textual wraps it at the Static's own width and
+    wraps it again when the panel is resized, so no word falls off the edge (a ``RichLog``
+    wraps once, when a line is written, at a width a few columns wider than its text area).
+    A sub-point is indented under its point; a pasted note keeps its line breaks.
+    """
+
+    def __init__(self, *, id: str | None = None, max_notes: int = 200) -> None:
+        super().__init__(id=id)
+        self.max_notes = max_notes
+        self._shown: list[Text] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="notes-text", markup=False)
+
+    def show_notes(self, programme: Programme, notes: list[Note], sending: list[Note] | None = None) -> None:
+        """Show exactly these notes (after an edit or a deletion), then a seat's unsent ones."""
+        lines = [note_line(programme, note) for note in notes[-self.max_notes:]]
+        lines += [note_line(programme, note, sending=True) for note in sending or []]
+        self._shown = lines[-self.max_notes:]
+        self._redraw()
 
     def add_note(self, programme: Programme, note: Note, *, sending: bool = False) -> None:
         """``sending``: typed on this seat, in its outbox, not yet acknowledged by the host."""
-        zone_name = programme.session.timezone
-        wall = pendulum.parse(note.wall)
-        assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
-        when = wall.in_timezone(zone(zone_name)).format("HH:mm")
-        line = Text()
-        line.append(f"{when} ", style="dim")
-        line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
-        who = speaker_name(programme, note.speaker)
-        if who:
-            line.append(f"{who}: ", style="bold")
-        line.append(visible(note.text, keep_newlines=True))
-        if note.author:
-            line.append(f" — {visible(note.author)}", style="dim italic")
-        if sending:
-            line.append(" · sending", style="dim")
-        self.write(line)
+        self._shown = [*self._shown, note_line(programme, note, sending=sending)][-self.max_notes:]
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.query_one("#notes-text", Static).update(Text("\n").join(self._shown))
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The notes as they are drawn now, one ``Strip`` a screen line, at the panel's width."""
+        body = self.query_one("#notes-text", Static)
+        width = body.content_region.width or body.size.width
+        if width <= 0:
+            return []
+        console = self.app.console
+        options = console.options.update_width(width)
+        return [Strip(line) for line in console.render_lines(Text("\n").join(self._shown), options, pad=False)]
+
+
+def note_line(programme: Programme, note: Note, *, sending: bool = False) -> Text:
+    """One note as the panel shows it: ``18:42 ! Young Kim: text``, indented by its level."""
+    wall = pendulum.parse(note.wall)
+    assert isinstance(wall, pendulum.DateTime), "the journal writes each note's wall time as a date and time"
+    when = wall.in_timezone(zone(programme.session.timezone)).format("HH:mm")
+    line = Text()
+    line.append("  " * note.level)
+    line.append(f"{when} ", style="dim")
+    line.append(f"{NOTE_KIND_MARKS.get(note.kind, '•')} ", style="bold")
+    who = note_owner(programme, note)
+    if who:
+        line.append(f"{visible(who)}: ", style="bold")
+    line.append(visible(note.text, keep_newlines=True))
+    if note.author:
+        line.append(f" — {visible(note.author)}", style="dim italic")
+    if note.after_end:
+        line.append(" (after the end)", style="dim italic")
+    if sending:
+        line.append(" · sending", style="dim")
+    return line
+
+
+def note_owner(programme: Programme, note: Note) -> str:
+    """Who or which group a note is about, as the console names them."""
+    if note.group is not None and note.group_segment is not None and note.group_segment < len(programme.segments):
+        groups = programme.segments[note.group_segment].groups
+        name = groups[note.group] if note.group < len(groups) else ""
+        return f"G{note.group + 1} {name}".strip()
+    return speaker_name(programme, note.speaker)

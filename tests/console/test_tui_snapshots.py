@@ -92,3 +92,24 @@ STATES = {
 def test_console_snapshot(snap_compare, make_app, clock, state, size):
     app = make_app()
     assert snap_compare(app, terminal_size=size, run_before=STATES[state](clock))
+
+
+LONG_NOTE = ("SSEGOV links sixty local governments across Korea; members share procurement rules, "
+             "co-fund training for social enterprises, publish an atlas of SSE actors city by city, "
+             "and send officers abroad to learn from Chile, Uganda and Barcelona; small towns say "
+             "the network gives them skills they cannot buy.")
+
+
+def test_a_300_character_note_shows_whole_at_80x24(snap_compare, make_app, clock):
+    """Issue 11: every character of a long note, wrapped at the panel's own width."""
+    assert len(LONG_NOTE) == 300
+
+    async def run(pilot):
+        await pilot.press("space", "n", "n", "n", "i")
+        await type_text(pilot, LONG_NOTE)
+        await pilot.press("enter", "escape")
+        await _quiet(pilot)
+        shown = " ".join(line.text.strip() for line in pilot.app.query_one("#notes-log").lines)
+        assert " ".join(LONG_NOTE.split()) in " ".join(shown.split())
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)

@@ -95,7 +95,6 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path):
     acknowledged: dict[int, str] = {}
     had_events = False
     kills_while_writing = 0
-    began = time.monotonic()
     for attempt in range(KILLS):
         child = Child(tmp_path, f"c{attempt}")
         if rng.random() < 0.6:
@@ -145,4 +144,3 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path):
         run.journal.close()
     ids = [e.id for e in read_journal(journal).events if isinstance(e, NoteAdded)]
     assert ids == sorted(set(ids)), "note ids must be unique and increasing across restarts"
-    assert time.monotonic() - began < 120

@@ -127,7 +127,8 @@ async def test_commands_go_through_the_engine_and_are_answered_after_the_journal
     status, answer = await host.command({"id": "a3", "type": "previous"})
     assert status == 409 and answer["error"] == "this is the first segment" and answer["id"] == "a3"
     for body, reason in [({"type": "explode"}, "unknown command"), ({"id": 5, "type": "next"}, "\"id\""),
-                         ([1, 2], "JSON object"), ({"type": "adjust", "args": {"seconds": "x"}}, "whole number")]:
+                         ([1, 2], "JSON object"), ({"type": "adjust", "args": {"seconds": "x"}}, "whole number"),
+                         ({"type": "add_note", "args": {"text": "x"}}, "from a seat")]:
         status, answer = await host.command(body)
         assert status == 400 and reason in answer["error"]
     response = await host.client.post("/api/command", data=b"{not json",

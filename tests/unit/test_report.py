@@ -22,8 +22,9 @@ from markdown_it import MarkdownIt
 from test_report_golden import SCENARIOS
 
 from moderator.programme import Programme, parse_programme
-from moderator.report import FORMATS, build_report, format_date, render_report
+from moderator.report import FORMATS, TEXT_FORMATS, build_report, format_date, render_report, render_report_bytes
 from moderator.report.labels import LABELS
+from moderator.report.layout_json import render_layout_json
 from moderator.session.clock import FakeClock
 from moderator.session.engine import Engine
 from moderator.session.events import decode
@@ -314,9 +315,10 @@ def test_html_is_one_standalone_page_in_the_session_language() -> None:
 
 
 @pytest.mark.parametrize("language", sorted(SCENARIOS))
-def test_json_round_trips(language: str) -> None:
+def test_layout_json_round_trips(language: str) -> None:
+    """The layout model, kept for internal use (the JSON users get is the session's data)."""
     engine = SCENARIOS[language].run()
-    text = render_report(engine.programme, engine.state, "json")
+    text = render_layout_json(build_report(engine.programme, engine.state))
     data = json.loads(text)
     assert data["format"] == "moderator-report"
     assert data["language"] == language
@@ -329,8 +331,10 @@ def test_json_keeps_the_text_exactly_as_typed() -> None:
     engine, _ = started(prog)
     typed = "line one | *two*\n# three <b>"
     raw_note(engine.state, typed)
+    layout = json.loads(render_layout_json(build_report(prog, engine.state)))
+    assert any(span["text"] == typed and span["style"] == "plain" for span in _all_spans(layout))
     data = json.loads(render_report(prog, engine.state, "json"))
-    assert any(span["text"] == typed and span["style"] == "plain" for span in _all_spans(data))
+    assert [note["text"] for note in data["notes"]] == [typed]
 
 
 def _all_spans(node: object):
@@ -352,9 +356,9 @@ def _all_spans(node: object):
 def test_rendering_is_pure(language: str, fmt: str) -> None:
     engine = SCENARIOS[language].run()
     before = copy.deepcopy(engine.state)
-    first = render_report(engine.programme, engine.state, fmt)
+    first = render_report_bytes(engine.programme, engine.state, fmt)
     assert engine.state == before
-    assert render_report(engine.programme, copy.deepcopy(engine.state), fmt) == first
+    assert render_report_bytes(engine.programme, copy.deepcopy(engine.state), fmt) == first
 
 
 def test_the_clock_has_no_say_only_the_last_event() -> None:
@@ -397,7 +401,7 @@ def test_each_note_appears_exactly_once_whatever_its_kind_and_segment() -> None:
     raw_note(engine.state, "N901 in a segment the programme lost", segment=42, speaker=None)
     raw_note(engine.state, "N902 on a round the programme lost", segment=DISCUSSION, question=["old", 3])
     tokens += ["N900", "N901", "N902"]
-    for fmt in FORMATS:
+    for fmt in TEXT_FORMATS:
         report = render_report(prog, engine.state, fmt)
         for token in tokens:
             assert report.count(token) == 1, (fmt, token)
@@ -474,7 +478,15 @@ def test_the_timing_shows_overruns_pauses_and_the_end() -> None:
     engine.end()  # the Q&A and closing are skipped
     report = render_report(prog, engine.state)
     assert "| 2 | Kim on networks | 18:01 | 10:00 | 18:01 | 11:40 | +01:40 |" in report
-    assert re.search(r"^\| 4 \| Q&A \| 18:21 \| 05:00 \| — \| (skipped|not reached) \| — \|$", report, re.M)
+    # A skipped segment took none of its planned time: its difference is minus its plan, counted in the total.
+    assert "| 4 | Q&A | 18:21 | 05:00 | — | skipped | -05:00 |" in report
+    total = re.search(r"^\|  \| Total \|  \| (\S+) \|  \| (\S+) \| (\S+) \|$", report, re.M)
+    assert total is not None
+    differences = re.findall(r"^\| \d+ \|.*\| ([+-]?\d\d:\d\d|—) \|$", report, re.M)
+    seconds = [0 if d == "—" else (-1 if d.startswith("-") else 1) * (int(d[-5:-3]) * 60 + int(d[-2:]))
+               for d in differences]
+    sign = -1 if total.group(3).startswith("-") else 1
+    assert sum(seconds) == sign * (int(total.group(3)[-5:-3]) * 60 + int(total.group(3)[-2:]))
     assert "- **Actual end**: 18:19 — 11:50 ahead of schedule" in report
     assert "- **Pauses**: 1 (01:30)" in report
     assert "| Actual end | 18:19 |" in report
@@ -533,3 +545,22 @@ def test_french_uses_its_own_typography() -> None:
     assert "| Date | 1er octobre 2021 |" in report
     assert "«\u00a0La commande publique est notre premier outil de transition.\u00a0»" in report
     assert "**Fin prévue**\u00a0: 15:00" in report
+
+
+# ----------------------------------------------------------------------------- only needed escapes
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("CoopCycle: plataforma en ~15 países", "CoopCycle: plataforma en ~15 países"),
+    ("snake_case and 5 * 3 and a < b and [sic]", "snake_case and 5 * 3 and a < b and [sic]"),
+    ("https://smart.coop/path_to_page", "https://smart.coop/path_to_page"),
+    ("*bold* and _em_ and [a](b) and <b>", "\\*bold\\* and \\_em\\_ and [a\\](b) and \\<b>"),
+    ("~~struck~~", "\\~\\~struck\\~\\~"),
+])
+def test_markdown_escapes_only_what_would_change_the_structure(typed: str, shown: str) -> None:
+    prog = programme()
+    engine, _ = started(prog)
+    raw_note(engine.state, typed)
+    report = render_report(prog, engine.state)
+    assert shown in report
+    assert typed in visible_text(report)

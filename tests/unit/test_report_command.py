@@ -37,7 +37,7 @@ def test_output_file_is_written_in_the_chosen_format(tmp_path: Path, fmt: str) -
     assert main(["report", str(journal), "-o", str(out), "--format", fmt]) == 0
     text = out.read_text(encoding="utf-8")
     if fmt == "json":
-        assert json.loads(text)["language"] == "es"
+        assert json.loads(text)["session"]["language"] == "es"
     elif fmt == "html":
         assert text.startswith("<!DOCTYPE html>")
     else:

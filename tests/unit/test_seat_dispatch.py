@@ -147,3 +147,18 @@ def test_the_report_credits_the_seats_that_wrote_notes(tmp_path):
     planned = engine.programme.rapporteur
     assert row.index("Ben") < row.index("Ana")
     assert planned is None or planned.name in row
+
+
+def test_seats_and_the_http_api_share_one_vocabulary_checked_per_role(tmp_path):
+    """A co-moderator seat steers everything the HTTP API can (messages to the stage included);
+    a rapporteur seat only posts notes; a stage link only follows."""
+    engine = started(tmp_path)
+    assert run_command(engine, CO, "m1", "message", {"text": "Please wrap up"}) == Acked(len(engine.history) - 1)
+    assert engine.state.stage_message is not None
+    assert isinstance(run_command(engine, CO, "f1", "flash", {"on": True}), Acked) and engine.state.flash
+    refused = run_command(engine, ANA, "m2", "message", {"text": "hijack"})
+    assert refused == Refused("a rapporteur seat cannot drive the timer or mark questions")
+    following_only = Refused("a stage link can only follow the session")
+    assert run_command(engine, STAGE, "n1", "add_note", {"text": "x"}) == following_only
+    bad = run_command(engine, CO, "a1", "adjust", {"seconds": "60"})
+    assert isinstance(bad, Refused) and bad.reason.startswith("bad arguments")

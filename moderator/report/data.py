@@ -1,0 +1,178 @@
+"""The session as data: ``moderator report --format json``, for organizers' own tools.
+
+Organizers compare sessions across a forum ("every action, by speaker", "how late did the
+workshops run"), so this is the session's facts, not the report's layout: the session, its
+people with their ids, every segment with its planned and actual times, the guiding
+questions, break-out groups, participants, every note and every chat message, each with the
+ids that tie it to a speaker, a segment, a question or a group. ``docs/report.schema.json``
+documents it (a test validates every report against it); ``SCHEMA`` changes when the shape
+changes incompatibly. Instants are ISO 8601 in UTC (``...Z``), durations whole seconds
+(``programme.durations.whole_seconds``), so the timing totals add up exactly.
+
+Pure: a function of the programme and the state, like the other formats.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pendulum
+
+from moderator.programme.durations import whole_seconds
+from moderator.programme.model import Person, Programme
+from moderator.programme.plan import plan, session_start
+from moderator.session.clock import parse_wall
+from moderator.session.notes import MODERATOR_ID
+from moderator.session.snapshot import SegmentStatus, take_snapshot
+from moderator.session.state import Note, State, Status
+
+SCHEMA = "moderator-report/1"
+STATUS_WORDS = {
+    SegmentStatus.DONE: "done",
+    SegmentStatus.CURRENT: "current",
+    SegmentStatus.SKIPPED: "skipped",
+    SegmentStatus.UPCOMING: "not_reached",
+}
+
+
+def report_data(programme: Programme, state: State) -> dict[str, Any]:
+    """The session's data as plain JSON values (see ``docs/report.schema.json``)."""
+    info = programme.session
+    return {
+        "schema": SCHEMA,
+        "session": {
+            "title": info.title,
+            "event": info.event or None,
+            "type": info.type or None,
+            "language": info.language,
+            "date": info.date.isoformat(),
+            "start": info.start.strftime("%H:%M"),
+            "timezone": info.timezone,
+            "also_show": list(info.also_show),
+            "platform": info.platform or None,
+            "audience": info.audience or None,
+            "main_question": info.main_question or None,
+            "objectives": list(info.objectives),
+            "mode": state.mode,
+            "status": str(state.status),
+            "started": _iso_text(state.started_wall),
+            "ended": _iso_text(state.ended_wall),
+            "programme": {"path": programme.path, "sha256": state.programme_sha256 or programme.sha256},
+            "events": state.events,
+        },
+        "moderator": _person(programme.moderator, MODERATOR_ID),
+        "rapporteur": _person(programme.rapporteur, None) if programme.rapporteur else None,
+        "speakers": [
+            {"id": s.id, "name": s.name, "organization": s.organization or None, "role": s.role or None,
+             "country": s.country or None, "topic": s.topic or None, "timezone": s.timezone}
+            for s in programme.speakers
+        ],
+        "rounds": [
+            {"id": r.id, "title": r.title, "questions": [
+                {"index": i, "text": q, "asked": _iso_text(a.wall) if (a := state.asked.get((r.id, i))) else None,
+                 "segment": a.segment if a else None}
+                for i, q in enumerate(r.questions)
+            ]}
+            for r in programme.rounds
+        ],
+        "segments": _segments(programme, state),
+        "groups": [
+            {"id": f"g{number}", "segment": segment.index, "name": name}
+            for segment in programme.segments for number, name in enumerate(segment.groups, start=1)
+        ],
+        "participants": {
+            "count": state.participants,
+            "recorded": _iso_text(state.participants_wall),
+            "in_chat": sorted({entry.sender for entry in state.chat}, key=str.casefold),
+        },
+        "notes": [_note(note) for note in sorted(state.visible_notes(), key=lambda n: n.id)],
+        "chat": [
+            {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": _iso_text(e.at),
+             "segment": e.segment, "reply_to": e.reply_to, "fingerprint": e.fingerprint}
+            for e in state.chat
+        ],
+        "timing": _timing(programme, state),
+    }
+
+
+def render_data_json(programme: Programme, state: State) -> str:
+    return json.dumps(report_data(programme, state), ensure_ascii=False, indent=2) + "\n"
+
+
+def _person(person: Person | None, person_id: str | None) -> dict[str, Any]:
+    assert person is not None
+    return {"id": person_id, "name": person.name, "organization": person.organization or None,
+            "role": person.role or None, "country": person.country or None}
+
+
+def _note(note: Note) -> dict[str, Any]:
+    # ``author``, ``group`` and ``parent`` exist once the notes grammar records them; until then, null.
+    author = getattr(note, "author", None)
+    group = getattr(note, "group", None)
+    parent = getattr(note, "parent", None)
+    return {
+        "id": note.id,
+        "kind": str(note.kind),
+        "text": note.text,
+        "author": author,
+        "speaker": note.speaker,
+        "segment": note.segment,
+        "question": {"round": note.question[0], "index": note.question[1]} if note.question else None,
+        "group": group,
+        "parent": parent,
+        "time": _iso_text(note.wall),
+        "edited": note.edited,
+    }
+
+
+def _now(programme: Programme, state: State) -> pendulum.DateTime:
+    return parse_wall(state.last_wall) if state.last_wall else session_start(programme)
+
+
+def _segments(programme: Programme, state: State) -> list[dict[str, Any]]:
+    snapshot = take_snapshot(programme, state, state.last_t, _now(programme, state))
+    printed = plan(programme)
+    rows = []
+    for timing, planned in zip(snapshot.timings, printed, strict=True):
+        ran = timing.status in (SegmentStatus.DONE, SegmentStatus.CURRENT)
+        actual = whole_seconds(timing.actual) if ran else 0
+        rows.append({
+            "index": timing.index,
+            "number": timing.index + 1,
+            "kind": str(timing.segment.kind),
+            "title": timing.segment.title,
+            "speakers": list(timing.segment.speaker_ids),
+            "rounds": list(timing.segment.round_ids),
+            "planned": {"start": _iso(planned.start), "end": _iso(planned.end), "duration": timing.planned,
+                        "allowed": timing.allowed},
+            "actual": {"start": _iso_text(timing.actual_start), "end": _iso_text(timing.actual_end),
+                       "duration": actual, "status": STATUS_WORDS[timing.status],
+                       "difference": actual - timing.planned if ran else None},
+        })
+    return rows
+
+
+def _timing(programme: Programme, state: State) -> dict[str, Any]:
+    """Totals of the segments' rounded durations; a skipped or unreached segment counts as 0 s."""
+    segments = _segments(programme, state)
+    planned = sum(s["planned"]["duration"] for s in segments)
+    actual = sum(s["actual"]["duration"] for s in segments)
+    return {
+        "finished": state.status is Status.ENDED,
+        "planned_duration": planned,
+        "actual_duration": actual,
+        "difference": actual - planned,
+        "skipped": [s["index"] for s in segments if s["actual"]["status"] == "skipped"],
+        "not_reached": [s["index"] for s in segments if s["actual"]["status"] == "not_reached"],
+    }
+
+
+def _iso(moment: pendulum.DateTime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.in_timezone("UTC").isoformat().replace("+00:00", "Z")
+
+
+def _iso_text(text: str | None) -> str | None:
+    return _iso(parse_wall(text)) if text else None
