@@ -8,6 +8,7 @@ lazily so that ``moderator check`` never pays for importing Textual.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,12 +16,15 @@ from typing import NoReturn
 
 from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
+from moderator.text import visible
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 DEFAULT_OUT = Path("reports")
+MAX_SPEED = 1000.0
+"""A 90-minute session rehearsed in under 6 seconds; faster shows nothing a person could follow."""
 DESCRIPTION = ("A terminal console for moderators, rapporteurs and organizers of live online sessions: "
                "a programme in, a live timer, the rapporteur's report out.")
 
@@ -59,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     report.add_argument("--format", choices=("md", "html", "json", "docx"), default="md",
                         help="md (default), html, json (the session's data), docx (Word; needs -o)")
+    report.add_argument("--programme", type=Path, metavar="FILE",
+                        help="the programme the session was run from (default: the one the journal names)")
 
     chat = commands.add_parser("chat", help="import a saved Zoom chat into a session's journal")
     chat.add_argument("journal", type=Path, metavar="JOURNAL")
@@ -69,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     timing.add_argument("journals", nargs="+", type=Path, metavar="JOURNAL")
     timing.add_argument("--json", action="store_true", help="print JSON for other tools")
     timing.add_argument("--zone", help="show times of day in this zone (default: the session's)")
+    timing.add_argument("--programme", type=Path, metavar="FILE",
+                        help="the programme the sessions were run from (default: the one each journal names)")
 
     ics = commands.add_parser("ics", help="write an iCalendar file for the session")
     ics.add_argument("file", type=Path, metavar="FILE")
@@ -110,8 +118,8 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than zero")
+    if not math.isfinite(value) or not 0 < value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(f"must be a number greater than zero and at most {MAX_SPEED:g}")
     return value
 
 
@@ -130,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_USAGE
     except ModeratorError as error:
-        print(f"moderator: {error}", file=sys.stderr)
+        print(visible(f"moderator: {error}"), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         from moderator.commands.output import reader_went_away
@@ -161,11 +169,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "report":
         from moderator.commands.report import run_report
 
-        return run_report(args.journal, args.output, args.format)
+        return run_report(args.journal, args.output, args.format, programme=args.programme)
     if command == "timing":
         from moderator.commands.timing import run_timing
 
-        return run_timing(args.journals, as_json=args.json, zone_name=args.zone)
+        return run_timing(args.journals, as_json=args.json, zone_name=args.zone, programme=args.programme)
     if command == "chat":
         from moderator.commands.chat import run_chat
 

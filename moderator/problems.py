@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from moderator.text import visible
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -40,7 +42,7 @@ class Problem:
         text = f"{where}: {prefix}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return visible(text)
 
 
 class ModeratorError(Exception):

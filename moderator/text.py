@@ -26,6 +26,22 @@ def _picture(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def json_safe(document: str) -> str:
+    """A JSON document whose strings hold no character a terminal would act on.
+
+    ``json.dumps`` escapes C0 controls itself; C1 controls, line separators and bidi overrides
+    it leaves raw (with ``ensure_ascii=False``). They can only be inside strings, so writing
+    them as ``\\uXXXX`` keeps the document valid and its values exactly the same.
+    """
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
+
+
+def visible_lines(document: str, line_break: str = "\n") -> str:
+    """A whole document (Markdown, HTML, iCalendar with ``\\r\\n``) with its lines kept and every
+    other control character made visible."""
+    return line_break.join(visible(line) for line in document.split(line_break))
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every control character shown as a visible symbol instead of acting.
 

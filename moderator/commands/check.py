@@ -14,14 +14,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TextIO, cast
+from typing import TextIO
 
 import pendulum
 from rich.console import Console
 from rich.text import Text
 
 from moderator.commands.columns import Column, lay_out
-from moderator.commands.output import TrailingSpaceTrimmer
+from moderator.commands.output import terminal_console
 from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
@@ -80,11 +80,7 @@ def make_console() -> Console:
     Only when stdout is not a terminal do we fix the width, since rich then falls back
     to 80 columns, too narrow for a run sheet with three zones.
     """
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        # rich pads every line to the width: a file or a pipe gets the lines without the padding
-        console = Console(highlight=False, width=PIPED_WIDTH, file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
-    return console
+    return terminal_console(piped_width=PIPED_WIDTH)
 
 
 def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:

@@ -30,6 +30,7 @@ from moderator.programme.durations import humanize_minutes
 from moderator.programme.plan import PlannedSegment, plan, planned_end, session_start
 from moderator.programme.zones import city_label, zone
 from moderator.report.labels import SEGMENT_KIND_LABELS
+from moderator.text import visible_lines
 
 PRODID = f"-//moderator//moderator {__version__}//EN"
 UID_DOMAIN = "moderator.invalid"
@@ -200,6 +201,7 @@ def run_ics(file: Path, output: Path | None = None, segments: bool = False) -> i
     """Write the calendar to ``output`` or standard output; a bad programme raises ``ProgrammeError``."""
     programme = load_programme(file)
     for warning in programme.warnings:
-        print(warning, file=sys.stderr)
-    deliver(build_calendar(programme, segments).to_ical(), output, what="the calendar", inputs=(file,))
+        print(warning, file=sys.stderr)  # a Problem: its line is made visible
+    calendar = build_calendar(programme, segments).to_ical().decode("utf-8")
+    deliver(visible_lines(calendar, "\r\n").encode("utf-8"), output, what="the calendar", inputs=(file,))
     return 0

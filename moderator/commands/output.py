@@ -14,10 +14,51 @@ import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from moderator.files import write_atomic
 from moderator.problems import ModeratorError
+from moderator.text import visible
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def terminal_console(*, piped_width: int | None = None) -> Console:
+    """A rich console on which user text can only ever be text.
+
+    Markup and emoji codes are off, so ``[/]`` in a title is printed, not parsed; and every
+    piece of text is passed through ``visible`` just before it is written (a render hook on
+    the segments rich produces), so an escape sequence in a programme or a journal shows as
+    ``␛`` instead of retitling or clearing the terminal. Styles rich adds itself are kept.
+    When standard output is not a terminal (a file, a pipe) the console writes ``piped_width``
+    columns (rich's default when not given) through a ``TrailingSpaceTrimmer``, so lines come
+    without the spaces rich pads them with.
+    """
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
+    from rich.segment import Segment
+
+    class _Visible:
+        def __init__(self, inner: ConsoleRenderable) -> None:
+            self.inner = inner
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for segment in console.render(self.inner, options):
+                if segment.control:
+                    yield segment
+                else:
+                    yield Segment(visible(segment.text, keep_newlines=True), segment.style)
+
+    class _VisibleHook(RenderHook):
+        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+            return [_Visible(renderable) for renderable in renderables]
+
+    console = Console(highlight=False, markup=False, emoji=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, markup=False, emoji=False, width=piped_width or console.width,
+                          file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
+    console.push_render_hook(_VisibleHook())
+    return console
 
 
 def check_output(output: Path, inputs: Sequence[Path] = (), *, what: str = "the output") -> None:

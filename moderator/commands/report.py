@@ -13,21 +13,25 @@ from pathlib import Path
 from moderator.commands.output import check_output, deliver, refuse_binary_on_terminal
 from moderator.report.render import BINARY_FORMATS, render_report_bytes
 from moderator.session.runs import load_run
+from moderator.text import json_safe, visible, visible_lines
 
 
-def run_report(journal: Path, output: Path | None, fmt: str) -> int:
-    """Print (or write atomically to ``output``) the report of a session; warnings go to stderr."""
+def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None) -> int:
+    """Print (or write atomically to ``output``) the report of a session; warnings go to stderr.
+    ``programme`` overrides the programme the journal names (moved, or its first line damaged)."""
     if output is None and fmt in BINARY_FORMATS:
         refuse_binary_on_terminal(fmt)
-    if output is not None:
-        check_output(output, (journal,), what="the report")  # before any work: the journal is safe
-    run = load_run(journal)
+    if output is not None:  # before any work: the journal and the programme are safe
+        check_output(output, (journal, *((programme,) if programme else ())), what="the report")
+    run = load_run(journal, programme)
     for warning in run.warnings:
-        print(f"moderator: warning: {warning}", file=sys.stderr)
+        print(visible(f"moderator: warning: {warning}"), file=sys.stderr)
     inputs = (journal, Path(run.programme.path))
     data = render_report_bytes(run.programme, run.state, fmt)
     if fmt in BINARY_FORMATS:
         deliver(data, output, what="the report", inputs=inputs)
     else:
-        deliver(data.decode("utf-8"), output, what="the report", inputs=inputs)
+        document = data.decode("utf-8")
+        deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what="the report",
+                inputs=inputs)
     return 0

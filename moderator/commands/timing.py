@@ -11,11 +11,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 import pendulum
 
-from moderator.commands.output import TrailingSpaceTrimmer, deliver
+from moderator.commands.output import deliver, terminal_console
 from moderator.commands.timing_json import to_json
 from moderator.i18n import Translate, ngettext, translator
 from moderator.problems import ModeratorError
@@ -31,6 +31,7 @@ from moderator.report.timing import (
 )
 from moderator.session.runs import JOURNAL_SUFFIX, load_run
 from moderator.session.snapshot import SegmentStatus
+from moderator.text import json_safe, visible
 
 BAR_HALF = 12
 """Characters on each side of the bars' axis."""
@@ -260,8 +261,9 @@ def journal_label(path: Path) -> str:
 
 
 def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = None,
-               zone_name: str | None = None) -> int:
-    """Load every journal (a missing or broken one is a ``ModeratorError``: exit status 2).
+               zone_name: str | None = None, programme: Path | None = None) -> int:
+    """Load every journal (a missing or broken one is a ``ModeratorError``: exit status 2);
+    ``programme`` overrides the programme each journal names.
 
     Runs of different programmes are never mixed: each programme's runs are compared apart,
     one after the other (in the JSON, ``programmes`` then lists one document per programme).
@@ -271,7 +273,7 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
             zone_name = check_zone(zone_name)
         except ZoneError as error:
             raise ModeratorError(f"--zone: {error} ({error.hint})") from None
-    runs = [load_run(path) for path in journals]
+    runs = [load_run(path, programme) for path in journals]
     labels = [journal_label(path) for path in journals]
     analyses = analyse_by_programme(runs, labels)
     paths = {label: path for label, path in zip(unique_labels(labels), journals, strict=True)}
@@ -279,30 +281,29 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
         documents = []
         for analysis in analyses:
             for note in analysis.notes:
-                print(f"moderator: note: {note}", file=sys.stderr)
+                print(visible(f"moderator: note: {note}"), file=sys.stderr)
             document = to_json(analysis)
             document["runs"] = [{"label": entry.pop("label"), "journal": str(paths[entry_label]), **entry}
                                 for entry, entry_label in ((e, e["label"]) for e in document["runs"])]
             documents.append(document)
         output = documents[0] if len(documents) == 1 else {"version": documents[0]["version"],
                                                            "programmes": documents}
-        deliver(json.dumps(output, ensure_ascii=False, indent=2) + "\n", None)
+        deliver(json_safe(json.dumps(output, ensure_ascii=False, indent=2) + "\n"), None)
         return 0
     if console is None:
-        from rich.console import Console
-
-        console = Console(highlight=False)
+        console = terminal_console()
         if not console.is_terminal:
-            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80,
-            # and the lines without the spaces rich pads them with.
+            # A file or a pipe: keep the side-by-side columns whole rather than squeezed into 80
+            # (terminal_console trims the spaces rich pads the lines with).
             widest = max(len(analysis.runs) for analysis in analyses)
-            console = Console(highlight=False, width=max(console.width, 70 + (RUN_CELL_WIDTH + 3) * widest),
-                              file=cast(IO[str], TrailingSpaceTrimmer(sys.stdout)))
+            console = terminal_console(piped_width=max(console.width, 70 + (RUN_CELL_WIDTH + 3) * widest))
     for number, analysis in enumerate(analyses):
         if len(analyses) > 1:
+            from rich.text import Text
+
             _ = translator(analysis.language)
-            console.rule(_("Programme {n} of {total}: {title}").format(
-                n=number + 1, total=len(analyses), title=analysis.title))
+            console.rule(Text(_("Programme {n} of {total}: {title}").format(
+                n=number + 1, total=len(analyses), title=visible(analysis.title))))
         render(analysis, console, zone_name)
         if number + 1 < len(analyses):
             console.print()

@@ -42,9 +42,14 @@ def parse_duration(value: object) -> int:
     if isinstance(value, int | float):
         if not math.isfinite(value):
             raise DurationError(f"expected a duration like {DURATION_EXAMPLES}, not {value}")
-        seconds = round(value * 60)
+        seconds = _whole_seconds(value * 60)
     elif isinstance(value, str):
-        seconds = _parse_duration_text(value)
+        try:
+            seconds = _parse_duration_text(value)
+        except DurationError:
+            raise
+        except (ValueError, OverflowError):  # int() of thousands of digits, a float too big
+            raise DurationError(f"{_clip(value)} is far too long to be a duration") from None
     else:
         raise DurationError(f"expected a duration like {DURATION_EXAMPLES}")
     if seconds <= 0:
@@ -54,12 +59,23 @@ def parse_duration(value: object) -> int:
     return seconds
 
 
+def _whole_seconds(seconds: float) -> int:
+    """``round(seconds)``, refusing what is no duration at all (``inf``, ``nan``, ``1e308``)."""
+    if not math.isfinite(seconds) or abs(seconds) > 1000 * MAX_DURATION:
+        raise DurationError("a duration must not be longer than 24 hours")
+    return round(seconds)
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 def _parse_duration_text(text: str) -> int:
     cleaned = text.strip().lower()
     if not cleaned:
         raise DurationError(f"empty duration; write {DURATION_EXAMPLES}")
     if re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
-        return round(float(cleaned) * 60)
+        return _whole_seconds(float(cleaned) * 60)
     hours_minutes = _HOURS_AND_MINUTES.match(cleaned)
     if hours_minutes:
         hours, minutes = (int(g) for g in hours_minutes.groups())
@@ -87,7 +103,7 @@ def _parse_duration_text(text: str) -> int:
         position = match.end()
     if position == 0 or compact[position:].strip():
         raise DurationError(f"cannot read {text!r} as a duration; write {DURATION_EXAMPLES}")
-    return round(total)
+    return _whole_seconds(total)
 
 
 def parse_clock_time(value: object) -> dt.time:

@@ -57,6 +57,12 @@ def parse_programme(data: bytes, path: str = "<programme>") -> Programme:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise ProgrammeError([_syntax_problem(path, error, source)]) from None
+    except RecursionError:
+        raise ProgrammeError([Problem(path, None, "TOML nested too deeply to be a programme",
+                                      "a programme's lists and tables are at most a few levels deep")]) from None
+    except ValueError as error:  # an integer of thousands of digits: Python refuses to convert it
+        raise ProgrammeError([Problem(path, None, f"TOML value out of range: {str(error)[:80]}",
+                                      "numbers in a programme are durations and counts")]) from None
     return validate_programme(document, path, index_lines(source), digest)
 
 

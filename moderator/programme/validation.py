@@ -12,8 +12,11 @@ import contextlib
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
+
+import pendulum
 
 from moderator.problems import ProgrammeError
 from moderator.programme.fields import ProblemLog, TableAt, type_name
@@ -31,6 +34,7 @@ from moderator.programme.model import (
     Speaker,
 )
 from moderator.programme.toml_lines import LineIndex
+from moderator.programme.zones import zone
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
@@ -135,6 +139,9 @@ class _Validator:
     def session(self, at: TableAt) -> SessionInfo | None:
         at.unknown_keys(SESSION_KEYS)
         title = at.text("title", required=True)
+        if title and not any(unicodedata.category(char)[0] in "LNPS" for char in title):
+            at.error("title", "[session].title has no visible character (only spaces or invisible ones)",
+                     "write the session's title")
         date = self._date(at)
         if "start" not in at:
             at.missing("start", 'add start = "18:00"')
@@ -153,6 +160,7 @@ class _Validator:
         end = at.clock_time("end")
         if date is None or start is None or zone is None:
             return None
+        _warn_if_skipped(at, date, start, zone)
         return SessionInfo(
             title=title, date=date, start=start, timezone=zone, also_show=also_show,
             event=at.text("event"),
@@ -288,7 +296,8 @@ class _Validator:
             at.unknown_keys(SEGMENT_KEYS)
             kind = at.text("kind", required=True).lower()
             if kind and kind not in SEGMENT_KINDS:
-                close = difflib.get_close_matches(kind, SEGMENT_KINDS, n=1, cutoff=0.5)
+                # Only a really close kind is suggested ("keynote" is not "other"); else the list.
+                close = difflib.get_close_matches(kind, SEGMENT_KINDS, n=1, cutoff=0.75)
                 hint = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(SEGMENT_KINDS)
                 at.error("kind", f"{at.label}: unknown kind '{kind}'", hint)
             if "duration" not in at:
@@ -376,3 +385,14 @@ def _known_ids_hint(known: Mapping[str, Speaker], wrong: str | None = None) -> s
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "speaker"
+
+
+def _warn_if_skipped(at: TableAt, date: dt.date, start: dt.time, zone_name: str) -> None:
+    """A start inside a daylight-saving gap (02:30 on the night clocks jump from 02:00 to 03:00)
+    names a time that never happens on that day; the planner moves it forward: say so."""
+    local = pendulum.datetime(date.year, date.month, date.day, start.hour, start.minute, start.second,
+                              tz=zone(zone_name))
+    if (local.hour, local.minute, local.second) != (start.hour, start.minute, start.second):
+        at.warn("start", f"[session].start {start:%H:%M} does not exist on {date} in {zone_name} "
+                         f"(the clocks jump forward); the session starts at {local:%H:%M}",
+                "write the time the session really starts")

@@ -86,7 +86,7 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
             "recorded": _iso_text(state.participants_wall),
             "in_chat": sorted({entry.sender for entry in state.chat}, key=str.casefold),
         },
-        "notes": [_note(note) for note in sorted(state.visible_notes(), key=lambda n: n.id)],
+        "notes": _notes(state),
         "chat": [
             {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": _iso_text(e.at),
              "segment": e.segment, "reply_to": e.reply_to, "fingerprint": e.fingerprint}
@@ -106,11 +106,23 @@ def _person(person: Person | None, person_id: str | None) -> dict[str, Any]:
             "role": person.role or None, "country": person.country or None}
 
 
-def _note(note: Note) -> dict[str, Any]:
-    # ``author``, ``group`` and ``parent`` exist once the notes grammar records them; until then, null.
-    author = getattr(note, "author", None)
-    group = getattr(note, "group", None)
-    parent = getattr(note, "parent", None)
+def _notes(state: State) -> list[dict[str, Any]]:
+    """Every note by id; a sub-point (``level`` above 0) names its parent point: the latest earlier
+    note of the same segment one level up, as the report nests them."""
+    notes = sorted(state.visible_notes(), key=lambda n: n.id)
+    latest: dict[tuple[int | None, int], int] = {}
+    out = []
+    for note in notes:
+        level = note.level
+        parent = latest.get((note.segment, level - 1)) if level > 0 else None
+        latest[(note.segment, level)] = note.id
+        out.append(_note(note, parent))
+    return out
+
+
+def _note(note: Note, parent: int | None) -> dict[str, Any]:
+    author = note.author or note.seat
+    group = f"g{note.group + 1}" if note.group is not None else None
     return {
         "id": note.id,
         "kind": str(note.kind),

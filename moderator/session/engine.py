@@ -36,6 +36,10 @@ Listener = Callable[[Event, State], None]
 E = TypeVar("E", bound=Event)
 
 
+SLEEP_WORTH_SAYING = 2.0
+"""Seconds of suspension below which nothing is said: not a sleep a person noticed."""
+
+
 class CommandRefused(ModeratorError):
     """The command makes no sense now (pausing before the start, next after the last...)."""
 
@@ -91,7 +95,8 @@ class Engine:
         changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
         if changed:
             warnings.append("the programme changed since this session began; resuming by segment number")
-        engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed))
+        engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed,
+                                 segments=len(programme.segments)))
         if state.current is not None and state.current >= len(programme.segments):
             engine._emit(ev.Moved(segment=len(programme.segments) - 1))
         return engine, warnings
@@ -105,6 +110,16 @@ class Engine:
         return cls(programme, clock, journal, state, state.last_t)
 
     # ------------------------------------------------------------------ time
+
+    def notice_sleep(self) -> float:
+        """If the computer slept since last asked, journal it (the countdown already counted it,
+        the clock reads boot time) and return how long; 0 otherwise. Short blips are not sleep."""
+        take_suspended = getattr(self.clock, "take_suspended", None)  # a clock that cannot tell
+        slept = take_suspended() if take_suspended is not None else 0.0
+        if slept < SLEEP_WORTH_SAYING:
+            return 0.0
+        self._emit(ev.Slept(seconds=round(slept, 3)))
+        return slept
 
     def now_t(self) -> float:
         return self.clock.monotonic() + self._t_offset
@@ -431,6 +446,9 @@ class _StoppedClock:
 
     def now(self) -> pendulum.DateTime:
         return self._wall
+
+    def take_suspended(self) -> float:
+        return 0.0
 
 
 def next_unasked_question(programme: Programme, state: State) -> tuple[str, int] | None:

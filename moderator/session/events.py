@@ -41,6 +41,7 @@ MAX_STAGE_MESSAGE = 280
 class EventType(StrEnum):
     OPENED = "opened"
     REOPENED = "reopened"
+    SLEPT = "slept"
     STARTED = "started"
     MOVED = "moved"
     PAUSED = "paused"
@@ -109,6 +110,8 @@ class Reopened(BaseEvent):
     gap: float = field(default=0.0, metadata=_bounded(0.0, MAX_SESSION_T))
     sha256: str = field(default="", metadata={"max_length": 64})
     programme_changed: bool = False
+    segments: int = field(default=0, metadata=_bounded(0, MAX_SEGMENTS))
+    """The programme's length from here on (0 in journals written before it was recorded)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -215,6 +218,15 @@ class CueTicked(BaseEvent):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Slept(BaseEvent):
+    """The computer was suspended for ``seconds`` (a laptop's lid closed); the session's time
+    went on meanwhile, as it did in the room, and the countdown counts it as elapsed."""
+
+    TYPE = EventType.SLEPT
+    seconds: float = field(metadata=_bounded(0.0, MAX_SESSION_T))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ParticipantsSet(BaseEvent):
     TYPE = EventType.PARTICIPANTS
     count: int = field(metadata=_bounded(0, 10_000_000))
@@ -275,7 +287,7 @@ class ChatMessageAdded(BaseEvent):
 
 
 Event: TypeAlias = (
-    Opened | Reopened | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
+    Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
     | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded
 )

@@ -23,7 +23,16 @@ from moderator.files import FileTooLarge, read_bounded, require_regular_file
 from moderator.files import fsync_dir as _fsync_dir
 from moderator.files import write_atomic as write_atomic_bytes
 from moderator.problems import ModeratorError
-from moderator.session.events import Event, EventError, EventType, UnknownEventType, decode_line, encode
+from moderator.session.events import (
+    Event,
+    EventError,
+    EventType,
+    Opened,
+    Reopened,
+    UnknownEventType,
+    decode_line,
+    encode,
+)
 
 
 class JournalError(ModeratorError):
@@ -68,6 +77,38 @@ class JournalContents:
     torn_tail: bytes = b""
     data: bytes = b""
     """The file as read, so that continuing it (``Journal(path, read=...)``) needs no second read."""
+    opening_lost: bool = False
+    """The first line, which names the programme, was unreadable; the events after it are kept."""
+
+
+_SEGMENT_FIELDS = ("segment", "group_segment")
+
+
+class _SegmentBound:
+    """How many segments the run had: from ``opened``, changed by each ``reopened`` that says so.
+
+    An event naming a segment beyond it was not written by this run (a flipped digit, a hand
+    edit) and would grow the state to that size: it is skipped, with its line.
+    """
+
+    def __init__(self) -> None:
+        self.count: int | None = None
+
+    def follow(self, event: Event) -> None:
+        if isinstance(event, Opened | Reopened):
+            if event.segments > 0:
+                self.count = event.segments
+            elif isinstance(event, Reopened) and event.programme_changed:
+                self.count = None  # resumed from a changed programme of unknown length: no bound
+
+    def outside(self, event: Event) -> int | None:
+        if self.count is None:
+            return None
+        for name in _SEGMENT_FIELDS:
+            value = getattr(event, name, None)
+            if isinstance(value, int) and value >= self.count:
+                return value
+        return None
 
 
 def read_journal(path: str | Path) -> JournalContents:
@@ -88,17 +129,34 @@ def read_journal(path: str | Path) -> JournalContents:
             f"{path}: the last line was cut off mid-write ({len(tail)} bytes) and was skipped; "
             "the command it recorded was never acknowledged"
         )
+    bound = _SegmentBound()
+    first_unreadable = False
     for number, raw in enumerate(body.split(b"\n"), start=1):
         if not raw.strip():
             continue
         try:
-            contents.events.append(decode_line(raw))
+            event = decode_line(raw)
         except UnknownEventType as error:
             contents.warnings.append(f"{path}:{number}: {error} (written by a newer version?), skipped")
+            first_unreadable = first_unreadable or not contents.events
+            continue
         except EventError as error:
             contents.warnings.append(f"{path}:{number}: not a journal event ({error}), skipped")
+            first_unreadable = first_unreadable or not contents.events
+            continue
+        segment = bound.outside(event)
+        if segment is not None:
+            contents.warnings.append(f"{path}:{number}: {event.TYPE.value} names segment {segment + 1}, "
+                                     f"but the run had {bound.count} segments, skipped")
+            continue
+        bound.follow(event)
+        contents.events.append(event)
     if contents.events and contents.events[0].TYPE is not EventType.OPENED:
-        raise JournalError(f"{path}: not a moderator journal (it does not begin with 'opened')")
+        if not first_unreadable:
+            raise JournalError(f"{path}: not a moderator journal (it does not begin with 'opened')")
+        contents.opening_lost = True
+        contents.warnings.append(f"{path}:1: the journal's first line is damaged; "
+                                 "the events after it are used without it")
     return contents
 
 

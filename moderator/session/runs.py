@@ -63,6 +63,56 @@ def session_folder(programme: Programme, out: Path) -> Path:
     return out / f"{programme.session.date.isoformat()}-{slugify(title)}-{digest}"
 
 
+def legacy_session_folder(programme: Programme, out: Path) -> Path:
+    """``<date>-<slug of the title>``: the folder earlier versions gave a session whose slug lost
+    nothing (when it lost something they added the same hash as ``session_folder`` does now)."""
+    return out / f"{programme.session.date.isoformat()}-{slugify(programme.session.title)}"
+
+
+def run_folder(programme: Programme, out: Path) -> Path:
+    """The folder this programme's runs live in: ``session_folder``, or the legacy one if the
+    session began under an earlier version (so its unfinished run resumes).
+
+    The legacy folder is used only while the hashed one holds no run, and only if its journal's
+    ``opened`` event names exactly this title: a slug is shared by different titles (``Panel:
+    A/B``, ``Panel A-B``), which must still never share a folder."""
+    folder = session_folder(programme, out)
+    if _journals_in(folder):
+        return folder
+    legacy = legacy_session_folder(programme, out)
+    journal = _identifying_journal(legacy)
+    if journal is not None and _opened_title(journal) == programme.session.title:
+        return legacy
+    return folder
+
+
+def _journals_in(folder: Path) -> list[Path]:
+    try:
+        return [path for path in folder.glob("*" + JOURNAL_SUFFIX) if path.is_file()]
+    except OSError:
+        return []
+
+
+def _identifying_journal(folder: Path) -> Path | None:
+    """The journal that says whose folder this is: the live one, else the latest rehearsal."""
+    live = folder / (LIVE_NAME + JOURNAL_SUFFIX)
+    if live.is_file():
+        return live
+    try:
+        return _latest_rehearsal(folder) if folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def _opened_title(journal: Path) -> str | None:
+    """The title the journal's ``opened`` event recorded; None if it cannot be read or has none."""
+    try:
+        events = read_journal(journal).events
+    except (ModeratorError, OSError):
+        return None
+    return events[0].title if events and isinstance(events[0], Opened) else None
+
+
 def report_path_for(journal: Path) -> Path:
     name = journal.name
     stem = name[: -len(JOURNAL_SUFFIX)] if name.endswith(JOURNAL_SUFFIX) else journal.stem
@@ -85,7 +135,7 @@ class OpenedRun:
 def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool = False,
              fresh: bool = False) -> OpenedRun:
     """Resume the unfinished run of this programme if there is one (unless ``fresh``), else begin one."""
-    folder = session_folder(programme, out)
+    folder = run_folder(programme, out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -198,17 +248,19 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
         if contents.warnings:  # lines there were, but none of them an event
             raise JournalError(f"{journal_path}: not a moderator journal (none of its lines is an event)")
         raise JournalError(f"{journal_path}: the journal is empty")
-    opened = contents.events[0]
-    assert isinstance(opened, Opened)  # read_journal refuses a journal that does not begin so
-    location = programme_path or Path(opened.programme)
+    opened = contents.events[0] if isinstance(contents.events[0], Opened) else None
+    if opened is None and programme_path is None:  # its first line is damaged (read_journal said so)
+        raise JournalError(f"{journal_path}:1: the first line, which names the programme, is damaged "
+                           "(pass the programme with --programme FILE to use the rest)")
+    location = programme_path or Path(opened.programme if opened else "")
     if not location.exists():
         raise ModeratorError(
             f"{journal_path}: the programme it was run from, {location}, is not there any more "
-            "(move it back, or pass the programme's path)"
+            "(move it back, or pass it with --programme FILE)"
         )
     programme = load_programme(location)
     warnings = list(contents.warnings)
-    if opened.sha256 and opened.sha256 != programme.sha256:
+    if opened is not None and opened.sha256 and opened.sha256 != programme.sha256:
         warnings.append(f"{location} changed since this run; segments are matched by number")
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
 

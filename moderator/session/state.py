@@ -143,6 +143,8 @@ class State:
     last_wall: str = ""
     events: int = 0
     reopened: int = 0
+    slept_seconds: float = 0.0
+    """Time the computer spent suspended during the session (counted as elapsed)."""
     next_note_id: int = 1
     stage_message: StageMessage | None = None
     flash: bool = False
@@ -191,6 +193,8 @@ def apply(state: State, event: Event) -> None:
             state.programme_path, state.programme_sha256, state.mode = event.programme, event.sha256, event.mode
         case ev.Reopened():
             state.reopened += 1
+        case ev.Slept():
+            state.slept_seconds += event.seconds
         case ev.Started():
             state.started_t, state.started_wall = t, wall
             _enter(state, event.segment, t, wall)

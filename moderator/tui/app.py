@@ -4,13 +4,17 @@ console's actions in the command palette, and asks before quitting a running ses
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.driver import Driver
 from textual.screen import Screen
 
 from moderator.i18n import translator
@@ -21,6 +25,7 @@ from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
 from moderator.session.zoom_chat import DatedChatMessage
 from moderator.share.options import ShareOptions
+from moderator.text import visible
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
@@ -70,11 +75,42 @@ class ModeratorApp(App[None]):
         assert isinstance(console, ConsoleScreen)
         return console
 
+    stopped_by: signal.Signals | None = None
+    """The signal (SIGTERM, SIGHUP) that closed the console, if one did."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this system; on Linux and macOS ours, which no input bytes can stop."""
+        driver = super().get_driver_class()
+        try:
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from moderator.tui.driver import ModeratorDriver
+        except ImportError:  # Windows: no termios
+            return driver
+        return ModeratorDriver if driver is LinuxDriver else driver
+
+    def _close_on_signals(self) -> None:
+        """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
+        ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
+        and the report written. Python's default would end the process on the spot."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self._stop_by_signal, number)
+
+    def _stop_by_signal(self, number: signal.Signals) -> None:
+        self.stopped_by = number
+        self.exit(return_code=128 + number)
+
     async def on_mount(self) -> None:
-        self.title = self.programme.session.title
+        self.title = visible(self.programme.session.title)
+        if not self.is_headless:
+            self._close_on_signals()
         if self.chat is not None:
             following = self.tr("Following the chat {path}: {zone}")
-            self.notify(following.format(path=self.chat.path, zone=self.chat_assumption), title=self.tr("Chat"),
+            self.notify(visible(following.format(path=self.chat.path, zone=self.chat_assumption)),
+                        title=self.tr("Chat"),
                         timeout=10, markup=False)
             self.set_interval(POLL_SECONDS, self._poll_chat)
         if self.share_options is not None:
@@ -89,10 +125,10 @@ class ModeratorApp(App[None]):
             self.sharing = await start_sharing(self.engine, self.run_files.journal_path, options, rate=self.speed)
         except ModeratorError as error:
             self.sharing_problem = str(error)
-            self.notify(str(error), title="Sharing", severity="error", timeout=30, markup=False)
+            self.notify(visible(str(error)), title="Sharing", severity="error", timeout=30, markup=False)
             return
         self.sharing.server.after_remote_command = self._after_remote_command
-        self.notify(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})",
+        self.notify(visible(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})"),
                     title="Sharing", timeout=10, markup=False)
 
     def _after_remote_command(self) -> None:
@@ -119,7 +155,7 @@ class ModeratorApp(App[None]):
 
     def _chat_read(self, dated: tuple[DatedChatMessage, ...], problem: str | None) -> None:
         if problem and problem != self._chat_problem:
-            self.notify(problem, title=self.tr("Chat"), severity="warning", timeout=10, markup=False)
+            self.notify(visible(problem), title=self.tr("Chat"), severity="warning", timeout=10, markup=False)
         self._chat_problem = problem
         known = self.engine.state.chat_fingerprints
         fresh = tuple(message for message in dated if message.message.fingerprint not in known)

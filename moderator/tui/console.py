@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input
 
 from moderator.i18n import translator
 from moderator.programme import Programme
+from moderator.programme.durations import format_duration
 from moderator.session.engine import CommandRefused
 from moderator.session.events import Event
 from moderator.session.journal import JournalError
@@ -38,7 +39,7 @@ from moderator.tui.clipboard import copy_text
 from moderator.tui.dialogs import ConfirmScreen, Picker, translate_bindings
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import N_, console_bindings
-from moderator.tui.note_box import LineBreaksShown, NameSuggester, NoteBox
+from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.toasts import Toasts
 from moderator.tui.widgets import (
     Agenda,
@@ -247,10 +248,28 @@ class ConsoleScreen(Screen[None]):
     def tick(self) -> None:
         """Read the remaining time from the engine; redraw when the whole second changed, or,
         before the start and while paused, the clocks and the pace that move all the same."""
+        self._say_if_slept()
         if self.engine.status is Status.RUNNING:
             self.whole_seconds = displayed_seconds(self.engine.remaining())
         else:
             self.refresh_time()
+
+    def _say_if_slept(self) -> None:
+        """A laptop closed mid-session: the countdown counted the sleep; say so, once."""
+        notice_sleep = getattr(self.engine, "notice_sleep", None)  # a seat's engine has no clock of its own
+        if notice_sleep is None:
+            return
+        try:
+            slept = notice_sleep()
+        except JournalError as error:
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
+                       timeout=30)
+            return
+        if slept:
+            slept_for = format_duration(round(slept))
+            self._tell(self.tr("The computer slept {duration}; counted as elapsed").format(duration=slept_for),
+                       title=self.tr("Time"), severity="warning", timeout=30)
+            self._after_event()
 
     def watch_whole_seconds(self, _: int) -> None:
         self.refresh_time()
@@ -448,7 +467,7 @@ class ConsoleScreen(Screen[None]):
             if choice is None:
                 return
             if choice.kind == "message" and self._command(self.engine.show_message, choice.text):
-                self._tell(choice.text, title="On the stage view", timeout=4)
+                self._tell(choice.text, title=self.tr("On the stage view"), timeout=4)
             elif choice.kind == "clear" and self._command(self.engine.clear_message):
                 self._tell("Message cleared from the stage view", timeout=3)
             elif choice.kind == "flash":
@@ -577,6 +596,10 @@ class ConsoleScreen(Screen[None]):
 
     # ------------------------------------------------------------------ notes
 
+    def on_note_box_overflowed(self, _: NoteBox.Overflowed) -> None:
+        self._tell(self.tr("A note holds at most {n} characters; the rest was not typed").format(n=MAX_NOTE_CHARACTERS),
+                   severity="warning", timeout=6, key="refused")
+
     def on_note_box_note_submitted(self, message: NoteBox.NoteSubmitted) -> None:
         """Log the note (or save the edit); if that fails, its text goes back into the box."""
         editing = self._editing_note
@@ -633,7 +656,7 @@ class ConsoleScreen(Screen[None]):
                        key="refused")
             return
         self._editing_note = note.id
-        box.value = note_as_typed(note)
+        box.value = visible(note_as_typed(note), keep_newlines=True)
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = self.tr(
             "Notes · editing note {id} (enter saves, esc cancels)").format(id=note.id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderator.programme import Programme, load_programme
 from moderator.report.live import LiveReport
@@ -18,6 +20,10 @@ from moderator.share.options import (
     parse_listen,
     tls_context,
 )
+from moderator.text import visible
+
+if TYPE_CHECKING:
+    from moderator.tui.app import ModeratorApp
 
 DEMO_PROGRAMME = "demo/workshop.toml"
 REPORT_FIRST_WRITE_DELAY = 1.0
@@ -45,18 +51,28 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     run.engine.subscribe(report.on_event)
     from moderator.tui.app import ModeratorApp
 
+    app = ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share, chat=follower,
+                       chat_assumption=assumption, language=getattr(args, "lang", None))
     try:
-        ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share, chat=follower,
-                     chat_assumption=assumption, language=getattr(args, "lang", None)).run()
+        app.run()
     finally:
         report.flush(timeout=5.0)
         report.close()
         journal.close()
-    print(f"Journal: {journal.active_path}")
-    print(f"Report:  {run.report_path}")
-    if docx_path is not None:
-        print(f"Word:    {docx_path}")
-    return 0
+    return _closing_words(app, journal.active_path, run.report_path, docx_path)
+
+
+def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | None) -> int:
+    """Where the files are, and the exit status: 0 after ``ctrl+q``, 128 + N after signal N
+    (everything was saved all the same), Textual's 1 when the console crashed."""
+    with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+        if app.stopped_by is not None:
+            print(f"Stopped by {app.stopped_by.name}; every note is in the journal")
+        print(visible(f"Journal: {journal}"))
+        print(visible(f"Report:  {report}"))
+        if docx is not None:
+            print(visible(f"Word:    {docx}"))
+    return app.return_code or 0
 
 
 def share_options(args: argparse.Namespace) -> ShareOptions | None:

@@ -4,7 +4,9 @@ The only widget of the console that takes text; everything else only draws.
 
 A paste of several lines (from the Zoom chat, say) is kept whole, as ONE note with its line
 breaks: the box shows each break as ``↵`` and the note is logged with the real line breaks,
-which the report keeps (``md``: hard line breaks, ``html``: ``<br>``). Nothing is dropped.
+which the report keeps (``md``: hard line breaks, ``html``: ``<br>``). Nothing is dropped up to
+``MAX_NOTE_CHARACTERS`` (a few pages); beyond that, what a runaway paste or key flood adds is
+refused and the rapporteur told once. Control characters are shown, never sent to the terminal.
 Characters Textual's ``Input`` would not insert because they do not print on their own (a
 zero-width joiner inside an emoji, a zero-width non-joiner) are inserted as typed.
 """
@@ -22,12 +24,15 @@ from textual.widgets import Input
 
 from moderator.programme import Programme
 from moderator.session.notes import people
+from moderator.text import visible
 
 LINE_BREAK_SHOWN = "↵"
 JOINERS = frozenset("\u200c\u200d")
 """Zero-width (non-)joiners: part of what was typed (👩🏽‍💻), though they print nothing alone."""
 _MARKS = ("", "- ", "-- ")
 _KINDS = ("", '"', "!", "?", ">", "! ", "? ", "> ")
+MAX_NOTE_CHARACTERS = 5_000
+"""A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong."""
 
 
 class LineBreaksShown(Highlighter):
@@ -94,31 +99,70 @@ class NoteBox(Input):
             self.box = box
             self.text = text
 
+    class Overflowed(Message):
+        """Characters beyond ``MAX_NOTE_CHARACTERS`` were dropped (once per note)."""
+
+    _pending: str = ""
+    _flush_scheduled: bool = False
+    _overflow_told: bool = False
+
     def on_key(self, event: events.Key) -> None:
-        """Enter: take the note out of the box now, while the keys typed after it wait in the
-        queue. ``prevent_default`` keeps ``Input``'s own key handler (and its Enter binding,
-        resolved only once the key has bubbled up to the App) from seeing it; every other key
-        goes on to ``Input``, which types it, except a joiner, which ``Input`` would drop."""
-        if event.character is not None and event.character in JOINERS:
+        """Printable characters are gathered and typed in one go; Enter takes the note out.
+
+        Typed one by one, each character costs ``Input`` a copy of the whole value, a redraw and
+        a suggestion: a 100 KB paste without bracketed paste (arriving as 100 000 keys) froze the
+        console for minutes. Gathered, a burst costs one insert; and the box holds at most
+        ``MAX_NOTE_CHARACTERS``. A joiner, which ``Input`` would drop, is gathered like any
+        character. Any other key first types what was gathered, so keys keep their order.
+        Enter takes the note out of the box now, while the keys typed after it wait in the
+        queue; ``prevent_default`` keeps ``Input``'s own key handler (and its Enter binding,
+        resolved only once the key has bubbled up to the App) from seeing it."""
+        character = event.character
+        joiner = character is not None and character in JOINERS
+        if character is not None and (joiner or (event.is_printable and self.selection.is_empty)):
             event.stop()
             event.prevent_default()
-            self._insert(event.character)
+            self._gather(character)
             return
+        self.flush_typed()
         if event.key != "enter":
             return
         event.stop()
         event.prevent_default()
         text, self.value = self.value, ""
+        self._overflow_told = False
         if text.strip():
             self.post_message(self.NoteSubmitted(self, text))
 
+    def _gather(self, text: str) -> None:
+        room = MAX_NOTE_CHARACTERS - len(self.value) - len(self._pending)
+        if len(text) > room:
+            text = text[: max(0, room)]
+            if not self._overflow_told:
+                self._overflow_told = True
+                self.post_message(self.Overflowed())
+        self._pending += text
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.call_later(self.flush_typed)
+
+    def flush_typed(self) -> None:
+        """Type what was gathered (control characters made visible, line breaks kept) at the
+        cursor, or over the selection."""
+        self._flush_scheduled = False
+        if self._pending:
+            pending, self._pending = self._pending, ""
+            self._insert(visible(pending, keep_newlines=True))
+
     def on_paste(self, event: events.Paste) -> None:
-        """Keep every line of a paste (``Input`` keeps the first): one note, its line breaks kept."""
+        """Keep every line of a paste (``Input`` keeps the first): one note, its line breaks kept,
+        bounded like typing and in the same order as the keys around it."""
         event.stop()
         event.prevent_default()
+        self.flush_typed()
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         if text:
-            self._insert(text)
+            self._gather(text)
 
     def _insert(self, text: str) -> None:
         selection = self.selection

@@ -3,6 +3,8 @@ keeps time, touches files or takes keys (the note box, ``note_box.py``, takes te
 
 from __future__ import annotations
 
+import itertools
+
 import pendulum
 from rich.text import Text
 from textual import events, on
@@ -48,6 +50,22 @@ class Speaks:
         self.tr = tr
 
 
+def visible_text(text: Text) -> Text:
+    """``text`` with its control characters made visible (``text.visible``), styles kept."""
+    plain = text.plain
+    if visible(plain, keep_newlines=True) == plain:
+        return text
+    cuts = sorted({0, len(plain), *(span.start for span in text.spans), *(span.end for span in text.spans)})
+    result = text.blank_copy()
+    for start, end in itertools.pairwise(cuts):
+        piece = text[start:end]
+        shown = Text(visible(piece.plain, keep_newlines=True))
+        for span in piece.spans:
+            shown.stylize(span.style, 0, len(shown))
+        result.append_text(shown)
+    return result
+
+
 class SteadyStatic(Speaks, Static):
     """A Static that redraws only when its content really changes: most of what the console
     shows is refreshed every second but changes once a minute, or never."""
@@ -56,7 +74,9 @@ class SteadyStatic(Speaks, Static):
 
     def show_text(self, text: Text) -> None:
         """A new layout of the screen only when the text's size changed: in overtime the pace
-        line changes every second, and a relayout every second cost more than the repaint."""
+        line changes every second, and a relayout every second cost more than the repaint.
+        Programme text in it (titles, names, questions, cues) is made visible first."""
+        text = visible_text(text)
         if text != self._steady_content:
             before = self._steady_content
             self._steady_content = text
@@ -178,7 +198,7 @@ class ClockBar(Widget):
     def show(self, programme: Programme, snapshot: Snapshot, banner: str) -> None:
         clocks = tuple(f"{snapshot.now.in_timezone(zone(z)).format('HH:mm')} {short_zone_label(z)}"
                        for z in programme.session.zones)
-        new = (banner, programme.session.title, clocks)
+        new = (visible(banner), visible(programme.session.title), clocks)  # the banner has a seat's name
         if new != (self._banner, self._title, self._clocks):
             self._banner, self._title, self._clocks = new
             self.set_class(bool(banner), "-rehearsal")
@@ -327,7 +347,7 @@ class Agenda(Speaks, DataTable[str | Text], can_focus=False):
             self.add_row(
                 str(timing.index + 1), "",
                 format_duration(timing.planned), "", "",
-                segment_label(programme, timing.segment),
+                visible(segment_label(programme, timing.segment)),
                 key=str(timing.index),
             )
         self.update_timings(snapshot)

@@ -39,8 +39,15 @@ class Terminal:
     def __init__(self, command: str, cwd: Path, width: int = 110, height: int = 34) -> None:
         self.name = f"moderator-e2e-{uuid.uuid4().hex[:8]}"
         env = f"TERM=xterm-256color COLUMNS={width} LINES={height}"
-        _tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-              "-c", str(cwd), f"exec env {env} {command}")
+        for attempt in range(5):  # the server may be exiting, its last session just closed: retry
+            try:
+                _tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                      "-c", str(cwd), f"exec env {env} {command}")
+                break
+            except subprocess.CalledProcessError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
 
     def screen(self) -> str:
         try:

@@ -239,6 +239,7 @@ def _open_fds():
 
 
 @pytest.mark.parametrize("attack", ["remove the file", "remove the folder", "replace with an old copy", "cut short"])
+@pytest.mark.attack("A01")
 def test_a_journal_removed_or_replaced_under_us_is_written_again_whole(tmp_path, attack):
     folder = tmp_path / "run"
     path = folder / "live.journal.jsonl"
@@ -279,6 +280,7 @@ def _full_disk_after(half: bool):
     return write
 
 
+@pytest.mark.attack("A02")
 def test_a_write_refused_half_way_leaves_no_half_line_and_no_leaked_file(tmp_path, monkeypatch):
     path = tmp_path / "j.jsonl"
     fallback = tmp_path / "fallback"
@@ -300,6 +302,7 @@ def test_a_write_refused_half_way_leaves_no_half_line_and_no_leaked_file(tmp_pat
     assert _ids(path) == [None, 1, 5]
 
 
+@pytest.mark.attack("A02")
 def test_a_fallback_is_written_back_to_the_journal_on_close(tmp_path, monkeypatch):
     path = tmp_path / "j.jsonl"
     journal = Journal(path, fallback_dir=tmp_path / "fallback")
@@ -320,6 +323,7 @@ def test_a_fallback_is_written_back_to_the_journal_on_close(tmp_path, monkeypatc
     assert not fallback.exists()
 
 
+@pytest.mark.attack("A03")
 def test_a_resumed_run_takes_back_what_only_the_fallback_holds(tmp_path, monkeypatch):
     path = tmp_path / "j.jsonl"
     fallback_dir = tmp_path / "fallback"
@@ -343,6 +347,7 @@ def test_a_resumed_run_takes_back_what_only_the_fallback_holds(tmp_path, monkeyp
     assert _ids(path) == [None, *range(1, 11)]
 
 
+@pytest.mark.attack("A13")
 def test_special_files_are_refused_not_read_forever(tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -351,6 +356,7 @@ def test_special_files_are_refused_not_read_forever(tmp_path):
             read_journal(special)
 
 
+@pytest.mark.attack("A13")
 def test_a_journal_larger_than_any_real_one_is_refused(tmp_path, monkeypatch):
     import moderator.files as files
 

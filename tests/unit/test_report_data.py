@@ -89,3 +89,21 @@ def test_a_session_not_started_is_valid_data() -> None:
     data = report_data(engine.programme, engine.state)
     validator().validate(data)
     assert data["session"]["started"] is None and data["notes"] == [] and data["chat"] == []
+
+
+def test_sub_points_name_their_parent_point() -> None:
+    from moderator.session.clock import FakeClock
+    from moderator.session.engine import Engine
+
+    scenario = SCENARIOS["es"]
+    engine = Engine.create(scenario.programme(), FakeClock(scenario.start), None)
+    engine.start()
+    engine.goto(3)  # Paula
+    point = engine.add_note("ACCIÓ: delegaciones en el extranjero")
+    sub = engine.add_note("- Casablanca, Londres y Dubái")
+    subsub = engine.add_note("-- cubren casi todos los países")
+    second = engine.add_note("- apoyo comercial, no político")
+    data = report_data(engine.programme, engine.state)
+    validator().validate(data)
+    parents = {n["id"]: n["parent"] for n in data["notes"]}
+    assert parents == {point.id: None, sub.id: point.id, subsub.id: sub.id, second.id: point.id}

@@ -28,7 +28,7 @@ from moderator.session.clock import FakeClock
 from moderator.session.events import decode, to_dict
 from moderator.session.events import encode as encode_event
 from moderator.session.journal import JournalError
-from moderator.session.runs import load_run, open_run, report_path_for, session_folder, slugify
+from moderator.session.runs import legacy_session_folder, load_run, open_run, report_path_for, session_folder, slugify
 from moderator.session.snapshot import take_snapshot
 from moderator.session.state import Status
 
@@ -487,6 +487,7 @@ def test_a_file_that_is_no_journal_is_named_as_such(tmp_path):
     (".", "..", "/", "-----", "session"),
     ("Plenary", "plenary", "PLENARY"),
 ])
+@pytest.mark.attack("A04")
 def test_different_titles_never_share_a_folder(tmp_path, titles):
     """Issue 16 #4: folders are told apart by a hash of the exact title, not by its slug."""
     programme = workshop()
@@ -494,3 +495,73 @@ def test_different_titles_never_share_a_folder(tmp_path, titles):
                               tmp_path) for t in titles}
     assert len(folders) == len(titles)
     assert all(folder.parent == tmp_path and folder.name not in (".", "..") for folder in folders)
+
+
+def _titled(title: str):
+    programme = workshop()
+    return dataclasses.replace(programme, session=dataclasses.replace(programme.session, title=title))
+
+
+def _move_to_legacy_folder(programme, out: Path) -> Path:
+    """The folder as a version before the title hash named it: ``<date>-<slug>``."""
+    legacy = legacy_session_folder(programme, out)
+    assert legacy.name == "2021-10-08-panel-a-b"
+    session_folder(programme, out).rename(legacy)
+    return legacy
+
+
+@pytest.mark.attack("A04")
+def test_an_unfinished_run_in_a_folder_named_before_the_title_hash_resumes_there(tmp_path):
+    programme = _titled("Panel: A/B")
+    clock = fake_clock()
+    run = open_run(programme, tmp_path, clock)
+    run.engine.start()
+    run.engine.add_note("said before the upgrade")
+    crash(run)
+    legacy = _move_to_legacy_folder(programme, tmp_path)
+    resumed = open_run(programme, tmp_path, clock)
+    assert resumed.resumed and resumed.journal_path == legacy / "live.journal.jsonl"
+    assert [note.text for note in resumed.engine.state.visible_notes()] == ["said before the upgrade"]
+    assert resumed.engine.add_note("said after").id == 2
+    crash(resumed)
+    assert not session_folder(programme, tmp_path).exists(), "no second, empty folder beside it"
+
+
+@pytest.mark.attack("A04")
+def test_a_folder_named_before_the_title_hash_is_not_taken_by_another_title_with_its_slug(tmp_path):
+    first = _titled("Panel: A/B")
+    clock = fake_clock()
+    run = open_run(first, tmp_path, clock)
+    run.engine.start()
+    run.engine.add_note("A's note")
+    crash(run)
+    legacy = _move_to_legacy_folder(first, tmp_path)
+    second = _titled("Panel A-B")
+    assert legacy_session_folder(second, tmp_path) == legacy, "one slug for both titles"
+    other = open_run(second, tmp_path, clock)
+    assert not other.resumed and other.journal_path.parent == session_folder(second, tmp_path)
+    assert other.engine.state.visible_notes() == []
+    crash(other)
+    again = open_run(first, tmp_path, clock)
+    assert again.resumed and again.journal_path.parent == legacy
+    crash(again)
+
+
+@pytest.mark.attack("A04")
+def test_once_the_hashed_folder_holds_a_run_the_legacy_one_is_left_alone(tmp_path):
+    programme = _titled("Panel: A/B")
+    clock = fake_clock()
+    old = open_run(programme, tmp_path, clock)
+    old.engine.start()
+    old.engine.add_note("in the old folder")
+    crash(old)
+    legacy = _move_to_legacy_folder(programme, tmp_path)
+    newer = open_run(programme, tmp_path, clock, rehearsal=True)  # legacy folder: its run's session
+    crash(newer)
+    assert newer.journal_path.parent == legacy
+    hashed = session_folder(programme, tmp_path)
+    hashed.mkdir()
+    (hashed / "live.journal.jsonl").write_bytes((legacy / "live.journal.jsonl").read_bytes())
+    moved = open_run(programme, tmp_path, clock)
+    assert moved.journal_path.parent == hashed
+    crash(moved)
