@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pendulum
-
 from moderator.report.timing import RunTiming, TimingAnalysis
-from moderator.session.clock import parse_wall
+from moderator.session.clock import iso_utc, iso_utc_wall
 from moderator.session.snapshot import SegmentStatus
 
 JSON_VERSION = 1
@@ -35,7 +33,7 @@ def to_json(analysis: TimingAnalysis) -> dict[str, Any]:
         "notes": list(analysis.notes),
         "segments": [
             {"index": row.index, "number": row.number, "kind": row.kind, "title": row.title,
-             "planned": row.planned, "printed_start": _iso(row.printed_start)}
+             "planned": row.planned, "printed_start": iso_utc(row.printed_start)}
             for row in analysis.rows
         ],
         "runs": [_run_json(run) for run in analysis.runs],
@@ -56,13 +54,13 @@ def _run_json(run: RunTiming) -> dict[str, Any]:
         "title": run.title,
         "programme": run.programme_path,
         "sha256": run.programme_sha256,
-        "printed_start": _iso(run.printed_start),
-        "anchor": _iso(run.anchor),
+        "printed_start": iso_utc(run.printed_start),
+        "anchor": iso_utc(run.anchor),
         "anchored_on_printed_start": run.anchored_on_printed_start,
-        "started": _iso(run.started),
+        "started": iso_utc(run.started),
         "late_start": _seconds(run.late_start),
-        "planned_end": _iso(run.planned_end),
-        "ended": _iso(run.ended),
+        "planned_end": iso_utc(run.planned_end),
+        "ended": iso_utc(run.ended),
         "end_offset": _seconds(run.end_offset),
         "skipped": [s.index for s in run.skipped],
         "repeated": [s.index for s in run.repeated],
@@ -70,24 +68,14 @@ def _run_json(run: RunTiming) -> dict[str, Any]:
         "warnings": list(run.warnings),
         "segments": [
             {"index": s.index, "number": s.number, "kind": s.kind, "title": s.title,
-             "status": STATUS_WORDS[s.status], "planned": s.planned, "planned_start": _iso(s.planned_start),
+             "status": STATUS_WORDS[s.status], "planned": s.planned, "planned_start": iso_utc(s.planned_start),
              "allowed": s.allowed, "actual": _seconds(s.actual), "paused": _seconds(s.paused),
              "deviation": _seconds(s.deviation), "cumulative": _seconds(s.cumulative),
              "visits": s.visits, "repeated": s.repeated, "skipped": s.skipped,
-             "actual_start": _iso_text(s.actual_start), "actual_end": _iso_text(s.actual_end)}
+             "actual_start": iso_utc_wall(s.actual_start), "actual_end": iso_utc_wall(s.actual_end)}
             for s in run.segments
         ],
     }
-
-
-def _iso(moment: pendulum.DateTime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.in_timezone("UTC").isoformat().replace("+00:00", "Z")
-
-
-def _iso_text(text: str | None) -> str | None:
-    return _iso(parse_wall(text)) if text else None
 
 
 def _seconds(value: float | None) -> float | None:

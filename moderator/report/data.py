@@ -22,7 +22,7 @@ import pendulum
 from moderator.programme.durations import whole_seconds
 from moderator.programme.model import Person, Programme
 from moderator.programme.plan import plan, session_start
-from moderator.session.clock import parse_wall
+from moderator.session.clock import iso_utc, iso_utc_wall, parse_wall
 from moderator.session.notes import MODERATOR_ID
 from moderator.session.snapshot import SegmentStatus, take_snapshot
 from moderator.session.state import Note, State, Status
@@ -56,8 +56,8 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
             "objectives": list(info.objectives),
             "mode": state.mode,
             "status": str(state.status),
-            "started": _iso_text(state.started_wall),
-            "ended": _iso_text(state.ended_wall),
+            "started": iso_utc_wall(state.started_wall),
+            "ended": iso_utc_wall(state.ended_wall),
             "programme": {"path": programme.path, "sha256": state.programme_sha256 or programme.sha256},
             "events": state.events,
         },
@@ -70,7 +70,7 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
         ],
         "rounds": [
             {"id": r.id, "title": r.title, "questions": [
-                {"index": i, "text": q, "asked": _iso_text(a.wall) if (a := state.asked.get((r.id, i))) else None,
+                {"index": i, "text": q, "asked": iso_utc_wall(a.wall) if (a := state.asked.get((r.id, i))) else None,
                  "segment": a.segment if a else None}
                 for i, q in enumerate(r.questions)
             ]}
@@ -83,12 +83,12 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
         ],
         "participants": {
             "count": state.participants,
-            "recorded": _iso_text(state.participants_wall),
+            "recorded": iso_utc_wall(state.participants_wall),
             "in_chat": sorted({entry.sender for entry in state.chat}, key=str.casefold),
         },
         "notes": _notes(state),
         "chat": [
-            {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": _iso_text(e.at),
+            {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": iso_utc_wall(e.at),
              "segment": e.segment, "reply_to": e.reply_to, "fingerprint": e.fingerprint}
             for e in state.chat
         ],
@@ -133,7 +133,7 @@ def _note(note: Note, parent: int | None) -> dict[str, Any]:
         "question": {"round": note.question[0], "index": note.question[1]} if note.question else None,
         "group": group,
         "parent": parent,
-        "time": _iso_text(note.wall),
+        "time": iso_utc_wall(note.wall),
         "edited": note.edited,
     }
 
@@ -156,9 +156,9 @@ def _segments(programme: Programme, state: State) -> list[dict[str, Any]]:
             "title": timing.segment.title,
             "speakers": list(timing.segment.speaker_ids),
             "rounds": list(timing.segment.round_ids),
-            "planned": {"start": _iso(planned.start), "end": _iso(planned.end), "duration": timing.planned,
+            "planned": {"start": iso_utc(planned.start), "end": iso_utc(planned.end), "duration": timing.planned,
                         "allowed": timing.allowed},
-            "actual": {"start": _iso_text(timing.actual_start), "end": _iso_text(timing.actual_end),
+            "actual": {"start": iso_utc_wall(timing.actual_start), "end": iso_utc_wall(timing.actual_end),
                        "duration": actual, "status": STATUS_WORDS[timing.status],
                        "difference": actual - timing.planned if ran else None},
         })
@@ -178,13 +178,3 @@ def _timing(programme: Programme, state: State) -> dict[str, Any]:
         "skipped": [s["index"] for s in segments if s["actual"]["status"] == "skipped"],
         "not_reached": [s["index"] for s in segments if s["actual"]["status"] == "not_reached"],
     }
-
-
-def _iso(moment: pendulum.DateTime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.in_timezone("UTC").isoformat().replace("+00:00", "Z")
-
-
-def _iso_text(text: str | None) -> str | None:
-    return _iso(parse_wall(text)) if text else None

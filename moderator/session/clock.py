@@ -135,3 +135,15 @@ def parse_wall(wall: str) -> pendulum.DateTime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return pendulum.instance(moment).in_timezone("UTC")
+
+
+def iso_utc(moment: pendulum.DateTime | None) -> str | None:
+    """``moment`` as the data outputs write times: ISO 8601 in UTC with a ``Z``."""
+    if moment is None:
+        return None
+    return moment.in_timezone("UTC").isoformat().replace("+00:00", "Z")
+
+
+def iso_utc_wall(wall: str | None) -> str | None:
+    """A journal's ``wall`` stamp as ``iso_utc`` writes it (``None`` stays ``None``)."""
+    return iso_utc(parse_wall(wall)) if wall else None

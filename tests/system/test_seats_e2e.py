@@ -53,6 +53,10 @@ def test_a_rapporteur_joins_from_another_terminal_and_its_notes_reach_the_host(t
         host.wait_for("Resumed at segment")
         host.wait_for("typed while the host was down — Ana", timeout=30)
         seat.wait_for("rapporteur seat · Ana · connected", timeout=30)
+        # the host keeps its report current (within seconds) while it runs: read it then, not
+        # after the terminal is closed, when the console may still be shutting down
+        report_path = next((tmp_path / "reports").glob("*/live.report.md"))
+        wait_for(lambda: "typed while the host was down" in report_path.read_text(), timeout=30)
     finally:
         host.close()
         if seat is not None:
