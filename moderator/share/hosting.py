@@ -13,7 +13,7 @@ from pathlib import Path
 
 from moderator.problems import ModeratorError
 from moderator.session.engine import Engine
-from moderator.share.links import Link, base_url, links, open_interfaces, write_links
+from moderator.share.links import Link, base_url, links, write_links
 from moderator.share.options import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -39,7 +39,6 @@ class Sharing:
     port: int
     links: list[Link]
     links_file: Path
-    interfaces: str
     extensions: list[Extension] = field(default_factory=list)
 
     async def stop(self) -> None:
@@ -67,8 +66,7 @@ async def start_sharing(engine: Engine, journal_path: Path, options: ShareOption
     base = base_url(options.host, port, tls=context is not None, public_url=options.public_url)
     found = links(base, tokens)
     links_file = write_links(journal_path.parent, found)
-    return Sharing(server=server, host=options.host, port=port, links=found, links_file=links_file,
-                   interfaces=open_interfaces(options.host, port))
+    return Sharing(server=server, host=options.host, port=port, links=found, links_file=links_file)
 
 
 def _origins(urls: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ every interface, so the QR code works from a phone on the same network).
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,16 @@ def lan_addresses() -> list[str]:
     return found
 
 
-def open_interfaces(host: str, port: int) -> str:
-    """What the console says about who can reach the server."""
+def open_interfaces(host: str, port: int, _: Callable[[str], str] = str) -> str:
+    """What the console says about who can reach the server (``_``: the session's language)."""
     if host in ("127.0.0.1", "::1", "localhost"):
-        return f"Listening on {host}:{port}: this computer only (use --listen, an SSH tunnel or --public-url)"
+        return _("Listening on {host}:{port}: this computer only (use --listen, an SSH tunnel or --public-url)"
+                 ).format(host=host, port=port)
     if host in WILDCARDS:
-        others = ", ".join(lan_addresses()) or "every address of this computer"
-        return f"Listening on every interface, port {port} ({others}): anyone on these networks with a link"
-    return f"Listening on {host}:{port}: anyone who can reach that address with a link"
+        others = ", ".join(lan_addresses()) or _("every address of this computer")
+        return _("Listening on every interface, port {port} ({others}): anyone on these networks with a link"
+                 ).format(port=port, others=others)
+    return _("Listening on {host}:{port}: anyone who can reach that address with a link").format(host=host, port=port)
 
 
 def qr_text(url: str) -> str:

@@ -120,16 +120,19 @@ class ModeratorApp(App[None]):
         """The web server, on this App's loop; a failure is said on screen, the console runs on."""
         from moderator.problems import ModeratorError
         from moderator.share.hosting import start_sharing
+        from moderator.share.links import open_interfaces
 
         try:
             self.sharing = await start_sharing(self.engine, self.run_files.journal_path, options, rate=self.speed)
         except ModeratorError as error:
             self.sharing_problem = str(error)
-            self.notify(visible(str(error)), title="Sharing", severity="error", timeout=30, markup=False)
+            self.notify(visible(str(error)), title=self.tr("Sharing"), severity="error", timeout=30, markup=False)
             return
         self.sharing.server.after_remote_command = self._after_remote_command
-        self.notify(visible(f"{self.sharing.interfaces}. Links: s (and {self.sharing.links_file})"),
-                    title="Sharing", timeout=10, markup=False)
+        interfaces = open_interfaces(self.sharing.host, self.sharing.port, self.tr)
+        links_said = self.tr("{interfaces}. Links: s (and {file})").format(interfaces=interfaces,
+                                                                           file=self.sharing.links_file)
+        self.notify(visible(links_said), title=self.tr("Sharing"), timeout=10, markup=False)
 
     def _after_remote_command(self) -> None:
         self.console_screen.after_remote_event()

@@ -13,7 +13,8 @@ from textual.widgets import Label, Static
 
 from moderator.i18n import Translate
 from moderator.share.hosting import Sharing
-from moderator.share.links import qr_text
+from moderator.share.links import open_interfaces, qr_text
+from moderator.text import visible
 from moderator.tui.dialogs import translate_bindings
 from moderator.tui.keymap import N_
 
@@ -48,7 +49,8 @@ class ShareScreen(ModalScreen[None]):
                                                    "(moderator run FILE --share) to give speakers a stage view.")),
                             id="share-off")
                 return
-            yield Label(Text(self.sharing.interfaces), id="share-interfaces")
+            interfaces = open_interfaces(self.sharing.host, self.sharing.port, _)
+            yield Label(Text(visible(interfaces)), id="share-interfaces")
             also = _("Also in {file} (readable by you only)").format(file=self.sharing.links_file)
             yield Label(Text(also), id="share-file")
             with VerticalScroll(id="share-links"):

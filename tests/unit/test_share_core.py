@@ -260,3 +260,12 @@ def test_before_the_start_the_stage_shows_the_first_segment_waiting_with_its_ful
     assert page["status"] == "not_started" and page["deadline_host_t"] is None
     assert page["segment"]["number"] == 1 and page["remaining_s"] == DURATIONS[0]
     assert page["next"]["title"] == engine.programme.segments[1].title
+
+
+def test_who_can_reach_the_server_is_said_in_the_session_s_language() -> None:
+    from moderator.i18n import translator
+    from moderator.share.links import open_interfaces
+
+    assert open_interfaces("127.0.0.1", 8765).startswith("Listening on 127.0.0.1:8765: this computer only")
+    assert open_interfaces("127.0.0.1", 8765, translator("es")).startswith("Escuchando en 127.0.0.1:8765")
+    assert open_interfaces("192.0.2.7", 80, translator("fr")).startswith("À l’écoute sur 192.0.2.7:80")
