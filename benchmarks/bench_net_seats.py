@@ -3,7 +3,7 @@ a seat joining a long session until it follows it.
 
 The host runs in its own process (``python -m benchmarks.bench_net_seats host PROGRAMME OUT PORT
 NOTES``: the engine, its journal and the seats' endpoint, no console), as it would on another
-machine; the seat (client, outbox and ``RemoteEngine``, no UI) runs here.
+machine; the seat (client, outbox and ``SeatEngine``, no UI) runs here.
 
 - ``seat_note_ack``: ``send_durable`` (the note fsync'd to the seat's outbox) -> sent -> the host
   applies it and fsyncs its journal -> ``ack`` back on the seat. p50 and p99 of N notes typed one
@@ -96,14 +96,14 @@ async def _note_acks(url: str, folder: Path, count: int) -> list[float]:
 
 
 async def _join(url: str, folder: Path) -> tuple[float, int]:
-    from moderator.share.remote_engine import RemoteEngine
+    from moderator.share.remote_engine import SeatEngine
     from moderator.share.seat_client import SeatClient
 
     began = time.perf_counter()
     client = SeatClient(url, name="Late", folder=folder)
     runner = asyncio.ensure_future(client.run())
     await client.wait_welcomed(30)
-    engine = RemoteEngine(client)
+    engine = SeatEngine(client)
     elapsed = (time.perf_counter() - began) * 1000
     events = len(engine.history)
     client.stop()

@@ -44,6 +44,14 @@ class CommandRefused(ModeratorError):
     """The command makes no sense now (pausing before the start, next after the last...)."""
 
 
+class _WouldEmit(Exception):  # not an error: how ``Engine.check`` stops a command short
+    """Raised by ``_emit`` inside ``Engine.check``: the event the command would have made."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__(type(event).__name__)
+        self.event = event
+
+
 @dataclass(frozen=True)
 class Origin:
     """Who asked for the commands being run: a remote seat's command id, seat and author name.
@@ -68,6 +76,7 @@ class Engine:
         self._t_offset = t_offset
         self._listeners: list[Listener] = []
         self._origin: Origin | None = None
+        self._checking = False
 
     # ------------------------------------------------------------------ construction
 
@@ -114,8 +123,7 @@ class Engine:
     def notice_sleep(self) -> float:
         """If the computer slept since last asked, journal it (the countdown already counted it,
         the clock reads boot time) and return how long; 0 otherwise. Short blips are not sleep."""
-        take_suspended = getattr(self.clock, "take_suspended", None)  # a clock that cannot tell
-        slept = take_suspended() if take_suspended is not None else 0.0
+        slept = self.clock.take_suspended()
         if slept < SLEEP_WORTH_SAYING:
             return 0.0
         self._emit(ev.Slept(seconds=round(slept, 3)))
@@ -147,10 +155,50 @@ class Engine:
         finally:
             self._origin = None
 
+    def check(self, command: Callable[[], object]) -> Event | None:
+        """What ``command`` would do now, without doing it: the event it would make (None if it
+        would make none), or its refusal raised (``CommandRefused``, ``NoteError``) with the words
+        the command itself uses. Nothing is journaled, applied or told. A seat checks here, over
+        its copy of the host's state, before it sends a command to the host."""
+        self._checking = True
+        try:
+            command()
+        except _WouldEmit as would:
+            return would.event
+        finally:
+            self._checking = False
+        return None
+
+    def follow(self, event: Event) -> None:
+        """Apply an event another engine made durable (the host's, on a seat): the same reducer,
+        the same history, the same listeners as an event made here."""
+        apply(self.state, event)
+        self.history.append(event)
+        for listener in self._listeners:
+            listener(event, self.state)
+
+    def take_notices(self) -> list[str]:
+        """What the journal has to say since last asked (recreated, continued elsewhere...)."""
+        return self.journal.take_notices() if self.journal is not None else []
+
+    def status_line(self, language: str = "en") -> str:
+        """Nothing to say at the host's keyboard: the journal is here (a seat says its connection)."""
+        return ""
+
+    def may(self, command: str) -> bool:
+        """At the host's keyboard the moderator may do everything."""
+        return True
+
+    def pending_notes(self) -> list[Note]:
+        """Notes typed here that are not in the journal yet: none, a note is on disk when typed."""
+        return []
+
     def _emit(self, event: E) -> E:
         """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners."""
         t = max(round(self.now_t(), 3), self.state.last_t)
         event = dataclasses.replace(event, t=t, wall=self.clock.now().isoformat())
+        if self._checking:
+            raise _WouldEmit(event)
         origin = self._origin
         if origin is not None:
             event = dataclasses.replace(event, command_id=origin.command_id)
@@ -259,12 +307,13 @@ class Engine:
 
     # ------------------------------------------------------------------ notes and marks
 
-    def log_entry(self, raw: str) -> Note | None:
-        """What the note box sends: a note (returned), or ``participants: 42`` (recorded; ``None``)."""
+    def log_entry(self, raw: str) -> Note | int:
+        """What the note box sends: a note (returned), or ``participants: 42`` (recorded; the count
+        returned, so the console confirms the number typed)."""
         count = participants_count(raw)
         if count is not None:
             self.set_participants(count)
-            return None
+            return count
         return self.add_note(raw)
 
     def add_note(self, raw: str, *, kind: NoteKind | str | None = None, speaker: str | None = None) -> Note:
@@ -409,6 +458,7 @@ class Engine:
         if self.state.blackout == on:
             raise CommandRefused("the stage is already black" if on else "the stage is not black")
         self._emit(ev.BlackoutSet(on=on, segment=self.state.current))
+
     def add_chat_messages(self, messages: Iterable[DatedChatMessage]) -> int:
         """Add the chat's messages to everyone that the journal does not hold yet; how many were new.
 

@@ -18,6 +18,10 @@ from typing import Any
 from moderator.session.engine import CommandRefused, Engine
 from moderator.session.events import MAX_ADJUST, MAX_SEGMENTS, MAX_SHORT_TEXT, MAX_TEXT
 from moderator.session.state import Status
+from moderator.share.tokens import Role
+
+POSTING_ROLES = frozenset({Role.RAPPORTEUR, Role.COMODERATOR})
+"""The roles that write notes (their seats); stage and backstage links only follow."""
 
 
 class BadCommand(ValueError):
@@ -158,6 +162,20 @@ def lookup(command: object) -> RemoteCommand:
     if found is None:
         raise BadCommand(f"unknown command (one of: {', '.join(COMMANDS)})")
     return found
+
+
+def allowed(role: str, command: str) -> str | None:
+    """Why ``role`` may not send ``command``, or None when it may: the one role table, read by the
+    host (seats, HTTP API) and by the seat before it sends anything."""
+    if role not in POSTING_ROLES:
+        return f"a {role} link can only follow the session"
+    try:
+        needs = lookup(command).needs
+    except BadCommand:
+        return "unknown command"
+    if needs is Needs.COMODERATOR and role != Role.COMODERATOR:
+        return "a rapporteur seat cannot drive the timer or mark questions"
+    return None
 
 
 def run_command(engine: Engine, command: object, args: object, sender: Sender | None = None) -> None:

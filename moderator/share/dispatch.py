@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from moderator.session.engine import CommandRefused, Engine, Origin
 from moderator.session.notes import NoteError
-from moderator.share.commands import BadCommand, Needs, Sender, lookup
+from moderator.share.commands import POSTING_ROLES, BadCommand, Sender, allowed
 from moderator.share.commands import run_command as run_remote_command
+from moderator.share.tokens import Role
 
-RAPPORTEUR = "rapporteur"
-COMODERATOR = "comoderator"
-POSTING_ROLES = frozenset({RAPPORTEUR, COMODERATOR})
+RAPPORTEUR = Role.RAPPORTEUR
+COMODERATOR = Role.COMODERATOR
 MAX_COMMAND_ID = 64
 
 
@@ -38,25 +38,15 @@ class Refused:
 
 Outcome = Acked | Refused
 
+__all__ = ["COMODERATOR", "POSTING_ROLES", "RAPPORTEUR", "Acked", "Outcome", "Refused", "SeatIdentity", "allowed",
+           "run_command"]
+
 
 @dataclass(frozen=True)
 class SeatIdentity:
     seat: str
     author: str | None
     role: str
-
-
-def allowed(role: str, command: str) -> str | None:
-    """Why ``role`` may not send ``command``, or None when it may."""
-    if role not in POSTING_ROLES:
-        return f"a {role} link can only follow the session"
-    try:
-        needs = lookup(command).needs
-    except BadCommand:
-        return "unknown command"
-    if needs is Needs.COMODERATOR and role != COMODERATOR:
-        return "a rapporteur seat cannot drive the timer or mark questions"
-    return None
 
 
 def run_command(engine: Engine, who: SeatIdentity, command_id: object, command: object,

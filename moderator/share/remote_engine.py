@@ -1,75 +1,164 @@
-"""The engine a seat's console drives: the host's state, rebuilt here; commands sent over the wire.
+"""The engine a seat's console drives: the host's state, followed here; commands sent to the host.
 
-``RemoteEngine`` is an ``Engine`` whose state is built only from the host's journal events, by the
-same reducer (``apply``), and whose clock is the host's session axis (local monotonic time plus the
-offset the seat client measured). So the console (``ConsoleScreen``) runs unchanged on a seat: it
-reads ``state`` and ``snapshot()`` as it does at the host. A command checks what it can locally
-(the same checks, through the base class, with the same words), then, instead of being journaled
-here, is sent: notes and their corrections through the outbox (durable, resent until acknowledged),
-timer commands only while connected. Nothing changes here until the host's event comes back.
+``SeatEngine`` keeps the contract every face uses (``session.contract.SessionEngine``) by
+composition, not by inheriting the host's engine:
+
+- a local ``Engine`` with no journal, fed only the host's events (``Engine.follow``, the same
+  reducer), whose clock is the host's session axis (local monotonic time plus the offset the seat
+  client measured). It holds the state the console reads, and it checks a command before it is
+  sent (``Engine.check``: the host's own rules and words, nothing applied);
+- a sender, the ``SeatClient``: notes and their corrections through the outbox (durable, resent
+  until acknowledged), the moderator's commands only while connected.
+
+What the seat may send is read from the one role table (``share.commands``): a rapporteur writes
+notes, a co-moderator also drives the timer, marks questions and cues, and sends messages, flash
+and blackout to the stage. Nothing changes here until the host's event comes back, and every event
+reaches the console by the one road, ``subscribe``. A sleep of the seat's computer is said on the
+seat's own screen: the host's journal is not the seat's to write.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+import pendulum
 
 from moderator.i18n import ngettext, translator
-from moderator.programme import parse_programme
+from moderator.programme import Programme, parse_programme
 from moderator.session.clock import Clock, SystemClock
-from moderator.session.engine import CommandRefused, E, Engine
-from moderator.session.events import NoteKind, clean_text
+from moderator.session.contract import Listener
+from moderator.session.engine import SLEEP_WORTH_SAYING, CommandRefused, Engine
+from moderator.session.events import Event, QuestionAsked, clean_text
 from moderator.session.notes import NoteError, parse_note, participants_count
-from moderator.session.state import Note, apply, new_state
-from moderator.share.dispatch import COMODERATOR, POSTING_ROLES, allowed
+from moderator.session.snapshot import Snapshot
+from moderator.session.state import Note, State, Status, new_state
+from moderator.share.commands import POSTING_ROLES, allowed
+from moderator.share.outbox import Pending
+from moderator.share.tokens import Role
 from moderator.text import visible
 
-SEAT_NAMES = {"rapporteur": "rapporteur seat", "comoderator": "co-moderator seat"}
+SEAT_NAMES: dict[str, str] = {Role.RAPPORTEUR: "rapporteur seat", Role.COMODERATOR: "co-moderator seat"}
 """The seat line's first words, one message a role so that each translates whole."""
 
-if TYPE_CHECKING:  # the console imports this module: it must not pay for importing aiohttp
-    from moderator.share.seat_client import SeatClient
 
 
-class RemoteEngine(Engine):
-    def __init__(self, client: SeatClient, clock: Clock | None = None) -> None:
+class HostOffset(Protocol):
+    @property
+    def value(self) -> float | None:
+        """host session time = local monotonic time + ``value`` (None until measured)."""
+        ...
+
+
+class SeatConnection(Protocol):
+    """What the seat's engine uses of its connection to the host: ``SeatClient`` over a WebSocket
+    (kept out of this module: the console must not pay for importing aiohttp), or a test's fake."""
+
+    programme_text: str | None
+    generation: int
+    """Grows when ``events`` had to be started again (another journal)."""
+    events: list[Event]
+    role: str | None
+    name: str | None
+    seat_id: str
+    connected: bool
+
+    @property
+    def offset(self) -> HostOffset: ...
+
+    def subscribe(self, listener: Callable[[str, dict[str, Any]], None]) -> None: ...
+
+    def send_durable(self, command: str, args: dict[str, Any]) -> Pending: ...
+
+    def send_now(self, command: str, args: dict[str, Any]) -> str | None: ...
+
+    def waiting(self) -> list[Pending]: ...
+
+
+class HostAxisClock:
+    """The host's session axis read on the seat: local monotonic time plus the measured offset
+    (before the first measure, the time of the host's last event: the countdown waits rather than
+    guesses). Wall time and sleep are the seat's own computer's."""
+
+    def __init__(self, base: Clock, offset: Callable[[], float | None], fallback: Callable[[], float]) -> None:
+        self.base = base
+        self._offset = offset
+        self._fallback = fallback
+
+    def monotonic(self) -> float:
+        offset = self._offset()
+        return self._fallback() if offset is None else self.base.monotonic() + offset
+
+    def now(self) -> pendulum.DateTime:
+        return self.base.now()
+
+    def take_suspended(self) -> float:
+        return self.base.take_suspended()
+
+
+class SeatEngine:
+    def __init__(self, client: SeatConnection, clock: Clock | None = None) -> None:
         if client.programme_text is None:
             raise ValueError("the seat has not been welcomed yet")
-        programme = parse_programme(client.programme_text.encode("utf-8"), "the host's programme")
-        super().__init__(programme, clock or SystemClock(), None, new_state(len(programme.segments)), 0.0, [])
+        self.programme: Programme = parse_programme(client.programme_text.encode("utf-8"), "the host's programme")
         self.client = client
-        self._generation = -1
-        self._sending: tuple[str, dict[str, Any]] | None = None
-        self.on_status: Callable[[], None] | None = None
-        """Told when the connection or the outbox changes (connected, offline, a note acknowledged)."""
+        self.clock = HostAxisClock(clock or SystemClock(), lambda: client.offset.value, lambda: self.state.last_t)
+        self._listeners: list[Listener] = []
+        self._generation = client.generation
+        self._local = self._fresh_local()
         self._sync()
         client.subscribe(self._on_client)
 
+    def _fresh_local(self) -> Engine:
+        """The reducer and the checker: the host's rules over the host's events, no journal."""
+        return Engine(self.programme, self.clock, None, new_state(len(self.programme.segments)), 0.0, [])
+
     # ------------------------------------------------------------------ following the host
 
+    @property
+    def state(self) -> State:
+        return self._local.state
+
+    @property
+    def history(self) -> list[Event]:
+        return self._local.history
+
+    @property
+    def status(self) -> Status:
+        return self._local.status
+
     def now_t(self) -> float:
-        """The host's session axis now: local monotonic time plus the measured offset (before the
-        first measure, the time of the host's last event: the countdown waits rather than guesses)."""
-        offset = self.client.offset.value
-        if offset is None:
-            return self.state.last_t
-        return self.clock.monotonic() + offset
+        return self._local.now_t()
+
+    def remaining(self) -> float:
+        return self._local.remaining()
+
+    def snapshot(self) -> Snapshot:
+        return self._local.snapshot()
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def take_notices(self) -> list[str]:
+        return []
+
+    def notice_sleep(self) -> float:
+        """The seat's computer slept: said on its own screen, never sent (the host's journal
+        records the host's sleeps); the countdown follows the host's clock all the same."""
+        slept = self.clock.take_suspended()
+        return slept if slept >= SLEEP_WORTH_SAYING else 0.0
 
     def _on_client(self, kind: str, _: dict[str, Any]) -> None:
         if kind in ("welcome", "event"):
             self._sync()
-        if kind != "event" and self.on_status is not None:
-            self.on_status()
 
     def _sync(self) -> None:
-        """Apply the host's events this engine has not applied yet (all of them after a reset)."""
+        """Follow the host's events this engine has not applied yet (all of them after a reset)."""
         if self.client.generation != self._generation:
             self._generation = self.client.generation
-            self.state = new_state(len(self.programme.segments))
-            self.history = []
-        for event in self.client.events[len(self.history):]:
-            apply(self.state, event)
-            self.history.append(event)
+            self._local = self._fresh_local()
+        for event in self.client.events[len(self._local.history):]:
+            self._local.follow(event)
             for listener in self._listeners:
                 listener(event, self.state)
 
@@ -79,12 +168,15 @@ class RemoteEngine(Engine):
     def role(self) -> str:
         return self.client.role or ""
 
-    def seat_line(self, language: str = "en") -> str:
+    def may(self, command: str) -> bool:
+        return allowed(self.role, command) is None
+
+    def status_line(self, language: str = "en") -> str:
         """At a glance: which seat, and whether what it typed has reached the host (in ``language``)."""
         _ = translator(language)
         role = _(SEAT_NAMES.get(self.role, "{role} seat")).format(role=self.role)
         who = role + (f" · {visible(self.client.name)}" if self.client.name else "")
-        waiting = sum(1 for pending in self.client.waiting() if pending.type == "add_note")
+        waiting = len(self._waiting_notes())
         if not self.client.connected:
             offline = ngettext(language, "offline: {n} note waiting", "offline: {n} notes waiting", waiting)
             return f"{who} · {offline.format(n=waiting)}"
@@ -92,58 +184,71 @@ class RemoteEngine(Engine):
             return f"{who} · {_('connected')} · {_('sending {n}').format(n=waiting)}"
         return f"{who} · {_('connected')}"
 
-    # ------------------------------------------------------------------ commands, sent
+    # ------------------------------------------------------------------ the moderator's commands, sent
 
-    def _emit(self, event: E) -> E:
-        """The base class checked the command and made its event: send the command instead."""
-        sending, self._sending = self._sending, None
-        if sending is None:
-            raise CommandRefused("a seat cannot do that")
-        command, args = sending
-        if self.client.send_now(command, args) is None:
-            raise CommandRefused("offline: the timer can be driven only while connected")
-        return event
-
-    def _send(self, command: str, args: dict[str, Any], check: Callable[[], object]) -> None:
+    def _send(self, command: str, args: dict[str, Any], check: Callable[[], object]) -> Event | None:
+        """Refused here when the role may not send it or the host would refuse it now (the host's
+        words); otherwise sent while connected. Returns the event the host is expected to make."""
         reason = allowed(self.role, command)
         if reason is not None:
             raise CommandRefused(reason)
-        self._sending = (command, args)
-        try:
-            check()
-        finally:
-            self._sending = None
+        expected = self._local.check(check)
+        if self.client.send_now(command, args) is None:
+            raise CommandRefused("offline: the timer can be driven only while connected")
+        return expected
 
     def toggle(self) -> str:
-        self._send("toggle", {}, super().toggle)
+        self._send("toggle", {}, self._local.toggle)
         return "sent"
 
     def next(self) -> None:
-        self._send("next", {}, super().next)
+        self._send("next", {}, self._local.next)
 
     def previous(self) -> None:
-        self._send("previous", {}, super().previous)
+        self._send("previous", {}, self._local.previous)
 
     def goto(self, segment: int) -> None:
-        self._send("goto", {"segment": segment}, lambda: super(RemoteEngine, self).goto(segment))
+        self._send("goto", {"segment": segment}, lambda: self._local.goto(segment))
 
     def adjust(self, seconds: int) -> None:
-        self._send("adjust", {"seconds": int(seconds)}, lambda: super(RemoteEngine, self).adjust(seconds))
+        self._send("adjust", {"seconds": int(seconds)}, lambda: self._local.adjust(seconds))
 
     def end(self) -> None:
-        self._send("end", {}, super().end)
+        self._send("end", {}, self._local.end)
 
     def ask_question(self, round_id: str, index: int) -> None:
         self._send("ask_question", {"round": round_id, "index": index},
-                   lambda: super(RemoteEngine, self).ask_question(round_id, index))
+                   lambda: self._local.ask_question(round_id, index))
+
+    def ask_next_question(self) -> tuple[str, int]:
+        """The question the host would mark next, marked by name (what the seat saw is what is marked)."""
+        expected = self._local.check(self._local.ask_next_question)
+        assert isinstance(expected, QuestionAsked)
+        self.ask_question(expected.round, expected.index)
+        return expected.round, expected.index
 
     def unask_question(self, round_id: str, index: int) -> None:
         self._send("unask_question", {"round": round_id, "index": index},
-                   lambda: super(RemoteEngine, self).unask_question(round_id, index))
+                   lambda: self._local.unask_question(round_id, index))
+
+    def current_rounds(self) -> tuple[str, ...]:
+        return self._local.current_rounds()
 
     def tick_cue(self, segment: int, cue: int, done: bool = True) -> None:
         self._send("tick_cue", {"segment": segment, "cue": cue, "done": done},
-                   lambda: super(RemoteEngine, self).tick_cue(segment, cue, done))
+                   lambda: self._local.tick_cue(segment, cue, done))
+
+    def show_message(self, text: str) -> None:
+        self._send("message", {"text": text}, lambda: self._local.show_message(text))
+
+    def clear_message(self) -> None:
+        self._send("clear_message", {}, self._local.clear_message)
+
+    def set_flash(self, on: bool) -> None:
+        self._send("flash", {"on": on}, lambda: self._local.set_flash(on))
+
+    def set_blackout(self, on: bool) -> None:
+        self._send("blackout", {"on": on}, lambda: self._local.set_blackout(on))
 
     # ------------------------------------------------------------------ notes, through the outbox
 
@@ -151,17 +256,16 @@ class RemoteEngine(Engine):
         if self.role not in POSTING_ROLES:
             raise CommandRefused(f"a {self.role or 'following'} seat cannot write notes")
 
-    def log_entry(self, raw: str) -> Note | None:
+    def log_entry(self, raw: str) -> Note | int:
+        """A note, checked here as the host will check it (an unknown ``@name`` is refused at once),
+        then written to the outbox: returned with no number yet (id 0), shown as sending. Or
+        ``participants: N``: sent, and N returned."""
         self._require_posting()
-        if participants_count(raw) is not None:
+        count = participants_count(raw)
+        if count is not None:
+            self._local.check(lambda: self._local.set_participants(count))
             self.client.send_durable("add_note", {"text": raw})
-            return None
-        return self.add_note(raw)
-
-    def add_note(self, raw: str, *, kind: NoteKind | str | None = None, speaker: str | None = None) -> Note:
-        """Checked here as the host will check it (an unknown ``@name`` is refused at once), then
-        written to the outbox: returned as a note with no number yet, shown as sending."""
-        self._require_posting()
+            return count
         note = self._as_note(raw)
         self.client.send_durable("add_note", {"text": raw})
         return note
@@ -172,18 +276,25 @@ class RemoteEngine(Engine):
         if parsed.participants is not None:
             raise NoteError("that is the number of participants, not a note")
         return Note(id=0, text=parsed.text, kind=parsed.kind, segment=self.state.current,
-                    speaker=parsed.speaker_id or self.default_speaker(), question=self.state.current_question,
-                    t=self.now_t(), wall=self.clock.now().isoformat(), level=parsed.level or 0,
-                    seat=self.client.seat_id, author=self.client.name)
+                    speaker=parsed.speaker_id or self._local.default_speaker(),
+                    question=self.state.current_question, t=self.now_t(), wall=self.clock.now().isoformat(),
+                    level=parsed.level or 0, seat=self.client.seat_id, author=self.client.name)
+
+    def _waiting_notes(self) -> list[str]:
+        """The texts of the notes in the outbox the host has not applied yet (an event can come
+        back before its acknowledgement)."""
+        applied = self.state.applied_commands
+        return [str(pending.args.get("text", "")) for pending in self.client.waiting()
+                if pending.type == "add_note" and pending.id not in applied]
 
     def pending_notes(self) -> list[Note]:
-        """Notes typed here that the host has not acknowledged yet, oldest first."""
+        """Notes typed here that the host has not applied yet, oldest first."""
         notes = []
-        for pending in self.client.waiting():
-            if pending.type != "add_note" or participants_count(str(pending.args.get("text", ""))) is not None:
+        for text in self._waiting_notes():
+            if participants_count(text) is not None:
                 continue
             try:
-                notes.append(self._as_note(str(pending.args.get("text", ""))))
+                notes.append(self._as_note(text))
             except NoteError:
                 continue
         return notes
@@ -191,8 +302,13 @@ class RemoteEngine(Engine):
     def own_notes(self) -> list[Note]:
         return [note for note in self.state.visible_notes() if note.seat == self.client.seat_id]
 
+    def current_groups(self) -> tuple[tuple[str, ...], int | None]:
+        return self._local.current_groups()
+
     def _own(self, note_id: int) -> Note:
-        note = self._note(note_id)
+        note = self.state.notes.get(note_id)
+        if note is None or note.deleted:
+            raise CommandRefused(f"there is no note {note_id}")
         if note.seat != self.client.seat_id:
             raise CommandRefused("a seat can correct or delete only its own notes")
         return note
@@ -200,7 +316,7 @@ class RemoteEngine(Engine):
     def edit_note(self, note_id: int, raw: str) -> Note:
         self._require_posting()
         note = self._own(note_id)
-        parse_note(clean_text(raw), self.programme, self.current_groups()[0])  # refuse a bad @name now
+        self._local.check(lambda: self._local.edit_note(note_id, raw))  # refuse a bad @name now
         self.client.send_durable("edit_note", {"id": note_id, "text": raw})
         return note
 
@@ -209,9 +325,5 @@ class RemoteEngine(Engine):
         self._own(note_id)
         self.client.send_durable("delete_note", {"id": note_id})
 
-    def set_participants(self, count: int) -> None:
-        self._require_posting()
-        self.client.send_durable("add_note", {"text": f"participants: {int(count)}"})
 
-
-__all__ = ["COMODERATOR", "RemoteEngine"]
+__all__ = ["HostAxisClock", "SeatConnection", "SeatEngine"]

@@ -152,8 +152,6 @@ class ShareServer:
         self.pages: set[PageConnection] = set()
         self.per_address: dict[str, int] = defaultdict(int)
         self.command_buckets: dict[str, _Bucket] = {}
-        self.after_remote_command: Callable[[], None] = lambda: None
-        """Set by the console: a remote command changed the state, redraw."""
         self.event_listeners: list[Callable[[Event, State], None]] = []
         """Extensions (seats) that want each journal event as it is applied."""
         self._refresher: asyncio.Task[None] | None = None
@@ -377,7 +375,6 @@ class ShareServer:
             return _error(409, str(refusal), command_id)
         except JournalError:
             return _error(503, "the host could not save the command; it did not happen", command_id)
-        self.after_remote_command()
         del role
         return web.json_response({"id": command_id, "ok": True, "seq": self.engine.state.events}, dumps=_dumps)
 

@@ -20,13 +20,15 @@ from textual.screen import Screen
 from moderator.i18n import translator
 from moderator.programme import Programme
 from moderator.session.chat_follow import POLL_SECONDS, ChatFollower
+from moderator.session.contract import SessionEngine
 from moderator.session.engine import Engine
+from moderator.session.journal import JournalError
 from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
 from moderator.session.zoom_chat import DatedChatMessage
 from moderator.share.options import ShareOptions
 from moderator.text import visible
-from moderator.tui.console import ConsoleScreen, ReportStatus
+from moderator.tui.console import ConsoleRun, ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
 
@@ -38,7 +40,7 @@ class ModeratorApp(App[None]):
     CSS_PATH = "moderator.tcss"
     TITLE = "moderator"
 
-    def __init__(self, run: OpenedRun, *, report: ReportStatus | None = None, bell: bool = False,
+    def __init__(self, run: ConsoleRun, *, report: ReportStatus | None = None, bell: bool = False,
                  speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None,
                  chat: ChatFollower | None = None, chat_assumption: str = "",
                  language: str | None = None) -> None:
@@ -51,7 +53,9 @@ class ModeratorApp(App[None]):
         self.tr = translator(self.language)
         self._bindings = translate_bindings(self._bindings, self.tr)
         self.run_files = run
-        self.engine: Engine = run.engine
+        self.engine: SessionEngine = run.engine
+        self.host_engine: Engine | None = run.engine if isinstance(run, OpenedRun) else None
+        """The host's own engine, for the sharing and the chat it serves (None on a seat)."""
         self.programme: Programme = run.engine.programme
         self.report = report
         self.ring_bell = bell
@@ -122,20 +126,19 @@ class ModeratorApp(App[None]):
         from moderator.share.hosting import start_sharing
         from moderator.share.links import open_interfaces
 
+        if self.host_engine is None or not isinstance(self.run_files, OpenedRun):
+            return  # a seat shares nothing: the host does
         try:
-            self.sharing = await start_sharing(self.engine, self.run_files.journal_path, options, rate=self.speed)
+            self.sharing = await start_sharing(self.host_engine, self.run_files.journal_path, options,
+                                               rate=self.speed)
         except ModeratorError as error:
             self.sharing_problem = str(error)
             self.notify(visible(str(error)), title=self.tr("Sharing"), severity="error", timeout=30, markup=False)
             return
-        self.sharing.server.after_remote_command = self._after_remote_command
         interfaces = open_interfaces(self.sharing.host, self.sharing.port, self.tr)
         links_said = self.tr("{interfaces}. Links: s (and {file})").format(interfaces=interfaces,
                                                                            file=self.sharing.links_file)
         self.notify(visible(links_said), title=self.tr("Sharing"), timeout=10, markup=False)
-
-    def _after_remote_command(self) -> None:
-        self.console_screen.after_remote_event()
 
     async def on_unmount(self) -> None:
         if self.sharing is not None:
@@ -164,8 +167,14 @@ class ModeratorApp(App[None]):
         fresh = tuple(message for message in dated if message.message.fingerprint not in known)
         if not fresh:
             return
+        if self.host_engine is None:
+            return
         before = len(self.engine.state.chat)
-        self.console_screen.run_command(self.engine.add_chat_messages, fresh)
+        try:  # its events reach the console as every event does, through the engine's listener
+            self.host_engine.add_chat_messages(fresh)
+        except JournalError as error:
+            self.notify(visible(self.tr("NOT SAVED: {error}").format(error=error)), title=self.tr("Journal"),
+                        severity="error", timeout=30, markup=False)
         questions = sum(1 for entry in self.engine.state.chat[before:] if entry.kind == "question")
         if questions:
             self.notify(self.tr("{count} new question(s) in the chat").format(count=questions), title=self.tr("Chat"),
@@ -177,7 +186,7 @@ class ModeratorApp(App[None]):
         for command in super().get_system_commands(screen):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
         if isinstance(screen, ConsoleScreen):
-            for action in palette_actions():
+            for action in palette_actions(screen.engine.may):
                 yield SystemCommand(_(action.palette), action.palette_text_in(_),
                                     partial(screen.run_from_palette, action.action))
 

@@ -25,20 +25,19 @@ from textual.widgets import Footer, Input
 from moderator.i18n import translator
 from moderator.programme import Programme
 from moderator.programme.durations import format_duration
+from moderator.session.contract import SessionEngine
 from moderator.session.engine import CommandRefused
-from moderator.session.events import Event
-from moderator.session.journal import JournalError
+from moderator.session.events import Event, NoteAdded, NoteDeleted, NoteEdited
+from moderator.session.journal import Journal, JournalError
 from moderator.session.notes import NoteError
-from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
 from moderator.session.state import Note, State, Status
-from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
 from moderator.tui.clipboard import copy_text
 from moderator.tui.dialogs import ConfirmScreen, Picker, translate_bindings
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
-from moderator.tui.keymap import N_, console_bindings
+from moderator.tui.keymap import N_, bindings_for_role, console_bindings
 from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.toasts import Toasts
 from moderator.tui.widgets import (
@@ -80,6 +79,30 @@ def _speaking(widget: W, tr: Callable[[str], str]) -> W:
     if speak is not None:
         speak(tr)
     return widget
+
+
+class ConsoleRun(Protocol):
+    """What the console shows of its run, beside the engine: the host's ``OpenedRun``, a seat's ``SeatRun``."""
+
+    @property
+    def engine(self) -> SessionEngine: ...
+
+    @property
+    def journal(self) -> Journal | None:
+        """None on a seat: the journal is the host's."""
+        ...
+
+    @property
+    def report_path(self) -> Path: ...
+
+    @property
+    def rehearsal(self) -> bool: ...
+
+    @property
+    def message(self) -> str | None: ...
+
+    @property
+    def warnings(self) -> list[str]: ...
 
 
 class ReportStatus(Protocol):
@@ -124,15 +147,15 @@ class ConsoleScreen(Screen[None]):
     whole_seconds: var[int] = var(0, init=False)
     view: var[str] = var("notes", init=False)
 
-    def __init__(self, run: OpenedRun, *, size: Size, report: ReportStatus | None = None, bell: bool = False,
+    def __init__(self, run: ConsoleRun, *, size: Size, report: ReportStatus | None = None, bell: bool = False,
                  speed: float = 1.0, tick: bool = True, language: str | None = None) -> None:
         super().__init__(id="console", classes=layout_classes(size, "notes"))
         self.run_files = run
-        self.engine = run.engine
+        self.engine: SessionEngine = run.engine
         self.programme: Programme = run.engine.programme
         self.language = language or self.programme.session.language
         self.tr = translator(self.language)
-        self._bindings = translate_bindings(self._bindings, self.tr)
+        self._bindings = translate_bindings(bindings_for_role(self._bindings, self.engine.may), self.tr)
         self._from_palette = False
         self.report = report
         self.ring_bell = bell
@@ -144,7 +167,14 @@ class ConsoleScreen(Screen[None]):
         self._report_shown_as: str | None = None
         self._editing_note: int | None = None
         self._tick_timer: Timer | None = None
-        self._remote_refresh_due = False
+        self._draw_due = False
+        self._notes_added: list[int] = []
+        """Notes added since the last frame (drawn one by one: the whole log is not redrawn)."""
+        self._notes_changed = False
+        """An edit or a deletion since the last frame (or too many new notes): the log is redrawn."""
+        self._status_line = ""
+        self._sending_shown = False
+        """A seat's note typed here is shown as sending: the host's event for it redraws the log."""
 
     # ------------------------------------------------------------------ layout
 
@@ -198,25 +228,35 @@ class ConsoleScreen(Screen[None]):
         if self._ticking:
             self._schedule_tick()
         self.engine.subscribe(self._on_engine_event)
-        if isinstance(self.engine, RemoteEngine):
-            self.engine.on_status = self._refresh_soon
+
+    # ------------------------------------------------------------------ the one road: event -> screen
 
     def _on_engine_event(self, event: Event, _: State) -> None:
-        """An event this console did not cause (a seat's note at the host; anything, on a seat)."""
-        if event.command_id is not None or isinstance(self.engine, RemoteEngine):
-            self._refresh_soon()
+        """Every event, whatever its origin (a key here, the HTTP API, a seat, the followed chat;
+        on a seat, the host's), comes here once it is applied; the screen is drawn once for a
+        burst of them (a seat catching up receives thousands at once), after the current message."""
+        if isinstance(event, NoteAdded) and not self._notes_changed and len(self._notes_added) < RECENT_NOTES_SHOWN:
+            self._notes_added.append(event.id)
+        elif isinstance(event, NoteAdded | NoteEdited | NoteDeleted):
+            self._notes_changed = True
+        if not self._draw_due:
+            self._draw_due = True
+            self.call_later(self._draw_events)
 
-    def _refresh_soon(self) -> None:
-        """Once for a burst of events (a seat catching up receives thousands at once)."""
-        if not self._remote_refresh_due:
-            self._remote_refresh_due = True
-            self.call_later(self._refresh_from_elsewhere)
-
-    def _refresh_from_elsewhere(self) -> None:
-        self._remote_refresh_due = False
-        if self._editing_note is None:
-            self._reload_notes()
-        self._watch_report()
+    def _draw_events(self) -> None:
+        """Draw what the events since the last frame changed."""
+        self._draw_due = False
+        added, self._notes_added = self._notes_added, []
+        if self._notes_changed or (added and self._sending_shown):
+            self._notes_changed = self._editing_note is not None  # an edit in progress: redrawn when it ends
+            if not self._notes_changed:
+                self._reload_notes()
+        else:
+            log = self.query_one(NotesLog)
+            for note_id in added:
+                note = self.engine.state.notes.get(note_id)
+                if note is not None and not note.deleted:
+                    log.add_note(self.programme, note)
         self._after_event()
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -255,12 +295,10 @@ class ConsoleScreen(Screen[None]):
             self.refresh_time()
 
     def _say_if_slept(self) -> None:
-        """A laptop closed mid-session: the countdown counted the sleep; say so, once."""
-        notice_sleep = getattr(self.engine, "notice_sleep", None)  # a seat's engine has no clock of its own
-        if notice_sleep is None:
-            return
+        """A laptop closed mid-session: the countdown counted the sleep; say so, once (the host
+        journals it; a seat says it on its own screen only)."""
         try:
-            slept = notice_sleep()
+            slept = self.engine.notice_sleep()
         except JournalError as error:
             self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
                        timeout=30)
@@ -269,7 +307,6 @@ class ConsoleScreen(Screen[None]):
             slept_for = format_duration(round(slept))
             self._tell(self.tr("The computer slept {duration}; counted as elapsed").format(duration=slept_for),
                        title=self.tr("Time"), severity="warning", timeout=30)
-            self._after_event()
 
     def watch_whole_seconds(self, _: int) -> None:
         self.refresh_time()
@@ -303,8 +340,9 @@ class ConsoleScreen(Screen[None]):
         self._last_level = snapshot.level if snapshot.status is Status.RUNNING else None
 
     def _banner(self) -> str:
-        if isinstance(self.engine, RemoteEngine):
-            return self.engine.seat_line(self.language)
+        status = self.engine.status_line(self.language)
+        if status:
+            return status
         if not self.run_files.rehearsal:
             return ""
         return self.tr("REHEARSAL") + (f" ×{self.speed:g}" if self.speed != 1 else "")
@@ -339,8 +377,12 @@ class ConsoleScreen(Screen[None]):
             self.app.bell()
 
     def _watch_report(self) -> None:
-        if isinstance(self.engine, RemoteEngine):
-            self._show_notes_subtitle(self.engine.seat_line(self.language))
+        status = self.engine.status_line(self.language)
+        if status:  # a seat: the report is the host's; what matters is whether the notes reached it
+            if status != self._status_line:
+                self._status_line = status
+                self._reload_notes()
+            self._show_notes_subtitle(status)
             return
         problem = self.report.problem if self.report is not None else None
         if problem != self._report_problem:
@@ -375,20 +417,13 @@ class ConsoleScreen(Screen[None]):
             self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
                        timeout=30)
             return False
-        self._after_event()
         return True
 
-    def after_remote_event(self) -> None:
-        """A command from the network (HTTP API, a seat) went through the engine: redraw as after a key."""
-        self._after_event()
-    def run_command(self, command: Callable[..., object], *args: object) -> bool:
-        """An engine command from outside the keys (the followed chat): shown and refreshed alike."""
-        return self._command(command, *args)
-
     def _after_event(self) -> None:
-        journal = self.run_files.journal
-        for notice in journal.take_notices() if journal is not None else ():  # recreated, continued elsewhere...
+        """Everything that depends on state, once a frame (``_draw_events``)."""
+        for notice in self.engine.take_notices():  # the journal recreated, continued elsewhere...
             self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
+        self._watch_report()
         self.refresh_all()
         self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
@@ -432,8 +467,7 @@ class ConsoleScreen(Screen[None]):
         number = self.programme.question_number(round_id, index)
         self._tell(question, title=self.tr("Asked: question {number}").format(number=number), timeout=5,
                    key="asked", segment=self.engine.state.current)
-        self._after_event()
-        self._follow_questions()
+        self.call_later(self._follow_questions)  # after the frame that draws the question asked
 
     def action_tick_cue(self) -> None:
         state = self.engine.state
@@ -606,9 +640,8 @@ class ConsoleScreen(Screen[None]):
         try:
             if editing is None:
                 logged = self.engine.log_entry(message.text)
-                if logged is None:  # ``participants: 42``
-                    self._tell(f"Participants: {self.engine.state.participants}", timeout=4)
-                    self._after_event()
+                if isinstance(logged, int):  # ``participants: 42``: the number typed, confirmed
+                    self._tell(self.tr("Participants: {count}").format(count=logged), timeout=4)
                     return
                 note = logged
             else:
@@ -623,12 +656,12 @@ class ConsoleScreen(Screen[None]):
                        severity="error", timeout=30)
             return
         if editing is None:
-            self.query_one(NotesLog).add_note(self.programme, note, sending=note.id == 0)
+            if note.id == 0:  # a seat's note, in its outbox: shown as sending until the host's event
+                self.query_one(NotesLog).add_note(self.programme, note, sending=True)
+                self._sending_shown = True
         else:
             self._stop_editing()
-            self._reload_notes()
             self._tell(self.tr("Note {id} saved").format(id=note.id), timeout=3, key="note")
-        self._after_event()
 
     def on_key(self, event: events.Key) -> None:
         """``esc`` in the note box gives the keys back to the timer (and cancels an edit)."""
@@ -672,7 +705,6 @@ class ConsoleScreen(Screen[None]):
     def _confirm_delete(self, note: Note, question: str) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes and self._command(self.engine.delete_note, note.id):
-                self._reload_notes()
                 self._tell(self.tr("Note {id} deleted (the journal keeps it)").format(id=note.id), timeout=4,
                            key="note")
 
@@ -717,7 +749,11 @@ class ConsoleScreen(Screen[None]):
     def _stop_editing(self) -> None:
         self._editing_note = None
         self.query_one("#notes-panel").border_title = self.tr("Notes")
+        if self._notes_changed:  # notes changed while one was being edited: drawn now
+            self._notes_changed = False
+            self._reload_notes()
 
     def _reload_notes(self) -> None:
-        pending = self.engine.pending_notes() if isinstance(self.engine, RemoteEngine) else []
+        pending = self.engine.pending_notes()
+        self._sending_shown = bool(pending)
         self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes(), pending)

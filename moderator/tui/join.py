@@ -1,7 +1,7 @@
 """``moderator join URL``: the console on a seat, following a session another console hosts.
 
 It connects first (the programme comes from the host: the person joining needs no file), then
-opens the same console as the host's over a ``RemoteEngine``, in the same asyncio loop as the
+opens the same console as the host's over a ``SeatEngine``, in the same asyncio loop as the
 seat's connection, which keeps reconnecting by itself while the console runs.
 """
 
@@ -10,14 +10,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from moderator.problems import ModeratorError
-from moderator.session.runs import OpenedRun
-from moderator.share.remote_engine import RemoteEngine
+from moderator.session.journal import Journal
+from moderator.share.remote_engine import SeatEngine
 from moderator.share.seat_client import SeatClient
 
 FIRST_CONTACT_TIMEOUT = 30.0
+KEPT_BY_THE_HOST = Path("(kept by the host)")
+
+
+@dataclass
+class SeatRun:
+    """What a seat's console shows of the run: its engine; the journal and report are the host's."""
+
+    engine: SeatEngine
+    rehearsal: bool
+    journal: Journal | None = None
+    report_path: Path = KEPT_BY_THE_HOST
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def join(url: str, name: str | None, *, bell: bool = False) -> int:
@@ -38,9 +52,8 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
             reason = f" ({client.last_error})" if client.last_error else ""
             raise ModeratorError(f"cannot reach the session at {_shown(url)}{reason}; check the link and "
                                  "that the host's console runs with --share") from None
-        engine = RemoteEngine(client)
-        run = OpenedRun(engine=engine, journal=None, journal_path=Path(), report_path=Path("(kept by the host)"),
-                        rehearsal=engine.state.mode == "rehearsal")
+        engine = SeatEngine(client)
+        run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal")
         from moderator.tui.app import ModeratorApp
 
         await ModeratorApp(run, bell=bell).run_async()

@@ -31,6 +31,7 @@ class Host:
         self.client = client
         self.tokens = tokens
         self.redraws = 0
+        """Events the engine told its listeners of (what a console would draw)."""
 
     def token(self, role: Role) -> str:
         return self.tokens.token(role)
@@ -49,10 +50,10 @@ async def make_host(tmp_path: Path, limits: Limits | None = None) -> Host:
     await client.start_server()
     host = Host(engine, server, client, tokens)
 
-    def redraw() -> None:
+    def seen(_: object, __: object) -> None:  # every face is told by the engine: the one road
         host.redraws += 1
 
-    server.after_remote_command = redraw
+    engine.subscribe(seen)
     return host
 
 

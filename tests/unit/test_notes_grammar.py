@@ -146,7 +146,7 @@ def test_any_note_can_be_corrected_and_its_level_and_person_changed(tmp_path):
 def test_notes_after_the_end_are_marked_and_the_participants_line_is_recorded(tmp_path):
     engine, _ = new_engine(tmp_path)
     engine.start(QA)
-    assert engine.log_entry("participantes: 42") is None
+    assert engine.log_entry("participantes: 42") == 42  # the count, confirmed on screen
     assert engine.state.participants == 42
     engine.log_entry("participants : 45")
     assert engine.state.participants == 45
