@@ -12,14 +12,17 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
 from moderator.text import visible
 
+if TYPE_CHECKING:
+    from moderator.host import HostOptions
+    from moderator.share.options import ShareOptions
+
 EXIT_OK = 0
-EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 DEFAULT_OUT = Path("reports")
@@ -155,9 +158,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return launch_demo()
     if command in ("run", "rehearse"):
+        options = host_options(args, rehearsal=command == "rehearse")  # bad options: said before any file
         from moderator.tui.launch import launch
 
-        return launch(args, rehearsal=command == "rehearse")
+        return launch(options, bell=args.bell, language=args.lang)
     if command == "join":
         from moderator.tui.join import join
 
@@ -183,6 +187,29 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_ics(args.file, args.output, segments=args.segments)
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover
+
+
+def host_options(args: argparse.Namespace, *, rehearsal: bool) -> HostOptions:
+    """``run`` / ``rehearse``'s arguments as the host's typed options (the only place that reads them)."""
+    from moderator.host import HostOptions
+
+    return HostOptions(programme=args.file, out=args.out, rehearsal=rehearsal, fresh=args.fresh,
+                       speed=args.speed if rehearsal else 1.0, share=share_options(args), chat=args.chat,
+                       zone=args.zone, docx=args.docx)
+
+
+def share_options(args: argparse.Namespace) -> ShareOptions | None:
+    """What ``--share`` and its options ask for; None without ``--share``."""
+    if not args.share:
+        return None
+    from moderator.share.options import DEFAULT_HOST, DEFAULT_PORT, ShareOptions, check_public_url, parse_listen
+
+    host, port = DEFAULT_HOST, None
+    if args.listen:
+        host, port = parse_listen(args.listen)
+    public_url = check_public_url(args.public_url) if args.public_url else None
+    return ShareOptions(host=host, port=port or DEFAULT_PORT, port_given=port is not None, public_url=public_url,
+                        tls_cert=args.tls_cert, tls_key=args.tls_key, new_links=args.new_links)
 
 
 if __name__ == "__main__":  # pragma: no cover

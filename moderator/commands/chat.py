@@ -17,33 +17,10 @@ from collections import Counter
 from pathlib import Path
 
 from moderator.problems import ModeratorError
-from moderator.programme.zones import ZoneError, check_zone
+from moderator.session.chat_follow import chat_zone
 from moderator.session.clock import parse_wall
 from moderator.session.runs import open_for_adding
 from moderator.session.zoom_chat import ChatParse, DatedChatMessage, assign_dates, decode_chat_bytes, parse_zoom_chat
-
-
-def host_zone() -> str:
-    """This computer's zone (``TZ``, else the system's), as an IANA name when there is one."""
-    from pendulum.tz import local_timezone
-
-    name = local_timezone().name or "UTC"
-    try:
-        return check_zone(name)
-    except ZoneError:
-        return "UTC"
-
-
-def chat_zone(zone: str | None) -> tuple[str, str]:
-    """The zone to read the chat's times in, and a sentence saying where it came from."""
-    if zone is not None:
-        try:
-            chosen = check_zone(zone)
-        except ZoneError as error:
-            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
-        return chosen, f"chat times read as {chosen} (--zone)"
-    chosen = host_zone()
-    return chosen, f"chat times read as {chosen}, this computer's zone (use --zone if the chat was saved elsewhere)"
 
 
 def read_chat(path: Path) -> ChatParse:

@@ -4,7 +4,7 @@ Zoom appends to its saved chat as messages arrive. ``ChatFollower.poll`` looks a
 size and, only when it changed, reads and parses the whole file again with ``growing=True``
 (a last line without its newline is still being written and waits for the next poll); the
 engine keeps only the messages whose fingerprint it has not seen. Reading is bounded and
-done off the console's thread (``tui.app`` runs it in a worker); nothing here touches state.
+done off the event loop (``moderator.host`` runs it in a thread); nothing here touches state.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from moderator.problems import ModeratorError
+from moderator.programme.zones import ZoneError, check_zone
 from moderator.session.zoom_chat import (
     MAX_CHAT_BYTES,
     DatedChatMessage,
@@ -23,6 +24,31 @@ from moderator.session.zoom_chat import (
 )
 
 POLL_SECONDS = 2.0
+
+
+def host_zone() -> str:
+    """This computer's zone (``TZ``, else the system's), as an IANA name when there is one."""
+    from pendulum.tz import local_timezone
+
+    name = local_timezone().name or "UTC"
+    try:
+        return check_zone(name)
+    except ZoneError:
+        return "UTC"
+
+
+def chat_zone(zone: str | None) -> tuple[str, str]:
+    """The zone to read the chat's times in, and a sentence saying where it came from."""
+    if zone is not None:
+        try:
+            chosen = check_zone(zone)
+        except ZoneError as error:
+            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
+        return chosen, f"chat times read as {chosen} (--zone)"
+    chosen = host_zone()
+    return chosen, f"chat times read as {chosen}, this computer's zone (use --zone if the chat was saved elsewhere)"
+
+
 
 
 class ChatFollower:

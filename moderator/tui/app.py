@@ -1,12 +1,13 @@
-"""The Textual App: wiring only. It holds the run (engine, journal, clock speed), the live
-report and the stylesheet, opens the console (``console.py``) as its screen, offers the
-console's actions in the command palette, and asks before quitting a running session."""
+"""The Textual App: wiring only. It shows a run (the host's, or a seat's) through its engine,
+opens the console (``console.py``) as its screen, offers the console's actions in the command
+palette, and asks before quitting a running session. At the host it starts and stops the
+``Host``'s sharing and chat follower on its own loop and says how they went; it hosts nothing
+itself (``moderator.host``)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -19,53 +20,40 @@ from textual.screen import Screen
 
 from moderator.i18n import translator
 from moderator.programme import Programme
-from moderator.session.chat_follow import POLL_SECONDS, ChatFollower
+from moderator.session.chat_follow import POLL_SECONDS
 from moderator.session.contract import SessionEngine
-from moderator.session.engine import Engine
-from moderator.session.journal import JournalError
-from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
-from moderator.session.zoom_chat import DatedChatMessage
-from moderator.share.options import ShareOptions
 from moderator.text import visible
 from moderator.tui.console import ConsoleRun, ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
 
 if TYPE_CHECKING:
-    from moderator.share.hosting import Sharing
+    from moderator.host import Host
 
 
 class ModeratorApp(App[None]):
     CSS_PATH = "moderator.tcss"
     TITLE = "moderator"
 
-    def __init__(self, run: ConsoleRun, *, report: ReportStatus | None = None, bell: bool = False,
-                 speed: float = 1.0, tick: bool = True, share: ShareOptions | None = None,
-                 chat: ChatFollower | None = None, chat_assumption: str = "",
-                 language: str | None = None) -> None:
-        """``speed`` is the rehearsal's clock speed (the run's clock already runs that fast);
-        ``tick=False`` leaves the countdown to the tests, which move a fake clock; ``share`` starts
-        the web server (stage view, HTTP API) on this App's loop; ``language`` (``--lang``)
-        overrides the programme's for the console's words."""
+    def __init__(self, run: ConsoleRun, *, host: Host | None = None, report: ReportStatus | None = None,
+                 bell: bool = False, speed: float = 1.0, tick: bool = True, language: str | None = None) -> None:
+        """``host``: the ``Host`` whose sharing and chat follower run on this App's loop (None on a
+        seat, and in tests of the console alone); ``speed`` is the rehearsal's clock speed (the
+        run's clock already runs that fast); ``tick=False`` leaves the countdown to the tests,
+        which move a fake clock; ``language`` (``--lang``) overrides the programme's."""
         super().__init__()
         self.language = language or run.engine.programme.session.language
         self.tr = translator(self.language)
         self._bindings = translate_bindings(self._bindings, self.tr)
         self.run_files = run
         self.engine: SessionEngine = run.engine
-        self.host_engine: Engine | None = run.engine if isinstance(run, OpenedRun) else None
-        """The host's own engine, for the sharing and the chat it serves (None on a seat)."""
         self.programme: Programme = run.engine.programme
+        self.host = host
         self.report = report
         self.ring_bell = bell
         self.speed = speed
         self.ticking = tick
-        self.share_options = share
-        self.sharing: Sharing | None = None
-        self.sharing_problem: str | None = None
-        self.chat = chat
-        self.chat_assumption = chat_assumption
         self._chat_problem: str | None = None
 
     def get_default_screen(self) -> ConsoleScreen:
@@ -111,74 +99,48 @@ class ModeratorApp(App[None]):
         self.title = visible(self.programme.session.title)
         if not self.is_headless:
             self._close_on_signals()
-        if self.chat is not None:
+        if self.host is not None:
+            await self.host.start()
+            self._say_how_hosting_went(self.host)
+
+    def _say_how_hosting_went(self, host: Host) -> None:
+        """The chat followed and the links shared, or why not: a failure is said, the console runs on."""
+        if host.chat is not None:
             following = self.tr("Following the chat {path}: {zone}")
-            self.notify(visible(following.format(path=self.chat.path, zone=self.chat_assumption)),
-                        title=self.tr("Chat"),
-                        timeout=10, markup=False)
-            self.set_interval(POLL_SECONDS, self._poll_chat)
-        if self.share_options is not None:
-            await self.start_sharing(self.share_options)
+            self.notify(visible(following.format(path=host.chat.path, zone=host.chat_assumption)),
+                        title=self.tr("Chat"), timeout=10, markup=False)
+            self.set_interval(POLL_SECONDS, self._say_chat_problem)
+        if host.sharing_problem is not None:
+            self.notify(visible(host.sharing_problem), title=self.tr("Sharing"), severity="error", timeout=30,
+                        markup=False)
+        elif host.sharing is not None:
+            from moderator.share.links import open_interfaces
 
-    async def start_sharing(self, options: ShareOptions) -> None:
-        """The web server, on this App's loop; a failure is said on screen, the console runs on."""
-        from moderator.problems import ModeratorError
-        from moderator.share.hosting import start_sharing
-        from moderator.share.links import open_interfaces
+            sharing = host.sharing
+            interfaces = open_interfaces(sharing.host, sharing.port, self.tr)
+            links_said = self.tr("{interfaces}. Links: s (and {file})").format(interfaces=interfaces,
+                                                                               file=sharing.links_file)
+            self.notify(visible(links_said), title=self.tr("Sharing"), timeout=10, markup=False)
 
-        if self.host_engine is None or not isinstance(self.run_files, OpenedRun):
-            return  # a seat shares nothing: the host does
-        try:
-            self.sharing = await start_sharing(self.host_engine, self.run_files.journal_path, options,
-                                               rate=self.speed)
-        except ModeratorError as error:
-            self.sharing_problem = str(error)
-            self.notify(visible(str(error)), title=self.tr("Sharing"), severity="error", timeout=30, markup=False)
-            return
-        interfaces = open_interfaces(self.sharing.host, self.sharing.port, self.tr)
-        links_said = self.tr("{interfaces}. Links: s (and {file})").format(interfaces=interfaces,
-                                                                           file=self.sharing.links_file)
-        self.notify(visible(links_said), title=self.tr("Sharing"), timeout=10, markup=False)
-
-    async def on_unmount(self) -> None:
-        if self.sharing is not None:
-            sharing, self.sharing = self.sharing, None
-            await sharing.stop()
-
-    # ------------------------------------------------------------------ the Zoom chat, followed
-
-    def _poll_chat(self) -> None:
-        """Read the chat file off the UI thread (one read at a time); new messages come back here."""
-        self.run_worker(self._read_chat, thread=True, exclusive=True, group="chat", exit_on_error=False)
-
-    def _read_chat(self) -> None:
-        assert self.chat is not None
-        started = self.engine.state.started_wall
-        anchor = dt.datetime.fromisoformat(started) if started else None
-        dated = self.chat.poll(anchor)
-        problem = self.chat.problem
-        self.call_from_thread(self._chat_read, dated, problem)
-
-    def _chat_read(self, dated: tuple[DatedChatMessage, ...], problem: str | None) -> None:
+    def _say_chat_problem(self) -> None:
+        """Once for each new reason the chat file could not be read."""
+        problem = self.host.chat_problem if self.host is not None else None
         if problem and problem != self._chat_problem:
             self.notify(visible(problem), title=self.tr("Chat"), severity="warning", timeout=10, markup=False)
         self._chat_problem = problem
-        known = self.engine.state.chat_fingerprints
-        fresh = tuple(message for message in dated if message.message.fingerprint not in known)
-        if not fresh:
-            return
-        if self.host_engine is None:
-            return
-        before = len(self.engine.state.chat)
-        try:  # its events reach the console as every event does, through the engine's listener
-            self.host_engine.add_chat_messages(fresh)
-        except JournalError as error:
-            self.notify(visible(self.tr("NOT SAVED: {error}").format(error=error)), title=self.tr("Journal"),
-                        severity="error", timeout=30, markup=False)
-        questions = sum(1 for entry in self.engine.state.chat[before:] if entry.kind == "question")
-        if questions:
-            self.notify(self.tr("{count} new question(s) in the chat").format(count=questions), title=self.tr("Chat"),
-                        timeout=5, markup=False)
+
+    async def on_unmount(self) -> None:
+        if self.host is not None:
+            await self.host.stop()
+
+    def action_share(self) -> None:
+        """``s``: the links to share, with their QR codes (or how to start sharing)."""
+        from moderator.tui.share_screen import ShareScreen
+
+        host = self.host
+        self.console_screen.toasts.clear()
+        self.push_screen(ShareScreen(host.sharing if host else None, host.sharing_problem if host else None,
+                                     tr=self.tr))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own entries and the console's, all in the session's language."""

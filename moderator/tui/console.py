@@ -27,7 +27,7 @@ from moderator.programme import Programme
 from moderator.programme.durations import format_duration
 from moderator.session.contract import SessionEngine
 from moderator.session.engine import CommandRefused
-from moderator.session.events import Event, NoteAdded, NoteDeleted, NoteEdited
+from moderator.session.events import ChatMessageAdded, Event, NoteAdded, NoteDeleted, NoteEdited
 from moderator.session.journal import Journal, JournalError
 from moderator.session.notes import NoteError
 from moderator.session.signals import chat_signal, who_is_on
@@ -170,6 +170,8 @@ class ConsoleScreen(Screen[None]):
         self._draw_due = False
         self._notes_added: list[int] = []
         """Notes added since the last frame (drawn one by one: the whole log is not redrawn)."""
+        self._chat_questions = 0
+        """Questions from the followed chat since the last frame (said in one toast)."""
         self._notes_changed = False
         """An edit or a deletion since the last frame (or too many new notes): the log is redrawn."""
         self._status_line = ""
@@ -239,6 +241,8 @@ class ConsoleScreen(Screen[None]):
             self._notes_added.append(event.id)
         elif isinstance(event, NoteAdded | NoteEdited | NoteDeleted):
             self._notes_changed = True
+        elif isinstance(event, ChatMessageAdded) and event.kind == "question":
+            self._chat_questions += 1
         if not self._draw_due:
             self._draw_due = True
             self.call_later(self._draw_events)
@@ -257,6 +261,10 @@ class ConsoleScreen(Screen[None]):
                 note = self.engine.state.notes.get(note_id)
                 if note is not None and not note.deleted:
                     log.add_note(self.programme, note)
+        if self._chat_questions:
+            questions, self._chat_questions = self._chat_questions, 0
+            self._tell(self.tr("{count} new question(s) in the chat").format(count=questions),
+                       title=self.tr("Chat"), timeout=5)
         self._after_event()
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -423,7 +431,6 @@ class ConsoleScreen(Screen[None]):
         """Everything that depends on state, once a frame (``_draw_events``)."""
         for notice in self.engine.take_notices():  # the journal recreated, continued elsewhere...
             self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
-        self._watch_report()
         self.refresh_all()
         self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
@@ -510,14 +517,6 @@ class ConsoleScreen(Screen[None]):
                 self._command(self.engine.set_blackout, choice.on)
 
         self.app.push_screen(StageMessagePicker(self.programme, self.engine.state), chosen)
-
-    def action_share(self) -> None:
-        """``s``: the links to share, with their QR codes (or how to start sharing)."""
-        from moderator.tui.share_screen import ShareScreen
-
-        app = self.app
-        self._open(ShareScreen(getattr(app, "sharing", None), getattr(app, "sharing_problem", None), tr=self.tr),
-                   lambda _closed: None)
 
     def action_focus_notes(self) -> None:
         # Synchronously: keys already queued behind this one (a fast typist, a paste) must

@@ -118,7 +118,7 @@ CONSOLE_ACTIONS: tuple[ConsoleAction, ...] = (
     ConsoleAction("stage_message", N_("Stage"), "m", show=False,
                   palette=N_("Message to the speaker…"), palette_help=N_("The stage view: message, flash, blackout"),
                   sends="message"),
-    ConsoleAction("share", N_("Share"), "s", show=False,
+    ConsoleAction("app.share", N_("Share"), "s", show=False,
                   palette=N_("Share: links and QR codes"), palette_help=N_("Stage view, backstage, seats")),
     ConsoleAction("tick_cue", N_("Cue done"), "k", show=False,
                   palette=N_("Tick the next cue"), palette_help=N_("The segment's checklist"), sends="tick_cue"),

@@ -1,33 +1,23 @@
-"""Start the console from the command line: load, open (or resume) the run, wire the report."""
+"""Start the console over a host: ``moderator run`` / ``rehearse`` and the demo.
+
+The host (``moderator.host``: the run, the live report, sharing, the chat) is built from typed
+options before the console opens, so bad input is said on one line with nothing on screen; the
+console shows it and sends its keys, and on the way out the host leaves everything on disk.
+"""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from moderator.programme import Programme, load_programme
-from moderator.report.live import LiveReport
-from moderator.session.chat_follow import ChatFollower
-from moderator.session.clock import Clock, ScaledClock, SystemClock
-from moderator.session.runs import open_run
-from moderator.share.options import (
-    DEFAULT_HOST,
-    DEFAULT_PORT,
-    ShareOptions,
-    check_public_url,
-    parse_listen,
-    tls_context,
-)
+from moderator.host import Host, HostOptions
 from moderator.text import visible
 
 if TYPE_CHECKING:
     from moderator.tui.app import ModeratorApp
 
 DEMO_PROGRAMME = "demo/workshop.toml"
-REPORT_FIRST_WRITE_DELAY = 1.0
-"""Seconds the live report waits (unless an event comes first) so the console draws first."""
 
 
 def demo_path() -> Path:
@@ -36,30 +26,19 @@ def demo_path() -> Path:
     return Path(str(resources.files("moderator").joinpath(DEMO_PROGRAMME)))
 
 
-def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
-    programme = load_programme(args.file)
-    share = share_options(args)  # bad sharing options are said before any file is written
-    speed = getattr(args, "speed", 1.0)
-    clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
-    follower, assumption = _chat_follower(args, programme)
-    run = open_run(programme, args.out, clock, rehearsal=rehearsal, fresh=args.fresh)
-    journal = run.journal
-    assert journal is not None  # a run opened here has its journal; only a seat's has none
-    docx_path = run.report_path.with_suffix(".docx") if getattr(args, "docx", False) else None
-    report = LiveReport(programme, run.report_path, run.engine.state, first_write_delay=REPORT_FIRST_WRITE_DELAY,
-                        docx_path=docx_path)
-    run.engine.subscribe(report.on_event)
+def launch(options: HostOptions, *, bell: bool = False, language: str | None = None) -> int:
+    """``bell``: ring at warn and danger; ``language`` (``--lang``): the console's words."""
+    host = Host(options)
     from moderator.tui.app import ModeratorApp
 
-    app = ModeratorApp(run, report=report, bell=args.bell, speed=speed, share=share, chat=follower,
-                       chat_assumption=assumption, language=getattr(args, "lang", None))
+    app = ModeratorApp(host.run, host=host, report=host.report, bell=bell, speed=host.speed, language=language)
     try:
         app.run()
     finally:
-        report.flush(timeout=5.0)
-        report.close()
-        journal.close()
-    return _closing_words(app, journal.active_path, run.report_path, docx_path)
+        host.close()
+    journal = host.run.journal
+    assert journal is not None  # a run the host opened has its journal; only a seat's has none
+    return _closing_words(app, journal.active_path, host.run.report_path, host.docx_path)
 
 
 def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | None) -> int:
@@ -75,34 +54,6 @@ def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | 
     return app.return_code or 0
 
 
-def share_options(args: argparse.Namespace) -> ShareOptions | None:
-    """What ``--share`` and its options ask for; None without ``--share``."""
-    if not getattr(args, "share", False):
-        return None
-    host, port = DEFAULT_HOST, None
-    if args.listen:
-        host, port = parse_listen(args.listen)
-    public_url = check_public_url(args.public_url) if args.public_url else None
-    options = ShareOptions(host=host, port=port or DEFAULT_PORT, port_given=port is not None,
-                           public_url=public_url, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                           new_links=args.new_links)
-    tls_context(options)  # a missing or unreadable certificate is said before the console opens
-    return options
-
-
-def _chat_follower(args: argparse.Namespace, programme: Programme) -> tuple[ChatFollower | None, str]:
-    """The chat to follow (``--chat``), read in ``--zone`` or this computer's zone, and that assumption."""
-    chat = getattr(args, "chat", None)
-    if chat is None:
-        return None, ""
-    from moderator.commands.chat import chat_zone
-
-    zone_name, assumption = chat_zone(getattr(args, "zone", None))
-    return ChatFollower(Path(chat), zone_name, programme.session.date), assumption
-
-
 def launch_demo() -> int:
     """``moderator`` with no arguments: rehearse the bundled workshop programme."""
-    args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0,
-                              chat=None, zone=None, docx=False, lang=None)
-    return launch(args, rehearsal=True)
+    return launch(HostOptions(programme=demo_path(), rehearsal=True))

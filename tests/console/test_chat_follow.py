@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from moderator.programme import load_programme
-from moderator.session.chat_follow import ChatFollower
-from moderator.session.runs import open_run
+from moderator.host import Host, HostOptions
 from moderator.tui.app import ModeratorApp
 from tests.conftest import WORKSHOP
 
@@ -22,27 +20,28 @@ async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
 
 async def test_messages_written_while_the_session_runs_join_it(in_tmp: Path, clock) -> None:
     chat = in_tmp / "meeting_saved_chat.txt"
-    programme = load_programme(WORKSHOP)
-    run = open_run(programme, Path("reports"), clock)
-    follower = ChatFollower(chat, "Asia/Seoul", programme.session.date)
-    app = ModeratorApp(run, tick=False, chat=follower, chat_assumption="chat times read as Asia/Seoul (--zone)")
+    host = Host(HostOptions(WORKSHOP, chat=chat, zone="Asia/Seoul"), clock=clock)
+    app = ModeratorApp(host.run, host=host, tick=False)
     async with app.run_test(size=(120, 40)) as pilot:
+        assert any("chat times read as Asia/Seoul (--zone)" in note.message for note in app._notifications)
         await pilot.press("space")  # starts at 18:00 Seoul
-        app._poll_chat()  # nothing there yet: Zoom writes the file with the first message
+        await host.poll_chat()  # nothing there yet: Zoom writes the file with the first message
         await pilot.pause(0.2)
         chat.write_text("18:00:30 From  Ana Pérez  to  Everyone : Is the session recorded?\n"
                         "18:00:40 From  Bo  to  Everyone : half a li", encoding="utf-8")
-        app._poll_chat()
+        await host.poll_chat()
         await wait_for(pilot, lambda: len(app.engine.state.chat) == 1)
         (entry,) = app.engine.state.chat
         assert (entry.sender, entry.kind, entry.segment) == ("Ana Pérez", "question", 0)
         with chat.open("a", encoding="utf-8") as handle:  # Zoom finishes the line, then writes another
             handle.write("ne\n18:01:00 From  Kim  to  Kim(Direct Message) : private\n")
-        app._poll_chat()
+        await host.poll_chat()
         await wait_for(pilot, lambda: len(app.engine.state.chat) == 2)
         assert app.engine.state.chat[1].text == "half a line"
-        app._poll_chat()  # the same size again: nothing is read, nothing added
+        await host.poll_chat()  # the same size again: nothing is read, nothing added
         await pilot.pause(0.2)
         assert len(app.engine.state.chat) == 2
+        await pilot.pause()
+        assert any("1 new question(s) in the chat" in note.message for note in app._notifications)
         await asyncio.sleep(0)
-    run.journal.close()
+    host.close()

@@ -10,10 +10,11 @@ import aiohttp
 import pytest
 from tui_helpers import type_text
 
+from moderator.host import Host, HostOptions
 from moderator.programme import load_programme
 from moderator.session.clock import FakeClock
 from moderator.session.runs import open_run
-from moderator.share.hosting import ShareOptions
+from moderator.share.options import ShareOptions
 from moderator.share.tokens import Role
 from moderator.tui.app import ModeratorApp
 from moderator.tui.share_screen import ShareScreen
@@ -90,12 +91,12 @@ async def test_s_without_share_says_how_to_share(make_app) -> None:  # type: ign
 
 
 async def test_a_sharing_console_serves_its_links_and_obeys_the_api(in_tmp: Path, clock: FakeClock) -> None:
-    run = open_run(load_programme(WORKSHOP), Path("reports"), clock)
-    app = ModeratorApp(run, tick=False, share=ShareOptions(port=0, port_given=True))
+    host = Host(HostOptions(WORKSHOP, share=ShareOptions(port=0, port_given=True)), clock=clock)
+    app = ModeratorApp(host.run, host=host, tick=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        sharing = app.sharing
-        assert sharing is not None, app.sharing_problem
-        links = (run.journal_path.parent / "links.txt").read_text().split()
+        sharing = host.sharing
+        assert sharing is not None, host.sharing_problem
+        links = (host.run.journal_path.parent / "links.txt").read_text().split()
         assert links[0] == "stage" and links[1] == sharing.links[0].url
         await pilot.press("s")
         assert isinstance(app.screen, ShareScreen)
@@ -110,7 +111,8 @@ async def test_a_sharing_console_serves_its_links_and_obeys_the_api(in_tmp: Path
             answer = await session.post(f"{base}/api/command", json={"id": "x", "type": "start"},
                                         headers={"Authorization": f"Bearer {token}"})
             assert answer.status == 200
-        await pilot.pause()
+        await pilot.pause()  # the API's event reached the console by the engine's listener, drawn once
         assert app.engine.state.current == 0
         assert "1/10" in str(app.console_screen.query_one("#now-card").render()) or app.engine.state.events == 2
-    assert app.sharing is None  # stopped with the console
+    assert host.sharing is None  # stopped with the console
+    host.close()

@@ -16,10 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from moderator.programme import load_programme
-from moderator.session.clock import SystemClock
-from moderator.session.runs import open_run
-from moderator.share.hosting import ShareOptions
+from moderator.host import Host, HostOptions
+from moderator.share.options import ShareOptions
 from moderator.share.tokens import Role
 from moderator.tui.app import ModeratorApp
 from tests.browser import Chromium, find_chromium
@@ -55,12 +53,12 @@ async def assert_agrees_with_the_console(app: ModeratorApp, browser: Chromium) -
 
 async def test_the_stage_view_follows_the_console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    run = open_run(load_programme(WORKSHOP), Path("reports"), SystemClock(), rehearsal=True)
-    app = ModeratorApp(run, share=ShareOptions(port=0, port_given=True))
+    host = Host(HostOptions(WORKSHOP, rehearsal=True, share=ShareOptions(port=0, port_given=True)))
+    app = ModeratorApp(host.run, host=host, report=host.report)
     async with app.run_test(size=(120, 40)) as pilot, Chromium.launch(width=1920, height=1080) as browser:
-        assert app.sharing is not None, app.sharing_problem
+        assert host.sharing is not None, host.sharing_problem
         await pilot.press("space")
-        stage_url = next(link.url for link in app.sharing.links if link.role is Role.STAGE)
+        stage_url = next(link.url for link in host.sharing.links if link.role is Role.STAGE)
         await browser.navigate(stage_url)
         await browser.wait_for(f"{text_of('countdown')} !== '--:--'")
         assert await browser.evaluate(text_of("segment-title")) == "Internet connection check"
@@ -89,3 +87,4 @@ async def test_the_stage_view_follows_the_console(tmp_path: Path, monkeypatch: p
             shutil.copyfile(tmp_path / "stage-1920.png", ROOT / "docs" / "stage-1920.png")
             shutil.copyfile(tmp_path / "stage-phone.png", ROOT / "docs" / "stage-phone.png")
         assert browser.problems == []
+    host.close()
