@@ -27,6 +27,7 @@ from moderator.text import visible
 from moderator.tui.console import ConsoleRun, ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
+from moderator.tui.textual_private import rebind
 
 if TYPE_CHECKING:
     from moderator.host import Host
@@ -45,7 +46,7 @@ class ModeratorApp(App[None]):
         super().__init__()
         self.language = language or run.engine.programme.session.language
         self.tr = translator(self.language)
-        self._bindings = translate_bindings(self._bindings, self.tr)
+        rebind(self, lambda bindings: translate_bindings(bindings, self.tr))
         self.run_files = run
         self.engine: SessionEngine = run.engine
         self.programme: Programme = run.engine.programme

@@ -39,6 +39,7 @@ from moderator.tui.dialogs import ConfirmScreen, Picker, translate_bindings
 from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_typed, segment_label
 from moderator.tui.keymap import N_, bindings_for_role, console_bindings
 from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
+from moderator.tui.textual_private import rebind
 from moderator.tui.toasts import Toasts
 from moderator.tui.widgets import (
     Agenda,
@@ -155,7 +156,7 @@ class ConsoleScreen(Screen[None]):
         self.programme: Programme = run.engine.programme
         self.language = language or self.programme.session.language
         self.tr = translator(self.language)
-        self._bindings = translate_bindings(bindings_for_role(self._bindings, self.engine.may), self.tr)
+        rebind(self, lambda bindings: translate_bindings(bindings_for_role(bindings, self.engine.may), self.tr))
         self._from_palette = False
         self.report = report
         self.ring_bell = bell

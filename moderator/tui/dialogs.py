@@ -17,6 +17,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from moderator.i18n import Translate
+from moderator.tui.textual_private import rebind
 
 
 def _english(text: str) -> str:
@@ -53,7 +54,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
         self.detail = detail
         self.tr = tr
-        self._bindings = translate_bindings(self._bindings, tr)
+        rebind(self, lambda bindings: translate_bindings(bindings, tr))
 
     def compose(self) -> ComposeResult:
         _ = self.tr
@@ -85,7 +86,7 @@ class Picker(ModalScreen[int | None]):
         self.labels = labels
         self.current = current
         self.tr = tr
-        self._bindings = translate_bindings(self._bindings, tr)
+        rebind(self, lambda bindings: translate_bindings(bindings, tr))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):

@@ -19,9 +19,10 @@ from codecs import getincrementaldecoder
 from collections.abc import Iterable
 
 from textual import events
-from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+from moderator.tui.textual_private import ParseError, XTermParser
 
 BURST = 24
 """Printable keys in one read of the terminal beyond which they are a paste, not typing:
@@ -84,7 +85,7 @@ class ModeratorDriver(LinuxDriver):
             try:
                 for _ in parser.feed(""):
                     pass
-            except Exception:  # the parser at end of input: nothing left to deliver
+            except (EOFError, ParseError):  # the parser at end of input: what Textual's own loop catches
                 pass
 
 

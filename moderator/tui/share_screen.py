@@ -17,6 +17,7 @@ from moderator.share.links import open_interfaces, qr_text
 from moderator.text import visible
 from moderator.tui.dialogs import translate_bindings
 from moderator.tui.keymap import N_
+from moderator.tui.textual_private import rebind
 
 ROLE_TITLES = {
     "stage": N_("Stage view — for the speakers (their second screen, laptop or phone)"),
@@ -38,7 +39,7 @@ class ShareScreen(ModalScreen[None]):
         self.sharing = sharing
         self.problem = problem
         self.tr = tr
-        self._bindings = translate_bindings(self._bindings, tr)
+        rebind(self, lambda bindings: translate_bindings(bindings, tr))
 
     def compose(self) -> ComposeResult:
         _ = self.tr
