@@ -16,8 +16,6 @@ PROGRAMME_LIMIT = 4 * 1024 * 1024
 """Bytes: a real programme is a few kilobytes; 4 MB is a thousand times that."""
 JOURNAL_LIMIT = 64 * 1024 * 1024
 """Bytes: a day of notes typed without pause is under 5 MB."""
-CHAT_LIMIT = 16 * 1024 * 1024
-"""Bytes: a saved Zoom chat of a long session is well under 1 MB."""
 
 
 class FileTooLarge(OSError):

@@ -20,6 +20,7 @@ from moderator.session.events import Event
 from moderator.session.state import State
 from moderator.share.dispatch import Outcome, SeatIdentity, run_command
 from moderator.share.outbox import Pending
+from moderator.share.tokens import Role
 
 
 @dataclass
@@ -28,13 +29,13 @@ class FixedOffset:
 
 
 class LoopbackSeat:
-    def __init__(self, host: Engine, role: str, clock: Clock, *, seat_id: str = "seat-0123abcd",
+    def __init__(self, host: Engine, role: Role, clock: Clock, *, seat_id: str = "seat-0123abcd",
                  name: str | None = "Ana") -> None:
         self.host = host
         self.programme_text: str | None = Path(host.programme.path).read_text(encoding="utf-8")
         self.generation = 0
         self.events: list[Event] = list(host.history)
-        self.role: str | None = role
+        self.role = role
         self.name = name
         self.seat_id = seat_id
         self.connected = True
@@ -59,7 +60,7 @@ class LoopbackSeat:
 
     def _deliver(self, pending: Pending) -> None:
         self.sent.append((pending.type, pending.args))
-        who = SeatIdentity(self.seat_id, self.name, self.role or "")
+        who = SeatIdentity(self.seat_id, self.name, self.role)
         self.outcomes.append(run_command(self.host, who, pending.id, pending.type, pending.args))
         self._outbox.pop(pending.id, None)
         self._tell("ack")

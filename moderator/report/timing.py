@@ -105,7 +105,7 @@ class RunTiming:
     end_offset: int | None
     """Where a finished run ended against its planned end, in seconds (positive: late): the sum of
     the late start, every deviation, the pauses and the skipped segments' saved time. ``None``
-    for a run that never ended (see ``last_offset``)."""
+    for a run that never ended."""
     finished: bool
     segments: tuple[SegmentResult, ...]
     warnings: tuple[str, ...] = ()
@@ -113,11 +113,6 @@ class RunTiming:
     @property
     def skipped(self) -> tuple[SegmentResult, ...]:
         return tuple(s for s in self.segments if s.status is SegmentStatus.SKIPPED)
-
-    @property
-    def last_offset(self) -> int | None:
-        """How late the run was at the end of the last segment it reached (finished or not)."""
-        return next((s.cumulative for s in reversed(self.segments) if s.cumulative is not None), None)
 
     @property
     def stopped_in(self) -> SegmentResult | None:

@@ -26,7 +26,7 @@ from moderator.session.clock import Clock, parse_wall
 from moderator.session.events import Event, NoteKind, clean_text
 from moderator.session.journal import Journal
 from moderator.session.notes import MODERATOR_ID, NoteError, parse_note, participants_count
-from moderator.session.snapshot import Snapshot, remaining_seconds, take_snapshot
+from moderator.session.snapshot import Snapshot, TimelineMemo, remaining_seconds, take_snapshot
 from moderator.session.state import Note, State, Status, apply, new_state
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ class Engine:
         self._listeners: list[Listener] = []
         self._origin: Origin | None = None
         self._checking = False
+        self._timeline = TimelineMemo()
+        """The timeline laid for this engine's snapshots (its console asks once a second)."""
 
     # ------------------------------------------------------------------ construction
 
@@ -137,7 +139,7 @@ class Engine:
         return remaining_seconds(self.programme, self.state, self.now_t())
 
     def snapshot(self) -> Snapshot:
-        return take_snapshot(self.programme, self.state, self.now_t(), self.clock.now())
+        return take_snapshot(self.programme, self.state, self.now_t(), self.clock.now(), self._timeline)
 
     # ------------------------------------------------------------------ listeners
 

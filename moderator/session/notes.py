@@ -31,7 +31,6 @@ from moderator.problems import ModeratorError
 from moderator.programme import Programme
 from moderator.session.events import MAX_LEVEL, NoteKind
 
-NOTE_KINDS = tuple(NoteKind)
 MODERATOR_ID = "moderator"
 RAPPORTEUR_ID = "rapporteur"
 

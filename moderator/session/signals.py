@@ -28,7 +28,7 @@ ENDED = _("Thank you all: the session has ended")
 
 def who_is_on(programme: Programme, snapshot: Snapshot) -> str:
     """The speaker(s) on stage, else the segment's title."""
-    segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
+    segment = snapshot.on_stage
     if segment is None:
         return programme.session.title
     speakers = programme.segment_speakers(segment)

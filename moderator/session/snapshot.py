@@ -73,6 +73,11 @@ class Snapshot:
     projected_end: pendulum.DateTime
     now: pendulum.DateTime
     timings: tuple[SegmentTiming, ...]
+    on_stage: Segment | None
+    """The segment on stage now: the current one (the last one run, once ended); before the
+    start, the first one, waiting. Every face shows this one (console, pages, the chat signal)."""
+    up_next: Segment | None
+    """The segment after it (None after the last one and once ended)."""
 
     @property
     def progress(self) -> float:
@@ -136,12 +141,15 @@ def session_now(state: State, now_t: float, now: pendulum.DateTime) -> pendulum.
     return started.add(microseconds=round((now_t - state.started_t) * 1_000_000))
 
 
-def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulum.DateTime) -> Snapshot:
+def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulum.DateTime,
+                  memo: TimelineMemo | None = None) -> Snapshot:
+    """``memo``: the caller's own memo of the timeline (the engine keeps one: its console asks
+    once a second); without one, the timeline is laid afresh."""
     segments = programme.segments
     anchor = plan_anchor(programme, state, now)
     planned_end = anchor.add(seconds=programme.total_duration)
     remaining = remaining_seconds(programme, state, now_t)
-    timings, slack = _timings(programme, state, now_t, anchor)
+    timings, slack = _timings(programme, state, now_t, anchor, memo or TimelineMemo())
     current = state.current if state.status is not Status.NOT_STARTED else None
     if current is not None and current >= len(segments):
         current = len(segments) - 1
@@ -179,6 +187,8 @@ def take_snapshot(programme: Programme, state: State, now_t: float, now: pendulu
         projected_end=projected_end,
         now=now,
         timings=timings,
+        on_stage=segments[0] if state.status is Status.NOT_STARTED and segments else segment,
+        up_next=(segments[1] if len(segments) > 1 else None) if state.status is Status.NOT_STARTED else upcoming,
     )
 
 
@@ -196,21 +206,24 @@ class _Laid:
     """Seconds allowed but not yet used in the segments after the current one."""
 
 
-_laid: _Laid | None = None
-"""The last timeline laid (one entry: the console asks for one session's, once a second)."""
+class TimelineMemo:
+    """The last timeline laid, kept by its owner (one engine; never shared between threads: the
+    live report's thread lays its own)."""
+
+    def __init__(self) -> None:
+        self.laid: _Laid | None = None
 
 
-def _timings(programme: Programme, state: State, now_t: float,
-             anchor: pendulum.DateTime) -> tuple[tuple[SegmentTiming, ...], float]:
+def _timings(programme: Programme, state: State, now_t: float, anchor: pendulum.DateTime,
+             memo: TimelineMemo) -> tuple[tuple[SegmentTiming, ...], float]:
     """Every segment's timing at ``now_t``, and the slack of the segments after the current one."""
-    global _laid
     key = (state.events, state.status, state.current, anchor, len(programme.segments))
-    laid = _laid
+    laid = memo.laid
     if laid is None or laid.programme is not programme or laid.state is not state or laid.key != key:
         rows = _all_timings(programme, state, now_t, anchor)
         current = state.current if state.status is not Status.ENDED else None
         slack = sum(max(0.0, t.allowed - t.actual) for t in rows if current is not None and t.index > current)
-        _laid = laid = _Laid(programme, state, key, rows, slack)
+        memo.laid = laid = _Laid(programme, state, key, rows, slack)
     index = state.current
     if state.status is not Status.RUNNING or index is None or not 0 <= index < len(laid.rows):
         return laid.rows, laid.slack

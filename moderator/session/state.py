@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, assert_never
 
 from moderator.session import events as ev
 from moderator.session.events import Event, NoteKind
@@ -253,6 +253,8 @@ def apply(state: State, event: Event) -> None:
             _signal(state, event, None, event.on)
         case ev.ChatMessageAdded():
             _chat_message(state, event)
+        case _:  # a new event type without its case here is a mypy error, not a silent no-op
+            assert_never(event)
     if event.command_id is not None:
         state.applied_commands.setdefault(event.command_id, state.events)
     state.last_t = max(state.last_t, t)

@@ -29,12 +29,16 @@ class BadCommand(ValueError):
 
 
 class Needs(StrEnum):
-    """What the sender must be to send a command."""
+    """What the sender must be to send a command: the roles (``Role``) that may."""
 
     POSTING_SEAT = "posting seat"
     """A rapporteur or a co-moderator seat: the notes."""
-    COMODERATOR = "comoderator"
+    STEERING = "steering"
     """A co-moderator (seat or HTTP API token): everything that steers the session."""
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return POSTING_ROLES if self is Needs.POSTING_SEAT else frozenset({Role.COMODERATOR})
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def _own_note(engine: Engine, sender: Sender, args: Mapping[str, Any]) -> int:
 
 
 def _steer(run: Callable[[Engine, Mapping[str, Any]], object]) -> RemoteCommand:
-    return RemoteCommand(lambda engine, _, args: run(engine, args), Needs.COMODERATOR)
+    return RemoteCommand(lambda engine, _, args: run(engine, args), Needs.STEERING)
 
 
 def _note(run: Handler) -> RemoteCommand:
@@ -131,7 +135,7 @@ def _note(run: Handler) -> RemoteCommand:
 
 
 COMMANDS: dict[str, RemoteCommand] = {
-    "start": RemoteCommand(_start, Needs.COMODERATOR),
+    "start": RemoteCommand(_start, Needs.STEERING),
     "pause": _steer(lambda engine, _: engine.pause()),
     "toggle": _steer(lambda engine, _: engine.toggle()),
     "next": _steer(lambda engine, _: engine.next()),
@@ -142,12 +146,12 @@ COMMANDS: dict[str, RemoteCommand] = {
     "ask_next_question": _steer(lambda engine, _: engine.ask_next_question()),
     "ask_question": _steer(lambda engine, args: engine.ask_question(*_question(args))),
     "unask_question": _steer(lambda engine, args: engine.unask_question(*_question(args))),
-    "tick_cue": RemoteCommand(_tick_cue, Needs.COMODERATOR),
+    "tick_cue": RemoteCommand(_tick_cue, Needs.STEERING),
     "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT))),
     "clear_message": _steer(lambda engine, _: engine.clear_message()),
-    "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.COMODERATOR),
+    "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.STEERING),
     "blackout": RemoteCommand(_switch("blackout", Engine.set_blackout, lambda engine: engine.state.blackout),
-                              Needs.COMODERATOR),
+                              Needs.STEERING),
     # a note, or ``participants: 42``, as at the host's keyboard
     "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text"))),
     "edit_note": _note(lambda engine, sender, args: engine.edit_note(_own_note(engine, sender, args),
@@ -173,7 +177,7 @@ def allowed(role: str, command: str) -> str | None:
         needs = lookup(command).needs
     except BadCommand:
         return "unknown command"
-    if needs is Needs.COMODERATOR and role != Role.COMODERATOR:
+    if role not in needs.roles:
         return "a rapporteur seat cannot drive the timer or mark questions"
     return None
 

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 
 from moderator.session.engine import CommandRefused, Engine, Origin
 from moderator.session.notes import NoteError
-from moderator.share.commands import POSTING_ROLES, BadCommand, Sender, allowed
+from moderator.share.commands import BadCommand, Sender, allowed
 from moderator.share.commands import run_command as run_remote_command
 from moderator.share.tokens import Role
 
-RAPPORTEUR = Role.RAPPORTEUR
-COMODERATOR = Role.COMODERATOR
 MAX_COMMAND_ID = 64
 
 
@@ -38,15 +36,14 @@ class Refused:
 
 Outcome = Acked | Refused
 
-__all__ = ["COMODERATOR", "POSTING_ROLES", "RAPPORTEUR", "Acked", "Outcome", "Refused", "SeatIdentity", "allowed",
-           "run_command"]
+__all__ = ["Acked", "Outcome", "Refused", "SeatIdentity", "allowed", "run_command"]
 
 
 @dataclass(frozen=True)
 class SeatIdentity:
     seat: str
     author: str | None
-    role: str
+    role: Role
 
 
 def run_command(engine: Engine, who: SeatIdentity, command_id: object, command: object,

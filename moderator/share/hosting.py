@@ -8,7 +8,7 @@ the console shows on its Share screen. It runs on the console's own asyncio loop
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from moderator.problems import ModeratorError
@@ -39,7 +39,6 @@ class Sharing:
     port: int
     links: list[Link]
     links_file: Path
-    extensions: list[Extension] = field(default_factory=list)
 
     async def stop(self) -> None:
         await self.server.stop()

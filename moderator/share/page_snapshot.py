@@ -51,11 +51,8 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
     """The snapshot a page of ``role`` is sent. The stage gets what a speaker sees; backstage (and the
     co-moderator, through the API) also the agenda, the pace and the projected end."""
     session = programme.session
-    segment, following = snapshot.segment, snapshot.next_segment
-    if snapshot.status is Status.NOT_STARTED and programme.segments:
-        # Before the start the speaker sees the first segment, waiting ("Not started", its full time).
-        segment = programme.segments[0]
-        following = programme.segments[1] if len(programme.segments) > 1 else None
+    # Before the start the speaker sees the first segment, waiting ("Not started", its full time).
+    segment, following = snapshot.on_stage, snapshot.up_next
     running = snapshot.status is Status.RUNNING and segment is not None
     message = state.stage_message
     page: dict[str, Any] = {

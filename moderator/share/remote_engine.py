@@ -38,7 +38,7 @@ from moderator.share.outbox import Pending
 from moderator.share.tokens import Role
 from moderator.text import visible
 
-SEAT_NAMES: dict[str, str] = {Role.RAPPORTEUR: "rapporteur seat", Role.COMODERATOR: "co-moderator seat"}
+SEAT_NAMES: dict[Role | str, str] = {Role.RAPPORTEUR: "rapporteur seat", Role.COMODERATOR: "co-moderator seat"}
 """The seat line's first words, one message a role so that each translates whole."""
 
 
@@ -165,16 +165,17 @@ class SeatEngine:
     # ------------------------------------------------------------------ who this seat is
 
     @property
-    def role(self) -> str:
-        return self.client.role or ""
+    def role(self) -> Role | None:
+        """The role of the link this seat joined by, as the host said it (None before it did)."""
+        return Role(self.client.role) if self.client.role in tuple(Role) else None
 
     def may(self, command: str) -> bool:
-        return allowed(self.role, command) is None
+        return self.role is not None and allowed(self.role, command) is None
 
     def status_line(self, language: str = "en") -> str:
         """At a glance: which seat, and whether what it typed has reached the host (in ``language``)."""
         _ = translator(language)
-        role = _(SEAT_NAMES.get(self.role, "{role} seat")).format(role=self.role)
+        role = _(SEAT_NAMES.get(self.role or "", "{role} seat")).format(role=self.client.role)
         who = role + (f" · {visible(self.client.name)}" if self.client.name else "")
         waiting = len(self._waiting_notes())
         if not self.client.connected:
@@ -189,7 +190,7 @@ class SeatEngine:
     def _send(self, command: str, args: dict[str, Any], check: Callable[[], object]) -> Event | None:
         """Refused here when the role may not send it or the host would refuse it now (the host's
         words); otherwise sent while connected. Returns the event the host is expected to make."""
-        reason = allowed(self.role, command)
+        reason = allowed(self.role or "following", command)
         if reason is not None:
             raise CommandRefused(reason)
         expected = self._local.check(check)

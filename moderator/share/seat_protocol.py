@@ -244,7 +244,7 @@ def _read_hello(message: Any, role: str) -> tuple[SeatIdentity | None, int, str 
     if isinstance(have_seq, bool) or not isinstance(have_seq, int):
         have_seq = -1
     session = body.get("session")
-    return SeatIdentity(seat, author, role), have_seq, session if isinstance(session, str) else None
+    return SeatIdentity(seat, author, Role(role)), have_seq, session if isinstance(session, str) else None
 
 
 def add_seat_routes(app: web.Application, server: ShareServer) -> None:

@@ -366,7 +366,7 @@ class ShareServer:
         if command_id is not None and not (isinstance(command_id, str) and len(command_id) <= 64):
             return _error(400, "\"id\" must be a string of at most 64 characters")
         try:
-            if lookup(body["type"]).needs is not Needs.COMODERATOR:
+            if lookup(body["type"]).needs is not Needs.STEERING:
                 raise BadCommand("notes are typed from a seat (moderator join), not through this API")
             run_command(self.engine, body["type"], body.get("args"))
         except BadCommand as error:

@@ -14,16 +14,17 @@ from textual.widgets import Label, Static
 from moderator.i18n import Translate
 from moderator.share.hosting import Sharing
 from moderator.share.links import open_interfaces, qr_text
+from moderator.share.tokens import Role
 from moderator.text import visible
 from moderator.tui.dialogs import translate_bindings
 from moderator.tui.keymap import N_
 from moderator.tui.textual_private import rebind
 
 ROLE_TITLES = {
-    "stage": N_("Stage view — for the speakers (their second screen, laptop or phone)"),
-    "backstage": N_("Backstage — for organizers (agenda, pace, projected end; read only)"),
-    "comoderator": N_("Co-moderator — moderator join, or the HTTP API's token (drives the session)"),
-    "rapporteur": N_("Rapporteur — moderator join (types notes)"),
+    Role.STAGE: N_("Stage view — for the speakers (their second screen, laptop or phone)"),
+    Role.BACKSTAGE: N_("Backstage — for organizers (agenda, pace, projected end; read only)"),
+    Role.COMODERATOR: N_("Co-moderator — moderator join, or the HTTP API's token (drives the session)"),
+    Role.RAPPORTEUR: N_("Rapporteur — moderator join (types notes)"),
 }
 
 
@@ -56,7 +57,7 @@ class ShareScreen(ModalScreen[None]):
             yield Label(Text(also), id="share-file")
             with VerticalScroll(id="share-links"):
                 for link in self.sharing.links:
-                    yield Static(Text(_(ROLE_TITLES.get(link.role.value, link.role.value)), style="bold"),
+                    yield Static(Text(_(ROLE_TITLES[link.role]), style="bold"),
                                  classes="share-role")
                     yield Static(Text(link.url), classes="share-url")
                     yield Static(Text(qr_text(link.url), no_wrap=True), classes="share-qr")

@@ -249,7 +249,7 @@ class NowCard(SteadyStatic):
 
     def show(self, programme: Programme, snapshot: Snapshot, state: State) -> None:
         _ = self.tr
-        segment = snapshot.segment or (snapshot.next_segment if snapshot.status is Status.NOT_STARTED else None)
+        segment = snapshot.on_stage
         text = Text()
         if snapshot.status is Status.ENDED or segment is None:
             text.append(_("The session has ended."), style="bold")
@@ -296,8 +296,7 @@ class NextUp(SteadyStatic):
         if snapshot.status is Status.ENDED:
             self.show_text(Text(""))
             return
-        following = snapshot.next_segment if snapshot.status is not Status.NOT_STARTED else (
-            programme.segments[1] if len(programme.segments) > 1 else None)
+        following = snapshot.up_next
         if following is None:
             self.show_text(Text(_("Next: end of session"), style="dim"))
             return

@@ -15,13 +15,14 @@ from moderator.session.runs import open_run
 from moderator.share.dispatch import Acked, Refused, SeatIdentity, run_command
 from moderator.share.outbox import Outbox, Pending
 from moderator.share.seat_client import ClockOffset, parse_link
+from moderator.share.tokens import Role
 
 pytestmark = pytest.mark.unit
 
-ANA = SeatIdentity("seat-ana", "Ana", "rapporteur")
-BEN = SeatIdentity("seat-ben", "Ben", "rapporteur")
-CO = SeatIdentity("seat-co", "Chris", "comoderator")
-STAGE = SeatIdentity("seat-stage", None, "stage")
+ANA = SeatIdentity("seat-ana", "Ana", Role.RAPPORTEUR)
+BEN = SeatIdentity("seat-ben", "Ben", Role.RAPPORTEUR)
+CO = SeatIdentity("seat-co", "Chris", Role.COMODERATOR)
+STAGE = SeatIdentity("seat-stage", None, Role.STAGE)
 
 
 def started(folder: Path) -> Engine:
