@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,9 +151,10 @@ class Host:
 
     # ------------------------------------------------------------------ the end
 
-    def close(self, timeout: float = 5.0) -> None:
-        """The report written one last time, the journal closed."""
-        self.report.flush(timeout=timeout)
-        self.report.close()
+    def close(self, time_left: Callable[[], float] = lambda: 5.0) -> None:
+        """The report written one last time, the journal closed; ``time_left``: the seconds each
+        step may still take (less once a signal's watchdog counts down)."""
+        self.report.flush(timeout=time_left())
+        self.report.close(timeout=time_left())
         if self.run.journal is not None:
             self.run.journal.close()

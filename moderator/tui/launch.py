@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from moderator.host import Host, HostOptions
 from moderator.text import visible
+from moderator.tui import shutdown
 
 if TYPE_CHECKING:
     from moderator.tui.app import ModeratorApp
@@ -35,7 +36,9 @@ def launch(options: HostOptions, *, bell: bool = False, language: str | None = N
     try:
         app.run()
     finally:
-        host.close()
+        # After a signal or a lost terminal the watchdog ends the process soon: the report is
+        # written in the time left, then the journal closed (every event in it is already fsync'd).
+        host.close(lambda: shutdown.time_left(default=5.0))
     journal = host.run.journal
     assert journal is not None  # a run the host opened has its journal; only a seat's has none
     return _closing_words(app, journal.active_path, host.run.report_path, host.docx_path)
@@ -47,6 +50,8 @@ def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | 
     with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
         if app.stopped_by is not None:
             print(f"Stopped by {app.stopped_by.name}; every note is in the journal")
+        elif app.terminal_lost:
+            print("The terminal closed; every note is in the journal")
         print(visible(f"Journal: {journal}"))
         print(visible(f"Report:  {report}"))
         if docx is not None:

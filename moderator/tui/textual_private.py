@@ -9,7 +9,9 @@ pinned Textual changes any of them:
   whose ``run_input_thread`` is a copy of ``LinuxDriver.run_input_thread`` with two changes
   (bytes decoded with ``errors="replace"``; long key bursts made one paste). The driver stays in
   its own module because it subclasses ``LinuxDriver``, which exists only where ``termios``
-  does: this module imports on every system.
+  does: this module imports on every system;
+- ``WriterThread``: Textual's thread that writes to the terminal, which the driver's
+  ``TerminalWriter`` extends so that a terminal gone neither kills nor blocks the console.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
+from textual.drivers._writer_thread import WriterThread
 
-__all__ = ["ParseError", "XTermParser", "rebind"]
+__all__ = ["ParseError", "WriterThread", "XTermParser", "rebind"]
 
 
 def rebind(node: DOMNode, change: Callable[[BindingsMap], BindingsMap]) -> None:
