@@ -38,6 +38,7 @@ from moderator.programme.model import Person, Programme, Segment
 from moderator.programme.plan import day_marker, planned_end, session_start
 from moderator.programme.zones import city_label, zone
 from moderator.report.labels import LABELS
+from moderator.report.landing import Landing, guiding_question, landing
 from moderator.report.model import (
     Block,
     Bullets,
@@ -85,7 +86,7 @@ class _Builder:
         self.speakers = {s.id: s for s in programme.speakers}
         self.rounds = {r.id: r for r in programme.rounds}
         self.notes = sorted(state.visible_notes(), key=lambda n: n.id)
-        self.places = {note.id: self._place(note) for note in self.notes}
+        self.places = {note.id: landing(programme, note) for note in self.notes}
         # the day times are read against: the day it ran (a rehearsal's own), else the planned one
         self.day = self.local(state.started_wall).date() if state.started_wall else self.info.date
 
@@ -153,7 +154,7 @@ class _Builder:
                 spans = (body, Span(" "), Span(self.label("question_for", name=name), SpanStyle.EM))
             else:
                 spans = (Span(name, SpanStyle.STRONG), Span(self.label("colon")), body)
-        if note.after_end and self.places.get(note.id) != "after_end":
+        if note.after_end and self.places.get(note.id) is not Landing.AFTER_END:
             spans += (Span(" "), Span(self.label("after_end_tag"), SpanStyle.EM))
         return spans
 
@@ -174,41 +175,8 @@ class _Builder:
             return (Paragraph((Span(self.label("no_notes"), SpanStyle.EM),)),)
         return (Bullets(self.note_items(notes, attribute=attribute)),)
 
-    def placed(self, place: str) -> list[Note]:
+    def placed(self, place: Landing) -> list[Note]:
         return [note for note in self.notes if self.places[note.id] == place]
-
-    def _place(self, note: Note) -> str:
-        """Where a note goes: exactly one section, so none is lost and none is repeated."""
-        segment = self.segment(note.segment)
-        kind = segment.kind if segment is not None else None
-        if note.kind == "action":
-            return "actions"
-        if note.after_end:
-            return "after_end"
-        if note.kind == "question":
-            return "audience"
-        if kind == "qa":
-            return "qa"
-        if note.group is not None:
-            return "groups"
-        if kind == "closing":
-            return "closing"
-        if self._question_of(note) is not None:
-            return "question"
-        if kind == "discussion":
-            return "discussion"
-        if note.speaker or (segment is not None and len(segment.speaker_ids) > 1):
-            return "summary"
-        return "other"
-
-    def _question_of(self, note: Note) -> tuple[str, int] | None:
-        if note.question is None:
-            return None
-        round_id, index = note.question
-        round_ = self.rounds.get(round_id)
-        if round_ is None or not 0 <= index < len(round_.questions):
-            return None  # the programme changed since: the note goes by its segment
-        return round_id, index
 
     # -- the document
 
@@ -222,8 +190,8 @@ class _Builder:
             self.groups(),
             self.discussion(),
             self.audience(),
-            self.simple("closing", "closing"),
-            self.simple("actions", "actions"),
+            self.simple(Landing.CLOSING, "closing"),
+            self.simple(Landing.ACTIONS, "actions"),
             self.after_end(),
             self.other_notes(),
             self.timing(),
@@ -305,7 +273,7 @@ class _Builder:
     def summary(self) -> Section:
         by_person: dict[str, list[Note]] = {}
         by_slot: dict[int, list[Note]] = {}
-        for note in self.placed("summary"):
+        for note in self.placed(Landing.SUMMARY):
             if note.speaker:
                 by_person.setdefault(note.speaker, []).append(note)
             elif note.segment is not None:
@@ -349,8 +317,8 @@ class _Builder:
 
     def discussion(self) -> Section:
         by_question: dict[tuple[str, int], list[Note]] = {}
-        for note in self.placed("question"):
-            key = self._question_of(note)
+        for note in self.placed(Landing.QUESTION):
+            key = guiding_question(self.programme, note)
             assert key is not None
             by_question.setdefault(key, []).append(note)
         blocks: list[Block] = []
@@ -365,7 +333,7 @@ class _Builder:
                 items.append(Item(spans, children))
             first = self.programme.question_number(round_.id, 0) if round_.questions else 1
             blocks += [Heading(round_.title), Bullets(tuple(items), ordered=True, start=first)]
-        loose = self.placed("discussion")
+        loose = self.placed(Landing.DISCUSSION)
         if loose:
             if blocks:
                 blocks.append(Heading(self.label("discussion_other")))
@@ -388,7 +356,7 @@ class _Builder:
     def groups(self) -> Section | None:
         """One entry per break-out group, with its notes; a section only when a break-out has groups."""
         breakouts = [s for s in self.programme.segments if s.kind == "breakout" and s.groups]
-        placed = self.placed("groups")
+        placed = self.placed(Landing.GROUPS)
         if not breakouts and not placed:
             return None
         by_group: dict[tuple[int | None, int], list[Note]] = {}
@@ -418,11 +386,11 @@ class _Builder:
         then the Zoom chat's questions with the participant's name, and its other messages to everyone."""
         questions = [entry for entry in self.state.chat if entry.kind == "question"]
         others = [entry for entry in self.state.chat if entry.kind != "question"]
-        notes = self.placed("audience")
+        notes = self.placed(Landing.AUDIENCE)
         blocks: list[Block] = []
         if notes or not (questions or others):
             blocks += list(self.notes_or_nothing(notes))
-        qa_notes = self.placed("qa")
+        qa_notes = self.placed(Landing.QA)
         if qa_notes:
             blocks += [Heading(self.label("qa_notes")), Bullets(self.note_items(qa_notes))]
         if questions:
@@ -441,16 +409,16 @@ class _Builder:
         return Item(tuple(spans))
 
     def after_end(self) -> Section | None:
-        notes = self.placed("after_end")
+        notes = self.placed(Landing.AFTER_END)
         if not notes:
             return None
         return Section("after_end", self.label("after_end"), (Bullets(self.note_items(notes)),))
 
-    def simple(self, place: str, heading_key: str) -> Section:
+    def simple(self, place: Landing, heading_key: str) -> Section:
         return Section(place, self.label(heading_key), self.notes_or_nothing(self.placed(place)))
 
     def other_notes(self) -> Section | None:
-        notes = self.placed("other")
+        notes = self.placed(Landing.OTHER)
         if not notes:
             return None
         return Section("other", self.label("other_notes"), (self._by_segment(notes),))

@@ -21,7 +21,7 @@ from moderator.session.engine import Engine
 from moderator.share.server import CSP, FORBIDDEN, Limits, ShareServer
 from moderator.share.tokens import Role, Tokens
 
-pytestmark = pytest.mark.system
+pytestmark = pytest.mark.unit  # in process (aiohttp's test server): part of the fast loop
 
 
 class Host:
