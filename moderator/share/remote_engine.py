@@ -54,14 +54,28 @@ class SeatConnection(Protocol):
     """What the seat's engine uses of its connection to the host: ``SeatClient`` over a WebSocket
     (kept out of this module: the console must not pay for importing aiohttp), or a test's fake."""
 
-    programme_text: str | None
-    generation: int
-    """Grows when ``events`` had to be started again (another journal)."""
-    events: list[Event]
-    role: str | None
-    name: str | None
-    seat_id: str
-    connected: bool
+    @property
+    def programme_text(self) -> str | None: ...
+
+    @property
+    def generation(self) -> int:
+        """Grows when ``events`` had to be started again (another journal)."""
+        ...
+
+    @property
+    def events(self) -> list[Event]: ...
+
+    @property
+    def role(self) -> str | None: ...
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def seat_id(self) -> str: ...
+
+    @property
+    def connected(self) -> bool: ...
 
     @property
     def offset(self) -> HostOffset: ...

@@ -71,7 +71,8 @@ def test_a_comoderator_seat_sends_messages_flash_and_blackout(tmp_path):
     seat.show_message("Please wrap up")
     seat.set_flash(True)
     seat.set_blackout(True)
-    assert host.state.stage_message is not None and host.state.flash and host.state.blackout
+    shown = host.state.stage_message
+    assert shown is not None and shown.text == "Please wrap up" and host.state.flash and host.state.blackout
     seat.clear_message()
     assert host.state.stage_message is None
     assert [command for command, _ in connection.sent] == ["message", "flash", "blackout", "clear_message"]
