@@ -39,6 +39,7 @@ class LoopbackSeat:
         self.name = name
         self.seat_id = seat_id
         self.connected = True
+        self.revoked = False
         self.offset = FixedOffset(host.now_t() - clock.monotonic())
         self.sent: list[tuple[str, dict[str, Any]]] = []
         """Every command that left the seat, in order (timer commands and notes alike)."""

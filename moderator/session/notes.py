@@ -31,6 +31,9 @@ from moderator.problems import ModeratorError
 from moderator.programme import Programme
 from moderator.session.events import MAX_LEVEL, NoteKind
 
+MAX_NOTE_CHARACTERS = 5_000
+"""A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong.
+The console's note box and the host, for a seat's note, hold a note to the same length."""
 MODERATOR_ID = "moderator"
 RAPPORTEUR_ID = "rapporteur"
 

@@ -17,11 +17,8 @@ from typing import Any
 
 from moderator.session.engine import CommandRefused, Engine
 from moderator.session.events import MAX_ADJUST, MAX_SEGMENTS, MAX_SHORT_TEXT, MAX_TEXT
+from moderator.session.notes import MAX_NOTE_CHARACTERS
 from moderator.session.state import Status
-from moderator.share.tokens import Role
-
-POSTING_ROLES = frozenset({Role.RAPPORTEUR, Role.COMODERATOR})
-"""The roles that write notes (their seats); stage and backstage links only follow."""
 
 
 class BadCommand(ValueError):
@@ -29,16 +26,12 @@ class BadCommand(ValueError):
 
 
 class Needs(StrEnum):
-    """What the sender must be to send a command: the roles (``Role``) that may."""
+    """What the sender must be to send a command."""
 
     POSTING_SEAT = "posting seat"
     """A rapporteur or a co-moderator seat: the notes."""
-    STEERING = "steering"
+    COMODERATOR = "comoderator"
     """A co-moderator (seat or HTTP API token): everything that steers the session."""
-
-    @property
-    def roles(self) -> frozenset[Role]:
-        return POSTING_ROLES if self is Needs.POSTING_SEAT else frozenset({Role.COMODERATOR})
 
 
 @dataclass(frozen=True)
@@ -127,7 +120,7 @@ def _own_note(engine: Engine, sender: Sender, args: Mapping[str, Any]) -> int:
 
 
 def _steer(run: Callable[[Engine, Mapping[str, Any]], object]) -> RemoteCommand:
-    return RemoteCommand(lambda engine, _, args: run(engine, args), Needs.STEERING)
+    return RemoteCommand(lambda engine, _, args: run(engine, args), Needs.COMODERATOR)
 
 
 def _note(run: Handler) -> RemoteCommand:
@@ -135,7 +128,7 @@ def _note(run: Handler) -> RemoteCommand:
 
 
 COMMANDS: dict[str, RemoteCommand] = {
-    "start": RemoteCommand(_start, Needs.STEERING),
+    "start": RemoteCommand(_start, Needs.COMODERATOR),
     "pause": _steer(lambda engine, _: engine.pause()),
     "toggle": _steer(lambda engine, _: engine.toggle()),
     "next": _steer(lambda engine, _: engine.next()),
@@ -146,16 +139,17 @@ COMMANDS: dict[str, RemoteCommand] = {
     "ask_next_question": _steer(lambda engine, _: engine.ask_next_question()),
     "ask_question": _steer(lambda engine, args: engine.ask_question(*_question(args))),
     "unask_question": _steer(lambda engine, args: engine.unask_question(*_question(args))),
-    "tick_cue": RemoteCommand(_tick_cue, Needs.STEERING),
+    "tick_cue": RemoteCommand(_tick_cue, Needs.COMODERATOR),
     "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT))),
     "clear_message": _steer(lambda engine, _: engine.clear_message()),
-    "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.STEERING),
+    "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.COMODERATOR),
     "blackout": RemoteCommand(_switch("blackout", Engine.set_blackout, lambda engine: engine.state.blackout),
-                              Needs.STEERING),
+                              Needs.COMODERATOR),
     # a note, or ``participants: 42``, as at the host's keyboard
-    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text"))),
+    # held to the console's note length (``MAX_NOTE_CHARACTERS``), whoever sends it
+    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "edit_note": _note(lambda engine, sender, args: engine.edit_note(_own_note(engine, sender, args),
-                                                                     text_arg(args, "text"))),
+                                                                     text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "delete_note": _note(lambda engine, sender, args: engine.delete_note(_own_note(engine, sender, args))),
 }
 
@@ -166,20 +160,6 @@ def lookup(command: object) -> RemoteCommand:
     if found is None:
         raise BadCommand(f"unknown command (one of: {', '.join(COMMANDS)})")
     return found
-
-
-def allowed(role: str, command: str) -> str | None:
-    """Why ``role`` may not send ``command``, or None when it may: the one role table, read by the
-    host (seats, HTTP API) and by the seat before it sends anything."""
-    if role not in POSTING_ROLES:
-        return f"a {role} link can only follow the session"
-    try:
-        needs = lookup(command).needs
-    except BadCommand:
-        return "unknown command"
-    if role not in needs.roles:
-        return "a rapporteur seat cannot drive the timer or mark questions"
-    return None
 
 
 def run_command(engine: Engine, command: object, args: object, sender: Sender | None = None) -> None:

@@ -33,8 +33,8 @@ from moderator.session.events import Event, QuestionAsked, clean_text
 from moderator.session.notes import NoteError, parse_note, participants_count
 from moderator.session.snapshot import Snapshot
 from moderator.session.state import Note, State, Status, new_state
-from moderator.share.commands import POSTING_ROLES, allowed
 from moderator.share.outbox import Pending
+from moderator.share.roles import SEAT_ROLES, why_not
 from moderator.share.tokens import Role
 from moderator.text import visible
 
@@ -72,10 +72,17 @@ class SeatConnection(Protocol):
     def name(self) -> str | None: ...
 
     @property
-    def seat_id(self) -> str: ...
+    def seat_id(self) -> str | None:
+        """The id the host gave this seat (None until it welcomed it)."""
+        ...
 
     @property
     def connected(self) -> bool: ...
+
+    @property
+    def revoked(self) -> bool:
+        """The host refused the link itself (renewed links): not a network cut."""
+        ...
 
     @property
     def offset(self) -> HostOffset: ...
@@ -184,7 +191,7 @@ class SeatEngine:
         return Role(self.client.role) if self.client.role in tuple(Role) else None
 
     def may(self, command: str) -> bool:
-        return self.role is not None and allowed(self.role, command) is None
+        return self.role is not None and why_not(self.role, command) is None
 
     def status_line(self, language: str = "en") -> str:
         """At a glance: which seat, and whether what it typed has reached the host (in ``language``)."""
@@ -194,6 +201,8 @@ class SeatEngine:
         waiting = len(self._waiting_notes())
         if not self.client.connected:
             offline = ngettext(language, "offline: {n} note waiting", "offline: {n} notes waiting", waiting)
+            if self.client.revoked:  # not a network cut: this link no longer opens the session
+                return f"{who} · {_('link revoked: ask the host for the new link')} · {offline.format(n=waiting)}"
             return f"{who} · {offline.format(n=waiting)}"
         if waiting:
             return f"{who} · {_('connected')} · {_('sending {n}').format(n=waiting)}"
@@ -204,7 +213,7 @@ class SeatEngine:
     def _send(self, command: str, args: dict[str, Any], check: Callable[[], object]) -> Event | None:
         """Refused here when the role may not send it or the host would refuse it now (the host's
         words); otherwise sent while connected. Returns the event the host is expected to make."""
-        reason = allowed(self.role or "following", command)
+        reason = why_not(self.role, command) if self.role is not None else "this link can only follow the session"
         if reason is not None:
             raise CommandRefused(reason)
         expected = self._local.check(check)
@@ -268,7 +277,7 @@ class SeatEngine:
     # ------------------------------------------------------------------ notes, through the outbox
 
     def _require_posting(self) -> None:
-        if self.role not in POSTING_ROLES:
+        if self.role not in SEAT_ROLES:
             raise CommandRefused(f"a {self.role or 'following'} seat cannot write notes")
 
     def log_entry(self, raw: str) -> Note | int:
@@ -315,7 +324,8 @@ class SeatEngine:
         return notes
 
     def own_notes(self) -> list[Note]:
-        return [note for note in self.state.visible_notes() if note.seat == self.client.seat_id]
+        seat = self.client.seat_id
+        return [note for note in self.state.visible_notes() if seat is not None and note.seat == seat]
 
     def current_groups(self) -> tuple[tuple[str, ...], int | None]:
         return self._local.current_groups()
@@ -324,7 +334,7 @@ class SeatEngine:
         note = self.state.notes.get(note_id)
         if note is None or note.deleted:
             raise CommandRefused(f"there is no note {note_id}")
-        if note.seat != self.client.seat_id:
+        if self.client.seat_id is None or note.seat != self.client.seat_id:
             raise CommandRefused("a seat can correct or delete only its own notes")
         return note
 
