@@ -112,6 +112,33 @@ async def test_a_seat_that_never_reads_is_dropped_and_what_waits_for_it_is_bound
 
 
 @pytest.mark.attack("N04")
+async def test_a_page_that_never_reads_is_dropped_and_cut(tmp_path: Path) -> None:
+    host = await share_host(tmp_path, limits=Limits(send_queue_bytes=64 * 1024))
+    try:
+        assert host.client.port is not None
+        _, writer = await raw_websocket(host.client.port, f"/ws/{host.token(STAGE)}", receive_buffer=4096)
+        while not host.server.pages:
+            await asyncio.sleep(0.01)
+        [page] = host.server.pages
+        most = 0
+        for _ in range(5000):  # snapshots of a few kilobytes, more than the kernel's buffers hold
+            host.server.broadcast()
+            most = max(most, page.queued_bytes)
+            await asyncio.sleep(0)
+            if page.dropped:
+                break
+        assert page.dropped and most <= 64 * 1024 and page.queued_bytes == 0
+        for _ in range(150):  # cut within the second the close frame is given
+            if host.server.per_address == {}:
+                break
+            await asyncio.sleep(0.02)
+        assert host.server.pages == set() and host.server.per_address == {}
+        writer.close()
+    finally:
+        await host.close()
+
+
+@pytest.mark.attack("N04")
 async def test_a_ping_flood_on_a_seat_closes_it_and_the_echo_is_bounded(host: ShareHost) -> None:
     ana = await host.seat(RAPPORTEUR, "Ana")
     for index in range(200):
@@ -214,7 +241,7 @@ async def get_state(port: int, token: str, timeout: float = 2.0) -> int:
 
 @pytest.mark.attack("N07")
 async def test_half_sent_requests_from_one_address_cannot_hold_the_host(tmp_path: Path) -> None:
-    limits = Limits(header_timeout=0.5, http_connections_per_address=40)
+    limits = Limits(header_timeout=2.0, http_connections_per_address=40)
     server, port, tokens = await listening(tmp_path, limits)
     attackers = []
     try:
@@ -223,11 +250,12 @@ async def test_half_sent_requests_from_one_address_cannot_hold_the_host(tmp_path
             writer.write(b"GET /api/state HTTP/1.1\r\nHost: x\r\nX-Slow: ")
             attackers.append((reader, writer))
         await asyncio.sleep(0.05)
-        assert server.guard.open.get("127.0.0.2", 0) <= 40 and server.guard.refused >= 250
+        guard = server.guard
+        assert guard.open.get("127.0.0.2", 0) <= 40 and guard.refused + guard.timed_out >= 260
         began = time.monotonic()
         assert await get_state(port, tokens.token(STAGE)) == 200  # another address is served at once
-        assert time.monotonic() - began < 1.0
-        await asyncio.sleep(1.0)  # past the header timeout: every half-sent request was closed
+        assert time.monotonic() - began < 2.0
+        await asyncio.sleep(2.5)  # past the header timeout: every half-sent request was closed
         assert server.guard.open.get("127.0.0.2", 0) == 0 and server.guard.timed_out >= 40
         # the same address, once it asks properly, is served again
         reader, writer = await raw_connection(port, local="127.0.0.2")
