@@ -175,7 +175,8 @@ def note_fsync(sizes: Sizes, _: Path) -> list[Figure]:
 def enter_note(sizes: Sizes, scratch: Path) -> list[Figure]:
     from benchmarks.bench_console import measure_enter_to_note
 
-    result = measure_enter_to_note(NOTES, sizes.enter_samples, sizes.enter_runs, prepared=_noted_run(scratch))
+    result = measure_enter_to_note(NOTES, sizes.enter_samples, sizes.enter_runs, prepared=_noted_run(scratch),
+                                  warmup=1 if sizes.quick else 5)
     note = (f"Enter sent -> line in the notes log; headless, live report on; {sizes.enter_samples} notes a run, "
             "median of runs")
     return [

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from moderator.files import remove_leftovers, write_atomic
 from moderator.programme import Programme
+from moderator.report.memo import RenderMemo
 from moderator.report.render_process import RenderProcess, RenderProcessError
 from moderator.session.events import Event
 from moderator.session.state import State, apply, copy_state
@@ -65,6 +66,8 @@ class LiveReport:
         self._hurry = 0
         """Callers of ``flush`` waiting: the next write is not held back."""
         self._state = copy_state(state)
+        self._memo = RenderMemo()
+        """Each note's spans and Markdown from the last render: a rewrite costs what changed."""
         self._changed = threading.Condition()
         self._pending: list[Event] = []
         self._wanted = 1
@@ -170,7 +173,7 @@ class LiveReport:
                 self._renderer.close()
             self._renderer, self._in_process = None, False  # this thread renders from now on
         try:
-            return render_report(self.programme, self._state, "md")
+            return render_report(self.programme, self._state, "md", self._memo)
         finally:
             self._last_render = time.perf_counter() - began
 
