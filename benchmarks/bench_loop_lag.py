@@ -9,15 +9,21 @@ its timer running, and the room fills up, all on loopback:
   acknowledged: fsync'd on the host, applied, broadcast to the others, in the live report);
 - the Zoom chat followed: a message appended to the chat file every 0.2 s.
 
-The loop's lag is read from outside, by a probe in a process of its own (so that this process's
-own busy loop adds nothing): a few page sockets on the stage link, each sending the page's clock
-``ping`` every 0.2 s (the host's limit is 5 a second per socket) and timing its ``pong``. Six
-sockets put a ping in flight about every 35 ms, so a stall longer than that is caught; a pong's
-round trip is the time the host took to get to it, plus loopback. The probe runs first with the
-console alone (timer running, the probes only: the machine's own noise), then with the room full.
+The loop is watched two ways, first with the console alone (timer running: the machine's own
+noise), then with the room full:
 
-Figures: the pongs' p99 and maximum under load (goal: maximum <= 50 ms), the same without the
-room (the baseline), and the notes per second the one fast seat got acknowledged.
+- from inside (``loop_monitor``: the console runs with ``asyncio``'s ``Handle._run`` timed): the
+  longest any one callback held the loop, in CPU time (its own work: the goal, <= 50 ms) and in
+  wall time (which on a loaded machine adds the moments the process waited for a core), and what
+  that callback was;
+- from outside, as a page feels it, by a probe in a process of its own (so that this process's
+  busy loop adds nothing): six page sockets on the stage link, each sending the page's clock
+  ``ping`` every 0.2 s (the host's limit is 5 a second per socket) and timing its ``pong``. On a
+  machine of two cores the room's 210 clients run here too and take CPU the host would have had:
+  the pongs say what a page waits, not what one message costs.
+
+Figures: the longest callback (CPU, wall), the pongs' p99 and maximum, each beside the same without
+the room, and the notes a second the one fast seat got acknowledged.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Figure, PtyProcess, child_env, log, percentile
+from benchmarks.harness import Figure, PtyProcess, child_env, log, percentile, ratio
+from benchmarks.loop_monitor import SLOW_MS, SUMMARY_EVERY, read_record
 
 SECTION = "loop_lag"
 VIEWERS = 200
@@ -207,8 +214,9 @@ def measure_loop_lag(scratch: Path, seconds: float) -> dict[str, Any]:
     chat = out / "meeting_saved_chat.txt"
     chat.write_text("", encoding="utf-8")
     port = _free_port()
-    argv = [sys.executable, "-m", "moderator", "rehearse", str(DEMO), "--out", str(out), "--fresh",
-            "--share", "--listen", f"127.0.0.1:{port}", "--chat", str(chat)]
+    record = out / "loop.jsonl"
+    argv = [sys.executable, "-m", "benchmarks.loop_monitor", str(record), "--", "rehearse", str(DEMO),
+            "--out", str(out), "--fresh", "--share", "--listen", f"127.0.0.1:{port}", "--chat", str(chat)]
     writer = ChatWriter(chat)
     with PtyProcess(argv, env=child_env()) as console:
         console.wait_for("Internet connection check", timeout=90)
@@ -216,17 +224,31 @@ def measure_loop_lag(scratch: Path, seconds: float) -> dict[str, Any]:
         console.send(" ")  # the timer running
         time.sleep(1.0)
         log(f"loop lag: the console alone, {seconds:g} s of probes")
+        began = time.time()
         alone = probe_in_a_process(links["stage"], seconds)
+        alone_inside = read_record(str(record), began, time.time())
         writer.start()
         try:
             log(f"loop lag: {VIEWERS} viewers, {SEATS} seats (one sending notes), the chat followed, {seconds:g} s")
-            room = asyncio.run(_room(links, out, seconds, lambda: probe_in_a_process(links["stage"], seconds)))
+            marks: list[float] = []
+
+            def probe() -> list[float]:
+                marks.append(time.time())
+                try:
+                    return probe_in_a_process(links["stage"], seconds)
+                finally:
+                    marks.append(time.time())
+
+            room = asyncio.run(_room(links, out, seconds, probe))
         finally:
             writer.stop()
+        time.sleep(2 * SUMMARY_EVERY)  # the last window's summary written
+        loaded_inside = read_record(str(record), marks[0], marks[1])
         if console.process.poll() is not None:
             raise RuntimeError("the console exited under load")
     return {"alone": alone, "loaded": room["rtts"], "notes_per_second": room["notes_per_second"],
-            "chat_messages": writer.written, "snapshots": room["snapshots"]}
+            "chat_messages": writer.written, "snapshots": room["snapshots"], "alone_inside": alone_inside,
+            "loaded_inside": loaded_inside}
 
 
 def run(quick: bool, scratch: Path) -> list[Figure]:
@@ -236,8 +258,20 @@ def run(quick: bool, scratch: Path) -> list[Figure]:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     note = (f"pong round trips of {PROBES} page sockets pinging every {PING_EVERY:g} s, {seconds:g} s; "
             f"{VIEWERS} viewers, {SEATS} seats, {result['chat_messages']} chat messages; load {load}")
+    inside, quiet = result["loaded_inside"], result["alone_inside"]
+    slowest = ", ".join(f"{entry['what']} {entry['cpu_ms']:.0f}/{entry['wall_ms']:.0f} ms"
+                        for entry in sorted(inside["slow"], key=lambda e: -e["cpu_ms"])[:3])
+    inside_note = (f"one asyncio callback, timed in the console; {inside['callbacks']:,} callbacks; "
+                   f"longest: {inside['max_what']}; over {SLOW_MS:g} ms (CPU/wall): {slowest or 'none'}")
     return [
-        Figure("loop_lag_max", "Host loop: longest pong, full room", max(loaded), "ms", goal_max=GOAL_MS,
+        Figure("loop_block_cpu_max", "Host loop: longest callback (CPU), full room", inside["max_cpu_ms"], "ms",
+               goal_max=GOAL_MS, baseline=quiet["max_cpu_ms"], baseline_label="console alone",
+               ratio=ratio(inside["max_cpu_ms"], quiet["max_cpu_ms"]), runs=inside["callbacks"], note=inside_note),
+        Figure("loop_block_wall_max", "Host loop: longest callback (wall), full room", inside["max_wall_ms"], "ms",
+               baseline=quiet["max_wall_ms"], baseline_label="console alone",
+               ratio=ratio(inside["max_wall_ms"], quiet["max_wall_ms"]), runs=inside["callbacks"],
+               note="wall time: adds the moments the process waited for a core on this machine"),
+        Figure("loop_lag_max", "Host loop: longest pong, full room", max(loaded), "ms",
                baseline=max(alone), baseline_label="console alone", ratio=max(loaded) / max(alone),
                runs=len(loaded), note=note),
         Figure("loop_lag_p99", "Host loop: pong p99, full room", percentile(loaded, 99), "ms",
