@@ -28,13 +28,16 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderator.files import remove_leftovers, write_atomic
 from moderator.programme import Programme
 from moderator.report.memo import RenderMemo
-from moderator.report.render_process import RenderProcess, RenderProcessError
 from moderator.session.events import Event
 from moderator.session.state import State, apply, copy_state
+
+if TYPE_CHECKING:  # the child process's module (subprocess, pickle) loads on the first long report
+    from moderator.report.render_process import RenderProcess
 
 RETRY_SECONDS = 3.0
 MIN_INTERVAL = 0.75
@@ -160,6 +163,7 @@ class LiveReport:
     def _render(self, events: list[Event]) -> str:
         """The report of ``self._state`` (``events`` just applied to it), here or in the child."""
         from moderator.report.render import render_report  # here, off the console's start-up path
+        from moderator.report.render_process import RenderProcess, RenderProcessError
 
         began = time.perf_counter()
         try:
