@@ -54,7 +54,7 @@ class Sizes:
     space_runs: int = 3
 
 
-FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=60, cpu_rounds=3, echo_samples=60, echo_runs=2,
+FULL = Sizes(quick=False, frame_runs=7, cpu_seconds=30, cpu_rounds=3, echo_samples=60, echo_runs=2,
              fsync_runs=5, fsync_samples=500, enter_runs=1, enter_samples=40, render_repeats=7, check_runs=7,
              replay_repeats=7, memory_runs=3)
 QUICK = Sizes(quick=True, frame_runs=2, cpu_seconds=8, cpu_rounds=1, echo_samples=8, echo_runs=1,
