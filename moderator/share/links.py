@@ -16,9 +16,11 @@ from moderator.share.private_files import write_private
 from moderator.share.tokens import Role, Tokens
 
 LINKS_FILE = "links.txt"
-ROLE_PATHS = {Role.STAGE: "stage", Role.BACKSTAGE: "backstage", Role.COMODERATOR: "seat", Role.RAPPORTEUR: "seat"}
-"""Where each role's link leads: the pages for stage and backstage, a seat (``moderator join``) otherwise.
-The co-moderator's token also drives the HTTP API (``Authorization: Bearer <token>``)."""
+ROLE_PATHS = {Role.STAGE: "stage", Role.BACKSTAGE: "backstage", Role.COMODERATOR: "comoderator",
+              Role.RAPPORTEUR: "rapporteur"}
+"""Where each role's link leads: its page. The rapporteur's and co-moderator's links open their pages
+in a browser and work as they are with ``moderator join`` (which takes the token, the link's last part,
+to ``/seat/<token>``). The co-moderator's token also drives the HTTP API (``Authorization: Bearer``)."""
 WILDCARDS = ("0.0.0.0", "::", "")
 
 

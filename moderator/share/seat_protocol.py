@@ -6,7 +6,8 @@ journal event after ``have_seq`` (all of them when ``session`` is another journa
 each new journal event as ``event {seq, event}``, in order (``seq``: the event's position in the
 journal). A seat's ``command {id, command, args}`` goes through ``dispatch.run_command`` (role
 checked here, per message; applied once per id) and is answered ``ack {id, seq}`` once the event is
-fsync'd, or ``refused {id, reason}``. ``ping {sent}`` is answered ``pong {sent, host_t}`` (the
+fsync'd, or ``refused {id, reason}``; ``command preview_note {text}`` is answered ``preview {id,
+landing}`` (where the note would land) and journals nothing. ``ping {sent}`` is answered ``pong {sent, host_t}`` (the
 session axis now), from which seats measure their offset to the host's clock.
 
 Bounded: a message is at most ``MAX_MESSAGE`` bytes; a connection's send queue holds at most
@@ -30,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from moderator.session.engine import Engine
-from moderator.session.events import Event, encode, to_dict
+from moderator.session.events import MAX_TEXT, Event, encode, to_dict
 from moderator.session.journal import JournalError
 from moderator.session.state import State
-from moderator.share.dispatch import Acked, SeatIdentity, run_command
+from moderator.share.dispatch import POSTING_ROLES, Acked, SeatIdentity, run_command
+from moderator.share.note_preview import landing
 from moderator.share.tokens import Role
 
 PROTOCOL = 1
@@ -45,6 +47,8 @@ HELLO_TIMEOUT = 10.0
 MAX_SEAT_ID = 64
 MAX_SEAT_NAME = 80
 SEAT_PATH = "/seat/{token}"
+PREVIEW = "preview_note"
+"""The one command that is answered, not applied: ``preview {id, landing}`` (``note_preview``)."""
 
 log = logging.getLogger("moderator.share.seats")
 
@@ -214,6 +218,9 @@ class SeatHub:
             kind = body.get("type")
             if kind == "ping":
                 connection.offer({"type": "pong", "sent": body.get("sent"), "host_t": self.engine.now_t()})
+            elif kind == "command" and body.get("command") == PREVIEW:
+                await bucket.wait()
+                connection.offer(_preview(self.engine, connection.who, body))
             elif kind == "command":
                 await bucket.wait()
                 try:
@@ -226,6 +233,19 @@ class SeatHub:
                     connection.offer({"type": "ack", "id": body.get("id"), "seq": outcome.seq})
                 else:
                     connection.offer({"type": "refused", "id": body.get("id"), "reason": outcome.reason})
+
+
+def _preview(engine: Engine, who: SeatIdentity, body: dict[str, Any]) -> dict[str, Any]:
+    """``preview {id, landing}``: where the note would land now; nothing is journalled."""
+    args = body.get("args")
+    text = args.get("text") if isinstance(args, dict) else None
+    if who.role not in POSTING_ROLES:
+        found: dict[str, Any] = {"error": f"a {who.role} link can only follow the session"}
+    elif not isinstance(text, str) or len(text) > MAX_TEXT:
+        found = {"error": f"'text' must be text of at most {MAX_TEXT} characters"}
+    else:
+        found = landing(engine, text)
+    return {"type": "preview", "id": body.get("id"), "landing": found}
 
 
 def _read_hello(message: Any, role: str) -> tuple[SeatIdentity | None, int, str | None]:

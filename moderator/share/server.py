@@ -9,6 +9,7 @@ Routes::
 
     GET  /stage/<token>       the speaker's page         GET  /static/<name>   its assets
     GET  /backstage/<token>   the organizers' page       GET  /ws/<token>      snapshots + clock pings
+    GET  /rapporteur/<token>  the rapporteur's page      GET  /comoderator/<token>  the co-moderator's controller
     GET  /api/state[/<token>] the snapshot as JSON       POST /api/command     a moderator's command
 
 More routes (the seats' ``/seat/<token>``, ``seat_protocol.py``) are added by an *extension*: a
@@ -43,7 +44,8 @@ from moderator.session.events import Event
 from moderator.session.journal import JournalError
 from moderator.session.state import State
 from moderator.share.commands import BadCommand, Needs, lookup, run_command
-from moderator.share.page_snapshot import page_snapshot
+from moderator.share.page_snapshot import SEAT_ROLES, page_snapshot
+from moderator.share.seat_view import seat_extras
 from moderator.share.tokens import Role, Tokens
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -66,8 +68,13 @@ MAX_TRACKED_ADDRESSES = 4096
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "stage": frozenset({Role.STAGE, Role.BACKSTAGE, Role.COMODERATOR}),
     "backstage": frozenset({Role.BACKSTAGE, Role.COMODERATOR}),
+    "rapporteur": frozenset({Role.RAPPORTEUR}),
+    "comoderator": frozenset({Role.COMODERATOR}),
 }
-"""Who may open which page; the co-moderator sees everything an organizer sees."""
+"""Who may open which page; the co-moderator sees everything an organizer sees. The rapporteur's and
+co-moderator's pages are browser seats: they speak the seat protocol on ``/seat/<token>``."""
+PAGE_FILES = {"stage": "stage.html", "backstage": "backstage.html", "rapporteur": "rapporteur.html",
+              "comoderator": "controller.html"}
 COMMAND_ROLES = frozenset({Role.COMODERATOR})
 
 HostClock = Callable[[], float]
@@ -167,6 +174,8 @@ class ShareServer:
         app = web.Application(client_max_size=self.limits.body_bytes, middlewares=[_security_headers])
         app.router.add_get("/stage/{token}", self._page("stage"))
         app.router.add_get("/backstage/{token}", self._page("backstage"))
+        app.router.add_get("/rapporteur/{token}", self._page("rapporteur"))
+        app.router.add_get("/comoderator/{token}", self._page("comoderator"))
         app.router.add_get("/static/{name}", self._static)
         app.router.add_get("/ws/{token}", self._page_socket)
         app.router.add_get("/api/state", self._api_state)
@@ -216,14 +225,17 @@ class ShareServer:
 
     def snapshot_for(self, role: Role) -> dict[str, Any]:
         engine = self.engine
-        return page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
+        page = page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
                              role=role, rate=self.rate)
+        if role in SEAT_ROLES:
+            page.update(seat_extras(engine, role))
+        return page
 
     # ------------------------------------------------------------------ pages and assets
 
     def _page(self, name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         allowed = PAGE_ROLES[name]
-        body = (WEB / f"{name}.html").read_bytes()
+        body = (WEB / PAGE_FILES[name]).read_bytes()
 
         async def handler(request: web.Request) -> web.StreamResponse:
             self.role_for(request.match_info.get("token"), allowed)
