@@ -135,6 +135,7 @@ export class SeatConnection {
     this.stopped = false;
     this.transient = new Map(); // commands that live only while the page does (a controller's presses)
     window.addEventListener("online", () => this.reconnectNow());
+    window.addEventListener("offline", () => this.drop()); // the system says the network is gone
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.checkAlive(); // back from a laptop's sleep
     });
@@ -203,15 +204,20 @@ export class SeatConnection {
     this.connect();
   }
 
+  /** Give up the current socket (it may linger, half dead, long after the network went) and retry. */
+  drop() {
+    if (!this.socket) return;
+    const dead = this.socket;
+    this.socket = null;
+    this.ready = false;
+    dead.close();
+    this.retry();
+  }
+
   /** A socket that hears nothing for long is dead (a sleep, a cut cable): drop it and reconnect. */
   checkAlive() {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
-    if ((performance.now() - this.lastHeard) / 1000 > SILENT_AFTER_S) {
-      const dead = this.socket;
-      this.socket = null;
-      dead.close();
-      this.retry();
-    }
+    if ((performance.now() - this.lastHeard) / 1000 > SILENT_AFTER_S) this.drop();
   }
 
   hello() {
@@ -268,10 +274,7 @@ export class SeatConnection {
 
   event(message) {
     if (message.seq !== this.haveSeq + 1) { // a gap: catch up from what we have
-      const broken = this.socket;
-      this.socket = null;
-      broken.close();
-      this.retry();
+      this.drop();
       return;
     }
     this.haveSeq = message.seq;
