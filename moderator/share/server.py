@@ -73,8 +73,6 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
 }
 """Who may open which page; the co-moderator sees everything an organizer sees. The rapporteur's and
 co-moderator's pages are browser seats: they speak the seat protocol on ``/seat/<token>``."""
-PAGE_FILES = {"stage": "stage.html", "backstage": "backstage.html", "rapporteur": "rapporteur.html",
-              "comoderator": "controller.html"}
 COMMAND_ROLES = frozenset({Role.COMODERATOR})
 
 HostClock = Callable[[], float]
@@ -235,7 +233,7 @@ class ShareServer:
 
     def _page(self, name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         allowed = PAGE_ROLES[name]
-        body = (WEB / PAGE_FILES[name]).read_bytes()
+        body = (WEB / f"{name}.html").read_bytes()
 
         async def handler(request: web.Request) -> web.StreamResponse:
             self.role_for(request.match_info.get("token"), allowed)

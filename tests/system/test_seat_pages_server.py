@@ -38,7 +38,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[Engine, Tokens, TestClie
 async def test_each_seat_page_opens_with_its_own_link_only(served: tuple[Engine, Tokens, TestClient[Any, Any]]) -> None:
     _, tokens, client = served
     for page, role, script in [("rapporteur", Role.RAPPORTEUR, "rapporteur.js"),
-                               ("comoderator", Role.COMODERATOR, "controller.js")]:
+                               ("comoderator", Role.COMODERATOR, "comoderator.js")]:
         response = await client.get(f"/{page}/{tokens.token(role)}")
         assert response.status == 200 and response.headers["Content-Security-Policy"] == CSP
         assert f'src="/static/{script}"' in await response.text()
@@ -46,7 +46,7 @@ async def test_each_seat_page_opens_with_its_own_link_only(served: tuple[Engine,
             if other is not role:
                 wrong = await client.get(f"/{page}/{tokens.token(other)}")
                 assert (wrong.status, await wrong.text()) == (403, FORBIDDEN)
-    for name in ["seat_common.js", "seat.css", "rapporteur.js", "controller.js"]:
+    for name in ["seat_common.js", "seat.css", "rapporteur.js", "comoderator.js"]:
         assert (await client.get(f"/static/{name}")).status == 200
 
 

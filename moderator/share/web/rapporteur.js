@@ -204,8 +204,9 @@ function noteItem(note, mine, pending) {
   if (editing === note.id && mine && !pending) return editItem(item, note);
   item.append(element("p", "note-text", note.text));
   const meta = element("p", "note-meta");
-  const where = [kindWord(note.kind), note.group !== null && note.group !== undefined ? groupName(note) : personName(note.speaker)]
-    .filter(Boolean).join(" · ");
+  const level = [null, labels.lands_sub, labels.lands_subsub][note.level] || "";
+  const target = note.group !== null && note.group !== undefined ? groupName(note) : personName(note.speaker);
+  const where = [level, kindWord(note.kind), target].filter(Boolean).join(" · ");
   if (where) meta.append(element("span", "where", `→ ${where}`));
   meta.append(element("span", "author", `— ${mine ? labels.you : note.author || labels.none}`));
   if (pending) meta.append(status("sending", labels.sending));
