@@ -119,8 +119,8 @@ async def _rapporteur(session: object, port: int, number: int, stop: asyncio.Eve
     base = f"ws://127.0.0.1:{port}"
     async with session.ws_connect(f"{base}/seat/{TOKENS['rapporteur']}") as seat, \
             session.ws_connect(f"{base}/ws/{TOKENS['rapporteur']}") as page:
-        await seat.send_json({"type": "hello", "protocol": 1, "seat_id": f"seat-{number:08x}",
-                              "seat_name": f"R{number}", "have_seq": -1, "session": ""})
+        await seat.send_json({"type": "hello", "protocol": 2, "seat_name": f"R{number}", "have_seq": -1,
+                              "session": ""})
 
         async def drain(socket: aiohttp.ClientWebSocketResponse) -> None:
             async for _ in socket:

@@ -18,9 +18,9 @@ from moderator.share.tokens import Role, Tokens
 LINKS_FILE = "links.txt"
 ROLE_PATHS = {Role.STAGE: "stage", Role.BACKSTAGE: "backstage", Role.COMODERATOR: "comoderator",
               Role.RAPPORTEUR: "rapporteur"}
-"""Where each role's link leads: its page. The rapporteur's and co-moderator's links open their pages
-in a browser and work as they are with ``moderator join`` (which takes the token, the link's last part,
-to ``/seat/<token>``). The co-moderator's token also drives the HTTP API (``Authorization: Bearer``)."""
+"""Where each role's link leads: its page in a browser. The rapporteur's and co-moderator's links are
+also seats: ``moderator join LINK`` takes them as they are (the seat speaks on ``/seat/<token>``).
+The co-moderator's token also drives the HTTP API (``Authorization: Bearer <token>``)."""
 WILDCARDS = ("0.0.0.0", "::", "")
 
 

@@ -23,8 +23,6 @@ from moderator.share.seat_words import SEAT_WORDS
 from moderator.share.tokens import Role
 
 PROTOCOL = 1
-SEAT_ROLES = frozenset({Role.RAPPORTEUR, Role.COMODERATOR})
-"""The links whose page is a seat (notes, commands): their snapshot carries their pages' words too."""
 
 PAGE_WORDS: dict[str, str] = {
     "connecting": "Connecting…", "reconnecting": "Reconnecting…", "stale": "Data may be out of date",
@@ -53,8 +51,8 @@ def page_labels(language: str, *, seat: bool = False) -> dict[str, str]:
 
 def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t: float, *,
                   role: Role = Role.STAGE, rate: float = 1.0) -> dict[str, Any]:
-    """The snapshot a page of ``role`` is sent. The stage (and the rapporteur) gets what a speaker sees;
-    backstage and the co-moderator also the agenda, the pace and the projected end."""
+    """The snapshot a page of ``role`` is sent. The stage gets what a speaker sees; backstage (and the
+    co-moderator, through the API) also the agenda, the pace and the projected end."""
     session = programme.session
     segment, following = snapshot.segment, snapshot.next_segment
     if snapshot.status is Status.NOT_STARTED and programme.segments:
@@ -65,7 +63,7 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
     message = state.stage_message
     page: dict[str, Any] = {
         "type": "snapshot", "protocol": PROTOCOL, "language": session.language,
-        "labels": page_labels(session.language, seat=role in SEAT_ROLES), "title": session.title,
+        "labels": page_labels(session.language), "title": session.title,
         "segment": _segment(programme, segment) if segment is not None else None,
         "next": _next(programme, following),
         "status": snapshot.status.value,
@@ -77,7 +75,7 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
         "message": {"text": message.text, "id": message.id} if message is not None else None,
         "flash": state.flash, "blackout": state.blackout,
     }
-    if role in (Role.BACKSTAGE, Role.COMODERATOR):
+    if role is not Role.STAGE:
         zones = session.zones
         page["pace_s"] = round(snapshot.offset, 1) if snapshot.status is not Status.NOT_STARTED else None
         page["projected_end"] = _in_zones(snapshot.projected_end, zones)

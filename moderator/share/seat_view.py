@@ -1,6 +1,7 @@
 """What the rapporteur's page and the co-moderator's controller need beyond the stage's snapshot.
 
-Added to the display snapshot of those two links only (``ShareServer.snapshot_for``): who a note
+Added to the display snapshot of those two links only (``ShareServer.snapshot_for``): their pages'
+words in the session's language (``labels``, the stage's and their own), who a note
 may name (``@`` completion), the break-out groups that ``@g1``… may name now, the guiding question
 being discussed and, for the co-moderator, the current segment's questions and cues and the stage
 message presets in the session's language. All of it is read from the engine's state; the pages
@@ -14,6 +15,7 @@ from typing import Any
 from moderator.i18n import translator
 from moderator.session.engine import Engine
 from moderator.session.notes import people
+from moderator.share.page_snapshot import page_labels
 from moderator.share.seat_words import STAGE_PRESETS
 from moderator.share.tokens import Role
 
@@ -22,6 +24,7 @@ def seat_extras(engine: Engine, role: Role) -> dict[str, Any]:
     programme, state = engine.programme, engine.state
     groups, _ = engine.current_groups()
     extras: dict[str, Any] = {
+        "labels": page_labels(programme.session.language, seat=True),
         "people": [{"id": pid, "name": name} for pid, name in people(programme)],
         "groups": list(groups),
         "question": _question(engine),

@@ -48,6 +48,8 @@ SEAT_WORDS: dict[str, str] = {
     "lands_on_question": "on question {n}",
     "seat_unknown": "The host does not know this page's seat any more.",
     "join_again": "Join again as a new seat",
+    "seat_elsewhere": "This link is open in another window or tab.",
+    "use_here": "Use it here",
     "no_notes": "No notes yet.",
     "edited": "corrected",
     # the co-moderator's controller

@@ -256,3 +256,24 @@ async def test_browser_restarted_with_notes_pending(host: Host, tmp_path: Path) 
         await all_saved(browser)
     assert_exactly_once(host, ["typed before the browser closed", "and another"])
     shutil.rmtree(profile, ignore_errors=True)
+
+
+async def test_a_host_that_lost_its_seats_asks_before_the_page_joins_as_a_new_seat(host: Host,
+                                                                                   browser: Chromium) -> None:
+    """The run's seats file gone (the host refuses the page's identity, 4403): the page says so, keeps
+    its waiting notes, and sends them once the rapporteur chooses to join again as a new seat."""
+    await open_page(browser, host)
+    await type_note(browser, "saved as the first seat")
+    await all_saved(browser)
+    host.kill()
+    for seats in host.out.glob("*/*.seats.json"):
+        seats.unlink()
+    await type_note(browser, "waiting while the host is away")
+    host.start()
+    await browser.wait_for("!document.getElementById('seat-unknown').hidden", timeout=20)
+    assert await state_of(browser) == "offline: 1 waiting"
+    await browser.evaluate("document.getElementById('join-again').click()")
+    await all_saved(browser)
+    notes = host.notes()
+    assert [note.text for note in notes] == ["saved as the first seat", "waiting while the host is away"]
+    assert notes[0].seat != notes[1].seat and {note.author for note in notes} == {"Ana"}

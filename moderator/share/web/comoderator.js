@@ -14,6 +14,7 @@ let snapshot = null;
 let labels = seatLabelsFrom(null);
 const pressed = new Map(); // command id -> { button, since }
 const built = {}; // what each list was last built from, so a snapshot rebuilds only what changed
+const store = new SeatStore();
 
 const link = new HostLink({
   onSnapshot(next) {
@@ -40,7 +41,21 @@ const seat = new SeatConnection({
     showStatus();
     enable();
   },
-}, { store: new SeatStore() });
+  onSeatUnknown() { // a controller writes no notes: a new seat loses nothing
+    store.forgetSeat();
+    seat.start();
+  },
+  onReplaced() {
+    $("elsewhere").hidden = false;
+    setText($("elsewhere-text"), labels.seat_elsewhere);
+    setText($("use-here"), labels.use_here);
+  },
+}, { store });
+
+$("use-here").addEventListener("click", () => {
+  $("elsewhere").hidden = true;
+  seat.start();
+});
 
 function say(text) {
   setText($("answer"), text);
@@ -68,7 +83,7 @@ function release(id, late = false) {
 
 function enable() {
   const live = seat.ready;
-  for (const button of document.querySelectorAll("main button, #goto-select, #message-input")) {
+  for (const button of document.querySelectorAll("main button:not(#use-here), #goto-select, #message-input")) {
     button.disabled = !live || (snapshot && snapshot.status === "ended" && button.id !== "end-no");
   }
 }

@@ -60,9 +60,10 @@ const seat = new SeatConnection({
     renderNotes();
   },
   onSeatUnknown() {
-    $("seat-unknown").hidden = false;
-    setText($("seat-unknown-text"), labels.seat_unknown);
-    setText($("join-again"), labels.join_again);
+    alertWith(labels.seat_unknown, labels.join_again, () => store.forgetSeat());
+  },
+  onReplaced() {
+    alertWith(labels.seat_elsewhere, labels.use_here, () => {});
   },
 }, { store });
 
@@ -126,7 +127,7 @@ function showWho() {
 
 function showStatus() {
   const waiting = seat.waiting();
-  const state = seat.state === "online" ? "online" : seat.state === "refused" ? "refused" : "offline";
+  const state = seat.state === "online" ? "online" : ["refused", "replaced"].includes(seat.state) ? "refused" : "offline";
   $("link-state").dataset.state = state;
   let text;
   if (state === "online") text = `${labels.online} · ${waiting ? fill(labels.waiting, { n: waiting }) : labels.all_saved}`;
@@ -477,8 +478,19 @@ $("who").addEventListener("keydown", (event) => {
   }
 });
 
+let onJoinAgain = () => {};
+
+/** The seat stopped (unknown to the host, or open in another tab): say so, and offer to go on here. */
+function alertWith(text, button, before) {
+  $("seat-unknown").hidden = false;
+  setText($("seat-unknown-text"), text);
+  setText($("join-again"), button);
+  onJoinAgain = before;
+  showStatus();
+}
+
 $("join-again").addEventListener("click", () => {
-  store.forgetSeat();
+  onJoinAgain();
   $("seat-unknown").hidden = true;
   seat.start();
 });

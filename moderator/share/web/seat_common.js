@@ -3,7 +3,7 @@
 // words. The host decides everything; the page keeps what it sent until the host says it is on disk.
 import { FALLBACK_LABELS, tokenFromPath } from "./common.js";
 
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 export const SEAT_FALLBACK_LABELS = {
   ...FALLBACK_LABELS,
@@ -17,6 +17,7 @@ export const SEAT_FALLBACK_LABELS = {
   lands_question: "audience question", lands_quote: "quote", lands_sub: "sub-point", lands_subsub: "sub-sub-point",
   lands_group: "group {name}", lands_participants: "number of participants: {n}", lands_on_question: "on question {n}",
   seat_unknown: "The host does not know this page's seat any more.", join_again: "Join again as a new seat",
+  seat_elsewhere: "This link is open in another window or tab.", use_here: "Use it here",
   no_notes: "No notes yet.", edited: "corrected",
   controller: "Co-moderator", start: "Start", pause: "Pause", resume: "Resume", previous: "Previous",
   plus_minute: "+1 min", minus_minute: "−1 min", go_to: "Go to", questions: "Questions",
@@ -177,10 +178,16 @@ export class SeatConnection {
       clearInterval(socket.pinger);
       if (socket !== this.socket) return;
       this.ready = false;
-      if (event.code === 4403) {
+      if (event.code === 4403) { // the host does not know this seat (its run folder was lost): ask
         this.stopped = true;
         this.setState("refused");
         if (this.handlers.onSeatUnknown) this.handlers.onSeatUnknown();
+        return;
+      }
+      if (event.code === 4409) { // the same seat opened elsewhere (another tab): do not fight over it
+        this.stopped = true;
+        this.setState("replaced");
+        if (this.handlers.onReplaced) this.handlers.onReplaced();
         return;
       }
       this.retry();
@@ -222,15 +229,14 @@ export class SeatConnection {
 
   hello() {
     const seat = this.store.seat();
-    if (PROTOCOL === 1 && !seat.seat_id) {
-      // Protocol 1: the seat names itself. (Protocol 2: the host makes the id and a secret in welcome.)
-      seat.seat_id = `seat-${newId().replace(/-/g, "").slice(0, 8)}`;
-      this.store.setSeat({ seat_id: seat.seat_id });
-    }
     const hello = { type: "hello", protocol: PROTOCOL, seat_name: seat.name || "", have_seq: this.haveSeq,
       session: this.session };
-    if (seat.seat_id) hello.seat_id = seat.seat_id;
-    if (seat.seat_secret) hello.seat_secret = seat.seat_secret;
+    // Who this seat is, the host decided (id and secret in the welcome that made it); without both,
+    // the host makes a new seat. An id is never presented alone.
+    if (seat.seat_id && seat.seat_secret) {
+      hello.seat_id = seat.seat_id;
+      hello.seat_secret = seat.seat_secret;
+    }
     return hello;
   }
 
@@ -254,8 +260,8 @@ export class SeatConnection {
 
   welcome(message) {
     const changes = {};
+    if (message.seat_secret) changes.seat_secret = message.seat_secret; // only in the welcome that made the seat
     if (message.seat_id) changes.seat_id = message.seat_id;
-    if (message.seat_secret) changes.seat_secret = message.seat_secret;
     if (Object.keys(changes).length) this.store.setSeat(changes);
     const fresh = message.session !== this.session || message.from_seq === 0;
     this.session = message.session;
