@@ -43,8 +43,9 @@ from aiohttp import WSMsgType, web
 
 from moderator.files import JOURNAL_LIMIT
 from moderator.session.engine import Engine
-from moderator.session.events import MAX_TEXT, Event, encode, to_dict
+from moderator.session.events import Event, encode, to_dict
 from moderator.session.journal import JournalError
+from moderator.session.notes import MAX_NOTE_CHARACTERS
 from moderator.session.state import State
 from moderator.share.dispatch import POSTING_ROLES, Acked, Refused, SeatIdentity, run_command
 from moderator.share.note_preview import landing
@@ -410,8 +411,8 @@ def _preview(engine: Engine, who: SeatIdentity, body: dict[str, Any]) -> dict[st
     text = args.get("text") if isinstance(args, dict) else None
     if who.role not in POSTING_ROLES:
         found: dict[str, Any] = {"error": f"a {who.role} link can only follow the session"}
-    elif not isinstance(text, str) or len(text) > MAX_TEXT:
-        found = {"error": f"'text' must be text of at most {MAX_TEXT} characters"}
+    elif not isinstance(text, str) or len(text) > MAX_NOTE_CHARACTERS:  # as a note is held
+        found = {"error": f"'text' must be text of at most {MAX_NOTE_CHARACTERS} characters"}
     else:
         found = landing(engine, text)
     return {"type": "preview", "id": body.get("id"), "landing": found}
