@@ -156,5 +156,4 @@ class Host:
         step may still take (less once a signal's watchdog counts down)."""
         self.report.flush(timeout=time_left())
         self.report.close(timeout=time_left())
-        if self.run.journal is not None:
-            self.run.journal.close()
+        self.run.journal.close()

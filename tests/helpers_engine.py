@@ -46,6 +46,12 @@ def new_engine(folder: Path | None = None, *, programme: Programme | None = None
     return Engine.create(programme or workshop(), clock, journal, mode=mode), clock
 
 
+def journal_file(engine: Engine) -> Path:
+    """The file of an engine made with a journal (``new_engine(folder)``)."""
+    assert engine.journal is not None, "an engine made without a journal"
+    return engine.journal.path
+
+
 def journal_events(path: Path) -> list[dict[str, Any]]:
     """The journal's events as the plain JSON objects on its lines, for readable expectations."""
     return [to_dict(event) for event in read_journal(path).events]

@@ -122,8 +122,7 @@ def report_path_for(journal: Path) -> Path:
 @dataclass
 class OpenedRun:
     engine: Engine
-    journal: Journal | None
-    """``None`` on a seat (``moderator join``): the journal is the host's."""
+    journal: Journal
     journal_path: Path
     report_path: Path
     rehearsal: bool

@@ -39,9 +39,7 @@ def launch(options: HostOptions, *, bell: bool = False, language: str | None = N
         # After a signal or a lost terminal the watchdog ends the process soon: the report is
         # written in the time left, then the journal closed (every event in it is already fsync'd).
         host.close(lambda: shutdown.time_left(default=5.0))
-    journal = host.run.journal
-    assert journal is not None  # a run the host opened has its journal; only a seat's has none
-    return _closing_words(app, journal.active_path, host.run.report_path, host.docx_path)
+    return _closing_words(app, host.run.journal.active_path, host.run.report_path, host.docx_path)
 
 
 def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | None) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from conftest import WORKSHOP
+
 from moderator.host import Host, HostOptions
 from moderator.tui.app import ModeratorApp
-from tests.conftest import WORKSHOP
 
 
 async def wait_for(pilot, condition, seconds: float = 10.0) -> None:

@@ -28,7 +28,7 @@ WORKSHOP = Path(__file__).resolve().parents[2] / "sessions" / "gsef2021-workshop
 DIESIS = Path(__file__).resolve().parents[2] / "sessions" / "gsef2021-diesis-es.toml"
 
 
-async def test_m_puts_a_preset_on_stage_then_clears_it(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_m_puts_a_preset_on_stage_then_clears_it(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space", "m")
@@ -46,7 +46,7 @@ async def test_m_puts_a_preset_on_stage_then_clears_it(make_app) -> None:  # typ
         assert [s.kind for s in app.engine.state.stage_signals] == ["message_shown", "message_cleared"]
 
 
-async def test_m_sends_free_text_and_toggles_the_flash(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_m_sends_free_text_and_toggles_the_flash(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("space", "m", "shift+tab")
@@ -76,13 +76,14 @@ async def test_the_presets_are_in_the_session_s_language_with_the_programme_s_ow
     app = ModeratorApp(run, tick=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("m")
+        assert isinstance(app.screen, StageMessagePicker)
         labels = [label for label, _ in app.screen.choices]
         assert labels[1] == "“Por favor, vaya terminando”"
         assert labels[5] == "“Cambie de diapositiva”"  # the programme's own, after the five presets
         assert labels.count("“Por favor, vaya terminando”") == 1
 
 
-async def test_s_without_share_says_how_to_share(make_app) -> None:  # type: ignore[no-untyped-def]
+async def test_s_without_share_says_how_to_share(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from conftest import SESSIONS
 from textual import events
 from textual.widgets import Digits
+from tui_helpers import label_text, let_time_pass, type_text
 
+from moderator.session.runs import OpenedRun
 from moderator.session.state import Status
 from moderator.tui.app import ModeratorApp
 from moderator.tui.note_box import NoteBox
 from moderator.tui.widgets import Countdown
-from tests.conftest import SESSIONS
-from tests.tui_helpers import label_text, let_time_pass, type_text
 
 
-def journal_events(app: ModeratorApp) -> list[dict]:
+def journal_events(app: ModeratorApp) -> list[dict[str, Any]]:
+    assert isinstance(app.run_files, OpenedRun)
     return [json.loads(line) for line in Path(app.run_files.journal_path).read_text().splitlines()]
 
 

@@ -75,7 +75,8 @@ def test_a_burst_longer_than_typing_becomes_one_paste_and_keys_stay_keys():
     burst = [events.Key(c, c) for c in "ni" + "y" * (BURST + 10)]
     merged = coalesce([*burst, enter, *typed])
     assert merged[:BURST] == burst[:BURST], "the first keys stay keys: i opens the box the paste goes to"
-    assert isinstance(merged[BURST], events.Paste) and merged[BURST].text == "y" * 12
+    paste = merged[BURST]
+    assert isinstance(paste, events.Paste) and paste.text == "y" * 12
     assert [m.key for m in merged[BURST + 1:] if isinstance(m, events.Key)] == ["enter", "a", "b", "c"]
 
 
@@ -96,7 +97,7 @@ async def test_escapes_and_markup_in_a_pasted_note_are_shown_as_text(make_app):
 
 @pytest.mark.attack("A15")
 async def test_escapes_in_programme_text_are_visible_in_the_console(make_app, in_tmp):
-    from tests.conftest import WORKSHOP
+    from conftest import WORKSHOP
 
     hostile = in_tmp / "hostile.toml"
     hostile.write_text(WORKSHOP.read_text(encoding="utf-8").replace(
@@ -118,7 +119,7 @@ HOSTILE_MARKUP = "Prueba[/]de[b]conexión[link=x]"
 async def test_markup_in_every_programme_text_is_shown_as_text_at_every_size(make_app, in_tmp, size):
     """Titles, names and questions with markup that does not parse (``[/]`` closes nothing): the
     agenda's table parsed plain strings as markup and crashed at 100x30 (issue 22)."""
-    from tests.conftest import WORKSHOP
+    from conftest import WORKSHOP
 
     hostile = in_tmp / "hostile.toml"
     text = WORKSHOP.read_text(encoding="utf-8")

@@ -9,10 +9,10 @@ from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from textual.color import Color
 from textual.widgets import Digits
+from tui_helpers import label_text, let_time_pass
 
 from moderator.session.snapshot import Level
 from moderator.tui.widgets import Countdown
-from tests.tui_helpers import label_text, let_time_pass
 
 MINIMUM = 4.5
 

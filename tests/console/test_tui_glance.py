@@ -7,14 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SESSIONS, WORKSHOP
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Footer
 from textual.widgets._toast import Toast
+from tui_helpers import label_text, let_time_pass, screen_lines, screen_text
 
 from moderator.session.snapshot import SegmentStatus
 from moderator.tui.widgets import Countdown
-from tests.conftest import SESSIONS, WORKSHOP
-from tests.tui_helpers import label_text, let_time_pass, screen_lines, screen_text
 
 SUBTHEME = SESSIONS / "gsef2021-subtheme-5.toml"
 DIESIS = SESSIONS / "gsef2021-diesis-es.toml"
@@ -185,10 +186,10 @@ async def test_questions_follow_the_round_and_are_numbered_across_rounds(make_ap
         assert panel.scroll_y < top, "pageup scrolls the questions"
 
 
-async def _footer_keys(pilot) -> dict[str, object]:
+async def _footer_keys(pilot) -> dict[str, Region]:
     """The Footer's keys and where they are, once it has laid them out (it composes them
     after the bindings are ready, and again when they change)."""
-    shown: dict[str, object] = {}
+    shown: dict[str, Region] = {}
     for _ in range(50):
         await pilot.pause(0.02)
         shown = {str(key.key_display): key.region for key in pilot.app.query_one(Footer).query("FooterKey")}

@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SESSIONS
+from tui_helpers import label_text, let_time_pass, screen_lines
 
 from moderator.i18n import LOCALE_DIR, catalog
 from moderator.tui.app import ModeratorApp
-from tests.conftest import ROOT, SESSIONS
-from tests.tui_helpers import label_text, let_time_pass, screen_lines
 
 PROGRAMMES = {
     "es": SESSIONS / "gsef2021-diesis-es.toml",
@@ -67,7 +67,7 @@ async def _visit_every_state(app: ModeratorApp, pilot, clock, seen: list[str]) -
     await pilot.press("space")
     look("paused")
     await pilot.press("space")
-    while app.engine.snapshot().segment is not None and not app.engine.snapshot().segment.round_ids:
+    while (segment := app.engine.snapshot().segment) is not None and not segment.round_ids:
         await pilot.press("n")
     await pilot.press("a")
     look("discussion, a question asked")
@@ -100,9 +100,10 @@ async def test_no_english_left_on_the_screen(make_app, clock, language, size):
 
 
 async def test_lang_overrides_the_programme_language(make_app, clock, in_tmp):
+    from conftest import WORKSHOP
+
     from moderator.programme import load_programme
     from moderator.session.runs import open_run
-    from tests.conftest import WORKSHOP
 
     run = open_run(load_programme(WORKSHOP), Path("reports"), clock, rehearsal=False)
     app = ModeratorApp(run, tick=False, language="es")

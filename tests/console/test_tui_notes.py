@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from conftest import SESSIONS
 from textual import events
+from tui_helpers import type_text
 
 from moderator.tui.note_box import NameSuggester, NoteBox
 from moderator.tui.widgets import NotesLog
-from tests.conftest import SESSIONS
-from tests.tui_helpers import type_text
 
 TOKENS = [f"p{n:02d}" for n in range(1, 61)]
 

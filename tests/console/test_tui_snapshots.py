@@ -10,9 +10,8 @@ review the SVGs by eye before committing them.
 from __future__ import annotations
 
 import pytest
-
-from tests.conftest import SESSIONS, WORKSHOP
-from tests.tui_helpers import let_time_pass, type_text
+from conftest import SESSIONS, WORKSHOP
+from tui_helpers import let_time_pass, type_text
 
 SIZES = [pytest.param(size, id=f"{size[0]}x{size[1]}") for size in ((80, 24), (100, 30), (120, 40), (200, 60))]
 SESSIONS_BY_LANGUAGE = {"en": WORKSHOP, "es": SESSIONS / "gsef2021-diesis-es.toml"}

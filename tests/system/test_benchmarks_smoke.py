@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from benchmarks.__main__ import main as run_benchmarks
 from moderator.programme import load_programme
 
 
-def _positive(result: dict, *keys: str) -> None:
+def _positive(result: dict[str, Any], *keys: str) -> None:
     for key in keys:
         assert isinstance(result[key], float | int) and result[key] > 0, (key, result)
 

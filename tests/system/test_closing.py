@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import WORKSHOP
+from system.test_e2e_tmux import MODERATOR, TMUX, Terminal, _tmux
 
 from moderator.session.journal import read_journal
-from tests.conftest import WORKSHOP
-from tests.system.test_e2e_tmux import MODERATOR, TMUX, Terminal, _tmux
 
 pytestmark = [
     pytest.mark.e2e,

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from browser import Chromium, find_chromium
 from helpers_engine import WORKSHOP_PATH
 from page_helpers import TOKENS, start_host
 from seat_helpers import free_port
@@ -18,7 +19,6 @@ from seat_helpers import free_port
 from moderator.session.events import Moved
 from moderator.session.journal import read_journal
 from moderator.share.tokens import Role
-from tests.browser import Chromium, find_chromium
 
 pytestmark = [
     pytest.mark.system,

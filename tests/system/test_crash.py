@@ -136,8 +136,8 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path):
         assert run.resumed and run.journal_path == journal
         assert run.message and run.message.startswith("Resumed at segment 1, ")
         state = run.engine.state
-        for note_id, tag in acknowledged.items():
-            assert state.notes[note_id].text == f"{tag} networks matter"
+        for acknowledged_id, tag in acknowledged.items():
+            assert state.notes[acknowledged_id].text == f"{tag} networks matter"
         assert state.reopened >= 1
         assert run.engine.add_note("after the storm").id == max(state.notes)
     finally:

@@ -17,8 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import WORKSHOP
+from conftest import WORKSHOP
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +28,7 @@ SOCKET = f"moderator-tests-{os.getpid()}"
 
 
 def _tmux(*args: str) -> str:
-    return subprocess.run([TMUX, "-L", SOCKET, *args], check=True, capture_output=True,  # type: ignore[list-item]
-                          text=True).stdout
+    return str(subprocess.run([str(TMUX), "-L", SOCKET, *args], check=True, capture_output=True, text=True).stdout)
 
 
 class Terminal:

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import WORKSHOP
+from system.test_e2e_tmux import MODERATOR, TMUX, Terminal, _tmux
 
 from moderator.session.events import NoteAdded
 from moderator.session.journal import read_journal
-from tests.conftest import WORKSHOP
-from tests.system.test_e2e_tmux import MODERATOR, TMUX, Terminal, _tmux
 
 pytestmark = [
     pytest.mark.e2e,

@@ -55,7 +55,7 @@ def rehearsal(tmp_path: Path) -> Path:
     journal = Journal(path)
     engine = Engine.create(scenario.programme(), FakeClock(scenario.start), journal, mode="rehearsal",
                            programme_location=str(scenario.programme_path))
-    GOLDEN.play_diesis(engine, engine.clock)  # type: ignore[arg-type]
+    GOLDEN.play_diesis(engine, engine.clock)
     journal.close()
     return path
 
@@ -77,7 +77,8 @@ def test_the_diesis_session_gives_word_data_and_timing(rehearsal: Path, tmp_path
     text = "\n".join(p.text for p in word.paragraphs)
     assert "Ensayo: este no es el informe de la sesión en directo." in text
     for name in ("Paula", "Victor", "Camila", "Mariana"):
-        assert any(p.text.startswith(name) and p.style.name == "List Bullet" for p in word.paragraphs)
+        assert any(p.text.startswith(name) and p.style is not None and p.style.name == "List Bullet"
+                   for p in word.paragraphs)
     assert "Jorge Ramírez: ¿ACCIÓ apoya también a cooperativas pequeñas?" in text
 
     # the data, against the schema

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from browser import BrowserError, Chromium, find_chromium
 from helpers_engine import WORKSHOP_PATH
 from page_helpers import TOKENS, start_host
 from seat_helpers import free_port, start_seat
@@ -25,7 +26,6 @@ from seat_helpers import free_port, start_seat
 from moderator.session.events import NoteAdded, ParticipantsSet
 from moderator.session.journal import read_journal
 from moderator.share.tokens import Role
-from tests.browser import BrowserError, Chromium, find_chromium
 
 pytestmark = [
     pytest.mark.system,

@@ -30,13 +30,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import ROOT, SESSIONS, WORKSHOP, WORKSHOP_START
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from programme_helpers import exercise, toml_string
 from textual.widgets import Digits
+from tui_helpers import let_time_pass
 
-from moderator import files as files_module
 from moderator.problems import ProgrammeError
 from moderator.programme import Programme, load_programme, parse_programme
 from moderator.report import render_report
@@ -50,9 +53,6 @@ from moderator.session.runs import load_run, open_run, session_folder
 from moderator.session.state import Status
 from moderator.tui.note_box import NoteBox
 from moderator.tui.widgets import NotesLog
-from tests.conftest import ROOT, SESSIONS, WORKSHOP, WORKSHOP_START
-from tests.programme_helpers import exercise, toml_string
-from tests.tui_helpers import let_time_pass
 
 SESSION_FILES = sorted(SESSIONS.glob("*.toml"))
 
@@ -161,7 +161,7 @@ def test_the_installed_console_killed_five_times_keeps_every_note_shown(tmp_path
 
     A note is acknowledged when it is on screen (it is on disk before it shows). One more note
     is typed right before each kill: it may be saved or not, but never half of it."""
-    from tests.system.test_e2e_tmux import Terminal
+    from system.test_e2e_tmux import Terminal
 
     rng = random.Random(20211008)
     command = f"{MODERATOR} run {WORKSHOP} --out reports"
@@ -355,19 +355,19 @@ class ReadOnlyFolder:
 
     def __enter__(self) -> ReadOnlyFolder:
         if self.simulated:
-            def refuse(*args, dir=None, **kwargs):
+            def refuse(*args: Any, dir: str | None = None, **kwargs: Any) -> tuple[int, str]:
                 if dir is not None and Path(dir).resolve() == self.folder.resolve():
                     raise PermissionError(13, "Permission denied", str(self.folder))
-                return self._mkstemp(*args, dir=dir, **kwargs)
+                return self._mkstemp(*args, dir=dir, **kwargs)  # type: ignore[call-overload, no-any-return]
 
-            self.monkeypatch.setattr(files_module.tempfile, "mkstemp", refuse)
+            self.monkeypatch.setattr(tempfile, "mkstemp", refuse)  # the module moderator.files calls
         else:
             self.folder.chmod(0o500)
         return self
 
     def restore(self) -> None:
         if self.simulated:
-            self.monkeypatch.setattr(files_module.tempfile, "mkstemp", self._mkstemp)
+            self.monkeypatch.setattr(tempfile, "mkstemp", self._mkstemp)
         else:
             self.folder.chmod(0o755)
 

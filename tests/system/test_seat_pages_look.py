@@ -16,12 +16,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from browser import Chromium, find_chromium
 from helpers_engine import ROOT, WORKSHOP_PATH
 from page_helpers import TOKENS, start_host
 from seat_helpers import free_port, start_seat
 
 from moderator.share.tokens import Role
-from tests.browser import Chromium, find_chromium
 
 pytestmark = [
     pytest.mark.system,

@@ -12,12 +12,12 @@ import signal
 from pathlib import Path
 
 import pytest
+from conftest import WORKSHOP
 from seat_helpers import free_port, wait_for
+from system.test_e2e_tmux import MODERATOR, Terminal
 
 from moderator.session.events import NoteAdded
 from moderator.session.journal import read_journal
-from tests.conftest import WORKSHOP
-from tests.system.test_e2e_tmux import MODERATOR, Terminal
 
 pytestmark = [pytest.mark.system, pytest.mark.e2e,
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]

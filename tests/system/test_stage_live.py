@@ -15,12 +15,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import Chromium, find_chromium
 
 from moderator.host import Host, HostOptions
 from moderator.share.options import ShareOptions
 from moderator.share.tokens import Role
 from moderator.tui.app import ModeratorApp
-from tests.browser import Chromium, find_chromium
 
 pytestmark = [
     pytest.mark.system,

@@ -22,8 +22,7 @@ from typing import Any
 
 import pytest
 from aiohttp import WSMsgType, web
-
-from tests.browser import Chromium, find_chromium
+from browser import Chromium, find_chromium
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None, reason="needs a headless Chromium (apt install chromium, or set $CHROMIUM)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from test_report_golden import SCENARIOS
+from unit.test_report_golden import SCENARIOS
 
 from moderator.cli import main
 from moderator.commands.chat import run_chat

@@ -205,6 +205,7 @@ def test_night_warning_points_at_the_segment() -> None:
     (warning,) = night_warnings(programme, speaker_shares(programme))
     assert warning.severity is Severity.WARNING
     lines = WORKSHOP.splitlines()
+    assert warning.line is not None
     assert lines[warning.line - 1] == "[[segment]]"
     assert lines[warning.line + 1] == 'speaker = "borre"'
     assert warning.message == "Martin Van Den Borre's slot starts at 05:31 in America/Toronto"

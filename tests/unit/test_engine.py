@@ -29,6 +29,7 @@ from helpers_engine import (
     at,
     fake_clock,
     journal_events,
+    journal_file,
     new_engine,
     programme_toml,
     replay_file,
@@ -36,7 +37,6 @@ from helpers_engine import (
     write_programme,
 )
 
-import moderator.session.journal as journal_module
 from moderator.session.clock import FakeClock, ScaledClock
 from moderator.session.engine import CommandRefused, Engine, replay_state
 from moderator.session.events import to_dict
@@ -52,7 +52,7 @@ TOTAL = sum(DURATIONS)
 
 def test_the_first_event_records_programme_path_hash_and_mode(tmp_path):
     engine, _ = new_engine(tmp_path, mode="rehearsal")
-    events = journal_events(engine.journal.path)
+    events = journal_events(journal_file(engine))
     assert len(events) == 1
     opened = events[0]
     assert opened["type"] == "opened"
@@ -753,24 +753,24 @@ def test_every_command_becomes_one_journal_event_in_order(tmp_path):
     engine.tick_cue(DISCUSSION, 0)
     engine.set_participants(42)
     engine.end()
-    types = [e["type"] for e in journal_events(engine.journal.path)]
+    types = [e["type"] for e in journal_events(journal_file(engine))]
     assert types == [
         "opened", "started", "paused", "resumed", "moved", "moved", "moved", "adjusted",
         "question_asked", "question_unasked", "note_added", "note_edited", "note_deleted",
         "cue_ticked", "participants", "ended",
     ]
     assert engine.state.events == len(types)
-    moved = [e for e in journal_events(engine.journal.path) if e["type"] == "moved"]
+    moved = [e for e in journal_events(journal_file(engine)) if e["type"] == "moved"]
     assert [(e["segment"], e["via"]) for e in moved] == [(1, "next"), (0, "previous"), (DISCUSSION, "goto")]
 
 
 def test_a_refused_command_writes_nothing(tmp_path):
     engine, _ = new_engine(tmp_path)
-    before = engine.journal.path.read_bytes()
+    before = journal_file(engine).read_bytes()
     for command in (engine.pause, engine.resume, engine.next, engine.previous, engine.end):
         with pytest.raises(CommandRefused):
             command()
-    assert engine.journal.path.read_bytes() == before
+    assert journal_file(engine).read_bytes() == before
 
 
 def test_replay_rebuilds_exactly_the_live_state(tmp_path):
@@ -792,7 +792,7 @@ def test_replay_rebuilds_exactly_the_live_state(tmp_path):
     engine.add_note("? from the chat")
     engine.set_participants(57)
     clock.advance(99)
-    replayed = replay_file(workshop(), engine.journal.path)
+    replayed = replay_file(workshop(), journal_file(engine))
     assert replayed == engine.state
     now_t, now = engine.now_t(), clock.now()
     assert take_snapshot(workshop(), replayed, now_t, now) == engine.snapshot()
@@ -811,7 +811,7 @@ def test_a_command_that_cannot_be_written_raises_and_changes_nothing(tmp_path, m
     def full_disk(fd, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(journal_module.os, "write", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(JournalError, match="could not save"):
         engine.start()
     with pytest.raises(JournalError):
@@ -825,7 +825,7 @@ def test_listeners_hear_each_event_after_it_is_on_disk(tmp_path):
     seen = []
 
     def listener(event, state):
-        on_disk = journal_events(engine.journal.path)
+        on_disk = journal_events(journal_file(engine))
         seen.append((event.TYPE, on_disk[-1] == to_dict(event), state.events == len(on_disk)))
 
     engine.subscribe(listener)
@@ -855,6 +855,7 @@ def test_reopen_continues_the_session_axis_across_the_downtime(tmp_path):
     engine.start(KIM)
     clock.advance(100)
     engine.add_note("last words before the crash")
+    assert engine.journal is not None
     engine.journal.close()
     clock.advance(20)  # still running when the laptop died
     reboot = FakeClock(wall=clock.now().add(seconds=180), monotonic=3.5)  # monotonic restarts after a reboot
@@ -877,6 +878,7 @@ def test_reopen_with_the_wall_clock_behind_the_journal_counts_no_gap(tmp_path):
     engine.start(KIM)
     clock.advance(100)
     engine.add_note("x")
+    assert engine.journal is not None
     engine.journal.close()
     back = FakeClock(wall=clock.now().subtract(hours=1), monotonic=1.0)
     events = read_journal(tmp_path / "session.journal.jsonl").events

@@ -96,6 +96,12 @@ class EngineMachine(RuleBasedStateMachine):
         self.current = segment
         self.question = None
 
+    @property
+    def here(self) -> int:
+        """The current segment, once started (the rules that read it run only then)."""
+        assert self.current is not None
+        return self.current
+
     # ------------------------------------------------------------------ time
 
     @rule(seconds=milliseconds)
@@ -103,7 +109,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.clock.advance(seconds)
         self.t += seconds
         if self.status is Status.RUNNING:
-            self.spent[self.current] += seconds
+            self.spent[self.here] += seconds
 
     @rule(seconds=st.integers(min_value=-7200, max_value=7200))
     def wall_clock_jumps(self, seconds):
@@ -128,7 +134,7 @@ class EngineMachine(RuleBasedStateMachine):
         last_t = contents.events[-1].t
         resumed_t = last_t + max(0.0, (self.t - last_t) + self.wall_skew + downtime)
         if self.status is Status.RUNNING:
-            self.spent[self.current] += resumed_t - self.t
+            self.spent[self.here] += resumed_t - self.t
         self.t = resumed_t
         self.events += 1
         self.wall_skew = 0.0
@@ -168,13 +174,13 @@ class EngineMachine(RuleBasedStateMachine):
     def next(self):
         refused = self.status in (Status.NOT_STARTED, Status.ENDED) or self.current == SEGMENTS - 1
         if self.attempt(self.engine.next, refused):
-            self.enter(self.current + 1)
+            self.enter(self.here + 1)
 
     @rule()
     def previous(self):
         refused = self.status in (Status.NOT_STARTED, Status.ENDED) or self.current == 0
         if self.attempt(self.engine.previous, refused):
-            self.enter(self.current - 1)
+            self.enter(self.here - 1)
 
     @rule(segment=st.integers(min_value=-1, max_value=SEGMENTS))
     def goto(self, segment):
@@ -190,11 +196,11 @@ class EngineMachine(RuleBasedStateMachine):
         """Time comes off only down to what the segment has used: at most its whole seconds left."""
         refused = seconds == 0 or self.status in (Status.NOT_STARTED, Status.ENDED)
         if not refused and seconds < 0:
-            left = math.floor(max(0.0, DURATIONS[self.current] + self.added[self.current] - self.spent[self.current]))
+            left = math.floor(max(0.0, DURATIONS[self.here] + self.added[self.here] - self.spent[self.here]))
             refused = left <= 0
             seconds = max(seconds, -left)
         if self.attempt(lambda: self.engine.adjust(seconds), refused):
-            self.added[self.current] += seconds
+            self.added[self.here] += seconds
 
     @rule()
     def end(self):
@@ -300,12 +306,13 @@ class EngineMachine(RuleBasedStateMachine):
         snap = engine.snapshot()
         for timing in snap.timings:
             assert abs(timing.actual - self.spent[timing.index]) < TOLERANCE
+        expected_remaining: float
         if self.status is Status.NOT_STARTED:
             expected_remaining = DURATIONS[0]
         elif self.status is Status.ENDED:
             expected_remaining = 0
         else:
-            expected_remaining = DURATIONS[self.current] + self.added[self.current] - self.spent[self.current]
+            expected_remaining = DURATIONS[self.here] + self.added[self.here] - self.spent[self.here]
         assert abs(engine.remaining() - expected_remaining) < TOLERANCE
         assert abs(snap.remaining - expected_remaining) < TOLERANCE
         if self.started_t is not None:

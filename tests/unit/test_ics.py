@@ -23,12 +23,12 @@ STAMP = dt.datetime(2021, 10, 1, 12, 0, tzinfo=dt.UTC)
 UTC = dt.UTC
 
 
-def utc(*fields: int) -> dt.datetime:
-    return dt.datetime(*fields, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def events(calendar: icalendar.Calendar) -> list[icalendar.Event]:
-    return list(calendar.walk("VEVENT"))
+    return [event for event in calendar.walk("VEVENT") if isinstance(event, icalendar.Event)]
 
 
 def read_back(calendar: icalendar.Calendar) -> icalendar.Calendar:

@@ -10,7 +10,7 @@ import shutil
 import stat
 
 import pytest
-from helpers_engine import journal_events, new_engine, replay_file, workshop
+from helpers_engine import journal_events, journal_file, new_engine, replay_file, workshop
 
 import moderator.session.journal as journal_module
 from moderator.session.events import NoteAdded, Opened, decode
@@ -48,7 +48,7 @@ def test_an_event_is_fsynced_before_append_returns(tmp_path, monkeypatch):
         real_fsync(fd)
         synced_sizes.append(os.fstat(fd).st_size)
 
-    monkeypatch.setattr(journal_module.os, "fsync", spy)
+    monkeypatch.setattr(os, "fsync", spy)
     journal.append(opened())
     assert synced_sizes == [path.stat().st_size] == [len(encode_event(opened()))]
     journal.append(note(1))
@@ -112,7 +112,7 @@ def test_unreadable_lines_inside_are_skipped_with_their_line_numbers(tmp_path):
     )
     contents = read_journal(path)
     assert contents.events == [opened(), note(1)]
-    assert [re.search(r"\.jsonl:(\d+): ", w).group(1) for w in contents.warnings] == ["2", "3", "4"]
+    assert [re.findall(r"\.jsonl:(\d+): ", w)[0] for w in contents.warnings] == ["2", "3", "4"]
     assert "unreadable" in contents.warnings[0] and "not a journal event" in contents.warnings[1]
 
 
@@ -152,7 +152,7 @@ def test_a_failed_write_continues_in_a_fallback_file_holding_the_whole_journal(t
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         return real_write(fd, data)
 
-    monkeypatch.setattr(journal_module.os, "write", failing_primary)
+    monkeypatch.setattr(os, "write", failing_primary)
     journal.append(note(2))
     journal.append(note(3))
     assert journal.fallback_path is not None
@@ -172,7 +172,7 @@ def test_when_no_copy_can_be_made_append_raises(tmp_path, monkeypatch):
     def full_disk(fd, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(journal_module.os, "write", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(JournalError, match="could not save"):
         journal.append(note(1))
     monkeypatch.undo()
@@ -208,21 +208,22 @@ def test_the_journal_replays_to_exactly_the_engine_s_state(tmp_path):
         if n % 7 == 6:
             engine.next()
     engine.end()
-    events = journal_events(engine.journal.path)
+    events = journal_events(journal_file(engine))
     assert events[0]["type"] == "opened" and events[0]["sha256"] == workshop().sha256
     assert len(events) == engine.state.events
-    assert replay_file(workshop(), engine.journal.path) == engine.state
+    assert replay_file(workshop(), journal_file(engine)) == engine.state
 
 
 def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
     engine, _ = new_engine(tmp_path)
     engine.start()
     engine.add_note("kept")
-    whole = engine.journal.path.read_bytes()
+    whole = journal_file(engine).read_bytes()
+    assert engine.journal is not None
     engine.journal.close()
     torn = encode_event(decode({"type": "note_added", "t": 1.0, "wall": "x", "id": 2, "text": "lost", "kind": "note"}))
-    engine.journal.path.write_bytes(whole + torn[: len(torn) // 2])
-    state = replay_file(workshop(), engine.journal.path)
+    journal_file(engine).write_bytes(whole + torn[: len(torn) // 2])
+    state = replay_file(workshop(), journal_file(engine))
     assert [n.text for n in state.visible_notes()] == ["kept"]
     assert state == engine.state
 
@@ -288,7 +289,7 @@ def test_a_write_refused_half_way_leaves_no_half_line_and_no_leaked_file(tmp_pat
     journal.append(opened())
     journal.append(note(1))
     fds = _open_fds()
-    monkeypatch.setattr(journal_module.os, "write", _full_disk_after(half=True))
+    monkeypatch.setattr(os, "write", _full_disk_after(half=True))
     for n in (2, 3, 4):
         with pytest.raises(JournalError):
             journal.append(note(n))
@@ -309,7 +310,7 @@ def test_a_fallback_is_written_back_to_the_journal_on_close(tmp_path, monkeypatc
     journal.append(opened())
     primary_fd = journal._fd
     real_write = os.write
-    monkeypatch.setattr(journal_module.os, "write",
+    monkeypatch.setattr(os, "write",
                         lambda fd, data: _full_disk_after(half=True)(fd, data) if fd == primary_fd
                         else real_write(fd, data))
     journal.append(note(1))
@@ -332,12 +333,13 @@ def test_a_resumed_run_takes_back_what_only_the_fallback_holds(tmp_path, monkeyp
     journal.append(note(1))
     primary_fd = journal._fd
     real_write = os.write
-    monkeypatch.setattr(journal_module.os, "write",
+    monkeypatch.setattr(os, "write",
                         lambda fd, data: _full_disk_after(half=False)(fd, data) if fd == primary_fd
                         else real_write(fd, data))
     for n in range(2, 11):
         journal.append(note(n))
     monkeypatch.undo()
+    assert journal._fd is not None
     os.close(journal._fd)  # the process dies: no close(), no writing back
     assert _ids(path) == [None, 1]
     warnings = journal_module.merge_fallbacks(path, fallback_dir)

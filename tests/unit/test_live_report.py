@@ -8,9 +8,10 @@ import stat
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from test_report_golden import SCENARIOS
+from unit.test_report_golden import SCENARIOS
 
 import moderator.report.live as live_report_module
 from moderator.commands.report import run_report
@@ -23,7 +24,7 @@ from moderator.session.journal import Journal
 from moderator.session.runs import report_path_for
 
 
-def live_engine(tmp_path: Path, language: str = "en", **options: float) -> tuple[Engine, LiveReport, Path]:
+def live_engine(tmp_path: Path, language: str = "en", **options: Any) -> tuple[Engine, LiveReport, Path]:
     """Play a scenario with a real journal and a live report listening, as the console wires them."""
     journal_path = tmp_path / "live.journal.jsonl"
     report_path = report_path_for(journal_path)

@@ -15,6 +15,7 @@ from helpers_engine import (
     WORKSHOP_PATH,
     at,
     journal_events,
+    journal_file,
     new_engine,
     replay_file,
     workshop,
@@ -137,7 +138,7 @@ def test_a_note_records_text_kind_segment_speaker_question_wall_and_session_time
     assert note.question is None
     assert note.t == 52.5
     assert note.wall == at(52.5)
-    event = journal_events(engine.journal.path)[-1]
+    event = journal_events(journal_file(engine))[-1]
     assert event == {
         "type": "note_added", "t": 52.5, "wall": at(52.5), "id": 1, "text": "invite SSEGOV to the next forum",
         "kind": "action", "segment": KIM, "speaker": "kim",
@@ -202,11 +203,11 @@ def test_an_explicit_kind_overrides_the_prefix():
 def test_a_note_that_cannot_be_understood_writes_nothing(tmp_path):
     engine, _ = new_engine(tmp_path)
     engine.start()
-    before = engine.journal.path.read_bytes()
+    before = journal_file(engine).read_bytes()
     for raw in ("", "@nobody hi", "!"):
         with pytest.raises(NoteError):
             engine.add_note(raw)
-    assert engine.journal.path.read_bytes() == before
+    assert journal_file(engine).read_bytes() == before
     assert engine.state.notes == {}
 
 
@@ -291,10 +292,10 @@ def test_editing_a_note_is_a_new_event_and_keeps_the_original_in_the_journal(tmp
     edited = engine.edit_note(note.id, "networks matter")
     assert edited.text == "networks matter" and edited.edited
     assert edited.t == note.t and edited.speaker == "kim" and edited.kind == "note"
-    events = journal_events(engine.journal.path)
+    events = journal_events(journal_file(engine))
     assert events[-2]["type"] == "note_added" and events[-2]["text"] == "netwroks matter"
     assert events[-1] == {"type": "note_edited", "t": 30.0, "wall": at(30), "id": note.id, "text": "networks matter"}
-    assert replay_file(workshop(), engine.journal.path).notes[note.id].text == "networks matter"
+    assert replay_file(workshop(), journal_file(engine)).notes[note.id].text == "networks matter"
 
 
 def test_editing_can_change_the_kind_and_the_speaker():
@@ -315,7 +316,8 @@ def test_deleting_a_note_is_a_new_event_and_hides_it(tmp_path):
     engine.delete_note(gone.id)
     assert engine.state.visible_notes() == [keep]
     assert gone.id in engine.state.notes and engine.state.notes[gone.id].deleted
-    assert [e["type"] for e in journal_events(engine.journal.path)][-3:] == ["note_added", "note_added", "note_deleted"]
+    kinds = [e["type"] for e in journal_events(journal_file(engine))]
+    assert kinds[-3:] == ["note_added", "note_added", "note_deleted"]
     assert engine.add_note("next").id == 3  # ids are never reused
     with pytest.raises(CommandRefused, match="no note 2"):
         engine.delete_note(gone.id)

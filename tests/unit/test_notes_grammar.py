@@ -9,7 +9,7 @@ from helpers_engine import KIM, QA, WORKSHOP_PATH, new_engine, workshop, write_p
 
 from moderator.session import events as ev
 from moderator.session.notes import NoteError, parse_note, participants_count
-from moderator.session.state import Status
+from moderator.session.state import Note, Status
 
 
 @pytest.mark.parametrize(("raw", "kind", "text"), [
@@ -153,4 +153,4 @@ def test_notes_after_the_end_are_marked_and_the_participants_line_is_recorded(tm
     engine.end()
     assert engine.state.status is Status.ENDED
     late = engine.log_entry("a thought after the end")
-    assert late is not None and late.after_end
+    assert isinstance(late, Note) and late.after_end

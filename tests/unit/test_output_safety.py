@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_report_golden import SCENARIOS
+from unit.test_report_golden import SCENARIOS
 
 from moderator.cli import build_parser, main
 from moderator.session.journal import Journal

@@ -128,6 +128,7 @@ def test_contract_example_details() -> None:
     assert [s.index for s in programme.segments] == [0, 1, 2, 3, 4]
     lines = CONTRACT_EXAMPLE.splitlines()
     for segment in programme.segments:
+        assert segment.line is not None
         assert lines[segment.line - 1] == "[[segment]]"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from programme_helpers import exercise, toml_document
 
 from moderator.problems import ProgrammeError
 from moderator.programme import Programme, parse_programme
@@ -25,7 +26,6 @@ from moderator.programme.validation import (
     SESSION_KEYS,
     SPEAKER_KEYS,
 )
-from tests.programme_helpers import exercise, toml_document
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -55,7 +55,7 @@ VALUES = st.recursive(
 )
 
 
-def table(keys: tuple[str, ...], good: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict]:
+def table(keys: tuple[str, ...], good: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """A table of the contract's keys (plus a typo or two), each often well-formed, sometimes not."""
     optional = {key: st.one_of(good.get(key, REALISTIC), VALUES) for key in keys}
     optional["titel"] = REALISTIC
@@ -175,6 +175,7 @@ def test_toml_documents(document: dict[str, Any]) -> None:
         assert not located, [str(p) for p in located]
         for problem in result.problems:
             assert str(problem).startswith(f"x.toml:{problem.line}: ")
+            assert problem.line is not None
             assert 1 <= problem.line <= max(1, source.count("\n"))
 
 

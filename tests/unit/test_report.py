@@ -13,13 +13,14 @@ import json
 import re
 import string
 from html.parser import HTMLParser
+from typing import Any
 
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from test_report_golden import SCENARIOS
+from unit.test_report_golden import SCENARIOS
 
 from moderator.programme import Programme, parse_programme
 from moderator.report import FORMATS, TEXT_FORMATS, build_report, format_date, render_report, render_report_bytes
@@ -111,7 +112,7 @@ def started(prog: Programme, segment: int = KIM) -> tuple[Engine, FakeClock]:
 
 
 def raw_note(state: State, text: str, *, kind: str = "note", segment: int | None = KIM,
-             speaker: str | None = "kim", question: list | None = None) -> int:
+             speaker: str | None = "kim", question: list[Any] | None = None) -> int:
     """Log a note with exactly this text (bypassing what ``parse_note`` would understand)."""
     note_id = state.next_note_id
     apply(state, decode({"type": "note_added", "t": state.last_t + 1, "wall": state.last_wall, "id": note_id,
@@ -125,9 +126,9 @@ MARKDOWN = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _ALLOWED_INLINE = {"text", "hardbreak", "softbreak"}
 
 
-def structure(markdown: str) -> list[tuple]:
+def structure(markdown: str) -> list[tuple[Any, ...]]:
     """Block tokens, and the markup inside each paragraph/heading/cell (text itself left out)."""
-    shape = []
+    shape: list[tuple[Any, ...]] = []
     for token in MARKDOWN.parse(markdown):
         if token.type == "inline":
             shape.append(("inline", tuple(c.type for c in token.children or () if c.type not in _ALLOWED_INLINE)))
@@ -272,7 +273,7 @@ class _Tags(HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -387,7 +388,7 @@ def section_text(prog: Programme, state: State, section_id: str) -> str:
 def test_each_note_appears_exactly_once_whatever_its_kind_and_segment() -> None:
     prog = programme()
     engine, clock = started(prog, CHECK)
-    tokens = []
+    tokens: list[str] = []
     for segment in (CHECK, KIM, DISCUSSION, QA, CLOSING):
         if segment:
             engine.goto(segment)

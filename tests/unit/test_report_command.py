@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_report_golden import GOLDEN, SCENARIOS
+from unit.test_report_golden import GOLDEN, SCENARIOS
 
 from moderator.cli import main
 from moderator.commands.report import run_report
@@ -22,7 +22,8 @@ def journaled(tmp_path: Path, language: str = "en") -> Path:
     return path
 
 
-def test_markdown_goes_to_stdout_and_matches_the_golden_report(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_markdown_goes_to_stdout_and_matches_the_golden_report(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     journal = journaled(tmp_path)
     assert run_report(journal, None, "md") == 0
     captured = capsys.readouterr()
@@ -44,7 +45,8 @@ def test_output_file_is_written_in_the_chosen_format(tmp_path: Path, fmt: str) -
         assert text == (GOLDEN / "diesis-es.md").read_text(encoding="utf-8")
 
 
-def test_journal_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_journal_warnings_go_to_stderr(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     journal = journaled(tmp_path)
     with journal.open("ab") as handle:
         handle.write(b'{"type": "note_added", "t": 99')  # a line cut off by a crash
@@ -55,7 +57,8 @@ def test_journal_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFix
     assert captured.out.startswith("# Rapporteur's report\n")
 
 
-def test_a_missing_programme_is_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_a_missing_programme_is_one_line_and_status_2(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     journal = tmp_path / "live.journal.jsonl"
     journal.write_text('{"type": "opened", "t": 0, "wall": "2021-10-08T09:00:00+00:00", '
                        '"programme": "/nowhere/programme.toml"}\n', encoding="utf-8")
@@ -66,7 +69,8 @@ def test_a_missing_programme_is_one_line_and_status_2(tmp_path: Path, capsys: py
     assert err.startswith("moderator: ") and len(err.strip().splitlines()) == 1
 
 
-def test_an_unwritable_output_is_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_an_unwritable_output_is_one_line_and_status_2(tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     journal = journaled(tmp_path)
     out = tmp_path / "no-such-folder" / "report.md"
     assert main(["report", str(journal), "-o", str(out)]) == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_report_golden import SCENARIOS
+from unit.test_report_golden import SCENARIOS
 
 from moderator.report import render_report
 from moderator.report.data import SCHEMA, report_data

@@ -7,13 +7,20 @@ import zipfile
 
 import docx
 import pytest
-from test_report_golden import SCENARIOS
+from docx.text.paragraph import Paragraph
+from unit.test_report_golden import SCENARIOS
 
 from moderator.report import build_report, render_report_bytes
 from moderator.report.docx import render_docx
 from moderator.report.model import Bullets, ReportDocument
 from moderator.session.chat import chat_kind
 from moderator.session.zoom_chat import assign_dates, parse_zoom_chat
+
+
+def style_of(paragraph: Paragraph) -> str:
+    """The name of a paragraph's style (every paragraph of ours has one)."""
+    assert paragraph.style is not None and paragraph.style.name is not None
+    return str(paragraph.style.name)
 
 
 def read(data: bytes) -> docx.document.Document:
@@ -48,15 +55,15 @@ def test_headings_bullets_and_quotes_use_words_own_styles() -> None:
     engine = diesis_with_chat()
     word = read(render_report_bytes(engine.programme, engine.state, "docx"))
     paragraphs = word.paragraphs
-    assert paragraphs[0].style.name == "Title" and paragraphs[0].text == "Informe de relatoría"
-    headings = [p.text for p in paragraphs if p.style.name == "Heading 2"]
+    assert style_of(paragraphs[0]) == "Title" and paragraphs[0].text == "Informe de relatoría"
+    headings = [p.text for p in paragraphs if style_of(p) == "Heading 2"]
     assert headings[:4] == ["Ponentes", "Pregunta principal", "Resumen de las presentaciones", "Debate"]
     assert "Preguntas del público" in headings and "Control del tiempo" in headings
     # speakers first level, their notes nested one level down
     victor = next(p for p in paragraphs if p.text.startswith("Victor — "))
-    assert victor.style.name == "List Bullet" and victor.runs[0].bold
+    assert style_of(victor) == "List Bullet" and victor.runs[0].bold
     nested = paragraphs[paragraphs.index(victor) + 1]
-    assert nested.style.name == "List Bullet 2"
+    assert style_of(nested) == "List Bullet 2"
     quote = next(p for p in paragraphs if p.text.startswith("«"))
     assert all(run.italic for run in quote.runs if run.text.strip())
     # the chat's question with the participant's name, under the audience's questions
@@ -121,7 +128,7 @@ def test_nested_lists_deeper_than_word_has_styles_stay_at_the_deepest() -> None:
 
     deep = level("1", level("2", level("3", level("4"))))
     word = read(render_docx(ReportDocument("en", "T", (Section("s", "S", (deep,)),), "f")))
-    styles = [p.style.name for p in word.paragraphs if p.text in "1234" and p.text]
+    styles = [style_of(p) for p in word.paragraphs if p.text in "1234" and p.text]
     assert styles == ["List Bullet", "List Bullet 2", "List Bullet 3", "List Bullet 3"]
 
 

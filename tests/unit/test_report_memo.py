@@ -8,8 +8,10 @@ compared with a render from nothing, and the memo never keeps more than the last
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from test_report_golden import NOTE_SCENARIOS, SCENARIOS, Scenario
+from unit.test_report_golden import NOTE_SCENARIOS, SCENARIOS, Scenario
 
 from moderator.report import render_report
 from moderator.report.memo import Memo, RenderMemo
@@ -65,7 +67,7 @@ def test_a_memo_keeps_what_the_last_round_used() -> None:
         computed.append(key)
         return key.upper()
 
-    assert [memo.get(k, lambda k=k: make(k)) for k in ("a", "b")] == ["A", "B"]
+    assert [memo.get(k, functools.partial(make, k)) for k in ("a", "b")] == ["A", "B"]
     memo.finish()
     assert memo.get("a", lambda: make("a")) == "A" and computed == ["a", "b"]  # reused, not computed again
     memo.finish()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from helpers_engine import KIM, QA, new_engine
-from test_report_golden import NOTE_SCENARIOS
+from unit.test_report_golden import NOTE_SCENARIOS
 
+from moderator.programme import Programme
 from moderator.report import build_report, render_report
 from moderator.report.model import Bullets
+from moderator.session.state import State
 
 
 def _section_text(engine, section_id: str) -> str:
@@ -36,7 +38,7 @@ def test_spanish_quotes_use_guillemets_and_an_action_keeps_its_quotes():
     assert '"Crear un fondo municipal de garantía"' in actions.split("##")[0]
 
 
-def _run(language):
+def _run(language: str) -> tuple[Programme, State]:
     engine = NOTE_SCENARIOS[language].run()
     return engine.programme, engine.state
 

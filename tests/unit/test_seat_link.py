@@ -16,7 +16,7 @@ from share_helpers import ShareHost, share_host
 
 from moderator.problems import ModeratorError
 from moderator.share.link_input import ENVIRONMENT_VARIABLE, find_link
-from moderator.share.remote_engine import RemoteEngine
+from moderator.share.remote_engine import SeatEngine
 from moderator.share.seat_client import SeatClient
 from moderator.share.tokens import Role, Tokens
 
@@ -80,15 +80,15 @@ async def test_after_new_links_a_seat_says_its_link_was_revoked(host: ShareHost,
     runner = asyncio.ensure_future(client.run())
     try:
         await client.wait_welcomed(5)
-        engine = RemoteEngine(client)
+        engine = SeatEngine(client)
         # --new-links: the host's tokens change, and the seats connected on the old ones are let go
         host.server.tokens = Tokens.new()
         host.hub.close_all()
         await wait_until(lambda: client.revoked)
         client.send_durable("add_note", {"text": "typed after the cut"})
-        line = engine.seat_line("en")
+        line = engine.status_line("en")
         assert "link revoked" in line and "1 note waiting" in line
-        assert "revocado" in engine.seat_line("es") and "révoqué" in engine.seat_line("fr")
+        assert "revocado" in engine.status_line("es") and "révoqué" in engine.status_line("fr")
         assert client.last_error is not None and host.token(Role.RAPPORTEUR) not in client.last_error
     finally:
         client.stop()

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, WSMsgType, web
+from aiohttp import ClientSession, ClientTimeout, WSMsgType, web
 from helpers_engine import fake_clock, new_engine, workshop
 from share_helpers import (
     Seat,
@@ -235,7 +235,8 @@ async def listening(tmp_path: Path, limits: Limits) -> tuple[ShareServer, int, T
 
 async def get_state(port: int, token: str, timeout: float = 2.0) -> int:
     async with ClientSession() as http, http.get(f"http://127.0.0.1:{port}/api/state",
-                        headers={"Authorization": f"Bearer {token}"}, timeout=timeout) as response:
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=ClientTimeout(total=timeout)) as response:
         return response.status
 
 

@@ -61,7 +61,7 @@ def test_a_new_message_has_a_new_id_even_with_the_same_words() -> None:
     lambda e: e.show_message("   "), lambda e: e.show_message("x" * (ev.MAX_STAGE_MESSAGE + 1)),
     lambda e: e.clear_message(), lambda e: e.set_flash(False), lambda e: e.set_blackout(False),
 ])
-def test_pointless_signals_are_refused_with_a_reason(command) -> None:  # type: ignore[no-untyped-def]
+def test_pointless_signals_are_refused_with_a_reason(command) -> None:
     engine, _ = new_engine()
     with pytest.raises(CommandRefused):
         command(engine)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
@@ -34,7 +35,7 @@ PRINTED = pendulum.datetime(2021, 10, 8, 9, 0, tz="UTC")
 PLANNED = [60, 300, 300, 600, 600, 600, 600, 1440, 600, 300]
 KIM, LEYTON, LUYIGA, VANDENBORRE, DISCUSSION = 3, 4, 5, 6, 7
 
-Step = tuple
+Step = tuple[Any, ...]
 
 
 def play(out: Path, steps: Sequence[Step], *, start: pendulum.DateTime = PRINTED, rehearsal: bool = False,

@@ -7,11 +7,12 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
-from test_report_golden import SCENARIOS
-from test_timing import PLANNED, WORKSHOP, analyse, plain_render, play, straight
+from unit.test_report_golden import SCENARIOS
+from unit.test_timing import PLANNED, WORKSHOP, analyse, plain_render, play, straight
 
 from moderator.commands.timing import run_timing
 from moderator.programme import load_programme
@@ -39,7 +40,7 @@ def report_table(journal: Path) -> tuple[list[tuple[str, str, str]], tuple[str, 
 
 def test_a_skipped_segment_is_in_the_total(tmp_path: Path) -> None:
     """The issue's case: segment 3 of the workshop skipped with g; 44:40 ran of 1:30:00."""
-    steps = [("stay", 60), ("next",), ("stay", 300), ("goto", 3)]
+    steps: list[tuple[Any, ...]] = [("stay", 60), ("next",), ("stay", 300), ("goto", 3)]
     for index in range(3, 10):
         if index > 3:
             steps.append(("next",))

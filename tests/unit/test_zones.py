@@ -19,7 +19,8 @@ from moderator.programme.zones import ZoneError, check_zone, short_zone_label, z
 
 
 def make_programme(*, date: str, start: str, timezone: str, durations: list[str],
-                   also_show: list[str] = (), extra: str = "", ats: dict[int, str] | None = None) -> Programme:
+                   also_show: tuple[str, ...] | list[str] = (), extra: str = "",
+                   ats: dict[int, str] | None = None) -> Programme:
     """A minimal valid programme with one segment per duration (``ats``: index -> printed at)."""
     ats = ats or {}
     zones = ", ".join(f'"{z}"' for z in also_show)

@@ -345,8 +345,9 @@ def chat(*rows: str) -> tuple[ChatMessage, ...]:
     return parse_zoom_chat("".join(f"{row} From Ana to Everyone: at {row}\n" for row in rows)).messages
 
 
-def local(tz: str, *parts: int, fold: int = 0) -> datetime:
-    return datetime(*parts, tzinfo=ZoneInfo(tz), fold=fold).astimezone(UTC)  # type: ignore[misc]
+def local(tz: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, *,
+          fold: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(tz), fold=fold).astimezone(UTC)
 
 
 def test_a_chat_crossing_midnight_rolls_the_day():
