@@ -289,20 +289,15 @@ def copies_of_a_noted_run(notes: int, runs: int, prefix: str,
 async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
     from textual import events
 
-    from moderator.programme import load_programme
-    from moderator.report.live import LiveReport
-    from moderator.session.clock import SystemClock
-    from moderator.session.runs import open_run
+    from moderator.host import Host, HostOptions
     from moderator.tui.app import ModeratorApp
     from moderator.tui.note_box import NoteBox
     from moderator.tui.widgets import NotesLog
 
-    programme = load_programme(demo_programme())
-    run = open_run(programme, out, SystemClock())
+    host = Host(HostOptions(demo_programme(), out=out), report_delay=0.0)  # the console's own host, no terminal
+    run, report = host.run, host.report
     assert run.resumed, "the prepared run should have been resumed"
-    report = LiveReport(programme, run.report_path, run.engine.state)
-    run.engine.subscribe(report.on_event)
-    app = ModeratorApp(run, report=report)
+    app = ModeratorApp(run, host=host, report=report)
     timings: list[float] = []
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -333,10 +328,7 @@ async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
                     timings.append((time.perf_counter() - began) * 1000)
             assert box.value == ""
     finally:
-        report.flush(timeout=30)
-        report.close()
-        if run.journal is not None:
-            run.journal.close()
+        host.close(lambda: 30.0)
     return timings
 
 

@@ -23,18 +23,13 @@ from benchmarks.harness import child_env, median, peak_rss_kib, ratio
 
 
 async def _console_rss(out: Path) -> int:
-    from moderator.programme import load_programme
-    from moderator.report.live import LiveReport
-    from moderator.session.clock import SystemClock
-    from moderator.session.runs import open_run
+    from moderator.host import Host, HostOptions
     from moderator.tui.app import ModeratorApp
     from moderator.tui.launch import demo_path
 
-    programme = load_programme(demo_path())
-    run = open_run(programme, out, SystemClock())
-    report = LiveReport(programme, run.report_path, run.engine.state)
-    run.engine.subscribe(report.on_event)
-    app = ModeratorApp(run, report=report)
+    host = Host(HostOptions(demo_path(), out=out), report_delay=0.0)  # as ``moderator run`` builds it
+    report = host.report
+    app = ModeratorApp(host.run, host=host, report=report)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
@@ -44,9 +39,7 @@ async def _console_rss(out: Path) -> int:
             report.flush(timeout=60)
             await pilot.pause()
     finally:
-        report.close()
-        if run.journal is not None:
-            run.journal.close()
+        host.close()
     return peak_rss_kib()
 
 
