@@ -159,22 +159,20 @@ async def test_the_real_console_follows_the_controller_and_shows_the_rapporteur_
     press on the controller moves the console, a note from the rapporteur's page shows in its notes."""
     from html import unescape
 
-    from moderator.programme import load_programme
-    from moderator.session.clock import SystemClock
-    from moderator.session.runs import open_run
-    from moderator.share.hosting import ShareOptions
+    from moderator.host import Host, HostOptions
+    from moderator.share.options import ShareOptions
     from moderator.tui.app import ModeratorApp
 
     monkeypatch.chdir(tmp_path)
-    run = open_run(load_programme(WORKSHOP_PATH), Path("reports"), SystemClock(), rehearsal=True)
-    app = ModeratorApp(run, share=ShareOptions(port=0, port_given=True))
+    host = Host(HostOptions(WORKSHOP_PATH, rehearsal=True, share=ShareOptions(port=0, port_given=True)))
+    app = ModeratorApp(host.run, host=host)
 
     def console_text() -> str:
         return unescape(app.export_screenshot()).replace("\xa0", " ")
 
     async with app.run_test(size=(120, 40)) as pilot, Chromium.launch(width=390, height=844) as browser:
-        assert app.sharing is not None, app.sharing_problem
-        urls = {link.role: link.url for link in app.sharing.links}
+        assert host.sharing is not None, host.sharing_problem
+        urls = {link.role: link.url for link in host.sharing.links}
         await pilot.press("space")
         await browser.navigate(urls[Role.COMODERATOR])
         await browser.wait_for("!document.getElementById('next').disabled"
@@ -205,3 +203,4 @@ async def test_the_real_console_follows_the_controller_and_shows_the_rapporteur_
                 break
         assert "the moderator frames the session" in console_text()
         assert browser.problems == []
+    host.close()
