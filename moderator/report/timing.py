@@ -206,7 +206,7 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
         if not timing.anchored_on_printed_start and timing.mode == "live" and timing.started is not None:
             notes.append(Words("{run}: started away from the programme's day, so it is measured from its own start",
                                run=timing.label))
-        notes.extend(Words("{run}: {warning}", run=timing.label, warning=warning) for warning in timing.warnings)
+        notes.extend(f"{timing.label}: {warning}" for warning in timing.warnings)  # the journal's own words
     return TimingAnalysis(
         title=reference.session.title,
         timezone=reference.session.timezone,
