@@ -8,7 +8,9 @@ chooses Word's own styles (``Title``, ``Heading 2``, ``List Bullet 2``...), so t
 looks at home in Word, LibreOffice or Google Docs, and whoever edits it finds the styles they know.
 
 Text stays text: python-docx writes every string as a run's text (never as markup), and
-control characters a note might hold are made spaces (``report.text``), since XML cannot hold them.
+control characters a note might hold are made spaces, and the other characters XML cannot hold
+(U+FFFE, U+FFFF, lone surrogates) U+FFFD (``report.text.xml_text_lines``): no note, name or chat
+message can stop the Word file from being written.
 The language of the session is set on the document's default style, so spelling is checked
 in the right language.
 """
@@ -26,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Pt, RGBColor
 
 from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
-from moderator.report.text import numeric_columns, span_layout, text_lines
+from moderator.report.text import numeric_columns, span_layout, xml_text_lines
 
 MAX_LIST_LEVEL = 3
 """Word's default template has three levels of bullet and numbered list styles."""
@@ -48,7 +50,7 @@ def render_docx(document: ReportDocument) -> bytes:
     word = Document()
     _set_language(word, _LANGUAGE_TAGS.get(document.language, document.language))
     properties = word.core_properties
-    properties.title = document.title
+    properties.title = _one_line(document.title)
     properties.language = document.language
     properties.author = properties.last_modified_by = "moderator"
     properties.created = properties.modified = _FIXED_CREATED
@@ -95,7 +97,7 @@ def _set_language(word: object, tag: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " / ".join(text_lines(text))
+    return " / ".join(xml_text_lines(text))
 
 
 def _block(word: object, block: Block) -> None:
@@ -117,7 +119,7 @@ def _spans(paragraph: object, spans: tuple[Span, ...]) -> None:
         pieces[0] = (first[0], "", first[2], first[3])
         pieces[-1] = (last[0], last[1] if len(pieces) > 1 else "", last[2], "")
     for span, lead, body, trail in pieces:
-        lines = text_lines(body)
+        lines = xml_text_lines(body)
         if not lines and not (lead or trail):
             continue
         run = paragraph.add_run(lead)  # type: ignore[attr-defined]
@@ -192,7 +194,7 @@ def _column_widths(header: list[str], rows: list[list[str]], key_value: bool) ->
 def _cell_text(cell: object, text: str, *, bold: bool = False, right: bool = False, small: bool = False) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     run = paragraph.add_run()
-    for number, line in enumerate(text_lines(text)):
+    for number, line in enumerate(xml_text_lines(text)):
         if number:
             run.add_break()
         run.add_text(line)

@@ -21,6 +21,18 @@ def text_lines(text: str) -> list[str]:
     return lines
 
 
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold besides the controls ``text_lines`` already makes spaces: lone
+surrogates and the non-characters U+FFFE and U+FFFF (lxml refuses them, and a Word file with one
+would not be written at all)."""
+
+
+def xml_text_lines(text: str) -> list[str]:
+    """``text_lines`` for a format built on XML (Word): what XML cannot hold becomes U+FFFD, so a note
+    pasted with a stray U+FFFE still gives a document, with a visible mark where the character was."""
+    return text_lines(_NOT_XML.sub("\ufffd", text))
+
+
 def span_layout(text: str) -> tuple[str, str, str]:
     """A span's leading space, body and trailing space (``" — "``, ``": "`` are layout, kept as one space)."""
     body = text.strip(" ")

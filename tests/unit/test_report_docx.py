@@ -164,3 +164,37 @@ def test_a_followed_chat_that_is_not_text_is_a_problem_not_a_crash(tmp_path) -> 
     chat.write_text("10:00:00 From  A  to  Everyone : hi\n", encoding="utf-8")
     (message,) = follower.poll()
     assert message.message.sender == "A" and follower.problem is None
+
+
+NOT_XML = "\ufffe\uffff\x00\x01\x0b\x0c\x1b\ud800"
+
+
+@pytest.mark.attack("A26")
+def test_characters_xml_cannot_hold_never_stop_the_word_file() -> None:
+    """U+FFFE, U+FFFF, C0 controls and a lone surrogate in a note, a chat message and a sender:
+    the Word file is still written, and the words around them are all there."""
+    engine = diesis_with_chat()
+    engine.add_note(f"antes{NOT_XML}después")
+    parsed = parse_zoom_chat(f"15:00:00 De  Ana{NOT_XML[:2]}  a  Todos : hola\ufffe mundo\n")
+    engine.add_chat_messages(assign_dates(parsed.messages, engine.programme.session.date, "Europe/Madrid"))
+    word = read(render_report_bytes(engine.programme, engine.state, "docx"))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "antes" in text and "después" in text and "mundo" in text
+    assert "\ufffe" not in text and "\uffff" not in text
+
+
+def test_the_live_word_copy_survives_a_character_xml_cannot_hold(tmp_path) -> None:
+    """``run --docx``: after such a note the Word copy keeps following the session."""
+    from moderator.report.live import LiveReport
+
+    engine = SCENARIOS["es"].run()
+    report = LiveReport(engine.programme, tmp_path / "live.report.md", engine.state,
+                        docx_path=tmp_path / "live.report.docx")
+    engine.subscribe(report.on_event)
+    engine.add_note("roto \ufffe aquí")
+    engine.add_note("la nota siguiente")
+    assert report.flush(timeout=20)
+    report.close()
+    assert report.problem is None
+    text = "\n".join(p.text for p in read((tmp_path / "live.report.docx").read_bytes()).paragraphs)
+    assert "la nota siguiente" in text
