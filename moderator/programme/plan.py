@@ -141,7 +141,8 @@ def _clock_change_warnings(programme: Programme) -> list[Problem]:
         if before is None or after is None or before == after:
             continue
         shift = int((after - before).total_seconds() // 60)
-        changed = next((item for item in timeline if item.end.in_timezone(tz).utcoffset() != before), timeline[-1])
+        changed = next((item for item in timeline  # (a change at a segment's very end is the next one's)
+                        if item.end.subtract(seconds=1).in_timezone(tz).utcoffset() != before), timeline[-1])
         segment = changed.segment
         problems.append(Problem(
             programme.path, segment.line,

@@ -89,3 +89,26 @@ async def test_a_flowing_break_moves_on_by_itself_and_the_console_says_so(in_tmp
             await let_time_pass(pilot, clock, segment.duration)
         assert app.engine.status.value == "ended"
         assert "the session ended by itself" in app.console_screen.toasts.history[-1]
+
+
+async def test_paused_in_overtime_the_console_says_overtime(make_app, clock) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(DIESIS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        await let_time_pass(pilot, clock, app.engine.remaining() + 10)
+        await pilot.press("space")
+        await pilot.pause()
+        words = str(app.query_one("#countdown-text").render())
+        assert "TIEMPO EXCEDIDO · EN PAUSA" in words and "+00:10" in words and "quedan" not in words
+
+
+async def test_a_break_out_shows_its_groups_and_their_names(make_app, clock) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(SESSIONS / "gsef2021-cocreation-2-3-2.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        breakout = next(s for s in app.programme.segments if s.kind == "breakout")
+        app.engine.goto(breakout.index)
+        app.console_screen.refresh_all()
+        await pilot.pause()
+        card = str(app.query_one("#now-card").render())
+        assert "@g1" in card and breakout.groups[0] in card
+        assert f"@g{len(breakout.groups)}" in card

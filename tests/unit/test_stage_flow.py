@@ -214,3 +214,20 @@ def test_the_programme_s_flow_field_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ProgrammeError, match="must be true or false"):
         parse_programme(programme_toml([("break", "Coffee", "5m")], extra_segment_keys={0: 'flow = "yes"'})
                         .replace("[session]\n", '[session]\nflow = "breaks"\n').encode(), "p.toml")
+
+
+# ------------------------------------------------------------------ item 6: the time signal never overstates
+
+
+@pytest.mark.parametrize(("left", "said"), [
+    (11 * 60 + 45, "Young Kim: 11 minutes left"), (12 * 60, "Young Kim: 12 minutes left"),
+    (60.4, "Young Kim: 1 minute left"), (59.9, "Young Kim: 59 seconds left"), (0.5, "Young Kim: 1 second left"),
+])
+def test_the_chat_signal_never_says_more_time_than_is_left(left: float, said: str) -> None:
+    from moderator.session.signals import chat_signal
+
+    engine, clock = new_engine()
+    engine.start(KIM)
+    engine.adjust(600)  # 20 minutes in all
+    clock.advance(DURATIONS[KIM] + 600 - left)
+    assert chat_signal(engine.programme, engine.snapshot()) == said
