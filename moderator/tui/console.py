@@ -147,6 +147,7 @@ class ConsoleScreen(Screen[None]):
         self._editing_note: int | None = None
         self._tick_timer: Timer | None = None
         self._remote_refresh_due = False
+        self._toasts: Toasts | None = None
         self._events_said = len(self.engine.history)
         """Events up to here have been looked at for what they say by themselves (``_say_what_happened``)."""
 
@@ -186,7 +187,6 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         _ = self.tr
-        self.toasts = Toasts(self.app)
         self.query_one(Footer).show_command_palette = self.size.width >= self.PALETTE_HINT_FROM
         self.query_one("#agenda-panel").border_title = _("Agenda")
         self.query_one("#questions-panel").border_title = _("Questions")
@@ -204,6 +204,13 @@ class ConsoleScreen(Screen[None]):
         self.engine.subscribe(self._on_engine_event)
         if isinstance(self.engine, RemoteEngine):
             self.engine.on_status = self._refresh_soon
+
+    @property
+    def toasts(self) -> Toasts:
+        """The console's notifications (made on first use: the app may tell one before this screen mounts)."""
+        if self._toasts is None:
+            self._toasts = Toasts(self.app)
+        return self._toasts
 
     def _on_engine_event(self, event: Event, _: State) -> None:
         """An event this console did not cause (a seat's note at the host; anything, on a seat)."""
@@ -531,6 +538,7 @@ class ConsoleScreen(Screen[None]):
         # Synchronously: keys already queued behind this one (a fast typist, a paste) must
         # land in the box, not drive the timer.
         self.set_focus(self.query_one(NoteBox))
+        self.toasts.drop("sharing")  # the start-up "sharing on" toast would sit on the box
 
     def action_cycle_view(self) -> None:
         position = NARROW_VIEWS.index(self.view)

@@ -112,3 +112,14 @@ async def test_a_break_out_shows_its_groups_and_their_names(make_app, clock) -> 
         card = str(app.query_one("#now-card").render())
         assert "@g1" in card and breakout.groups[0] in card
         assert f"@g{len(breakout.groups)}" in card
+
+
+async def test_the_sharing_toast_leaves_the_note_box_when_the_rapporteur_types(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(DIESIS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        toasts = app.console_screen.toasts
+        toasts.tell("127.0.0.1:8765. Links: s", title="Compartir", timeout=4, key="sharing")
+        toasts.tell("Otra cosa", timeout=4)
+        assert len(toasts.messages) == 2
+        await pilot.press("i")
+        assert toasts.messages == ["Otra cosa"], "the sharing toast went, the other stays"
