@@ -19,10 +19,11 @@ from moderator.i18n import Translate, translator
 from moderator.programme import Programme
 from moderator.session.events import MAX_STAGE_MESSAGE
 from moderator.session.state import State
+from moderator.share.seat_words import STAGE_PRESETS
 from moderator.text import visible
 from moderator.tui.dialogs import translate_bindings
 
-PRESETS = ("2 minutes left", "Please wrap up", "Time is up", "Louder please", "Look at the chat")
+PRESETS = STAGE_PRESETS
 """The built-in messages, as gettext msgids: shown in the session's language."""
 
 
