@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
+from moderator.programme.model import FLOW_MODES
 from moderator.text import visible
 
 if TYPE_CHECKING:
@@ -111,6 +112,10 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     sharing.add_argument("--tls-key", type=Path, metavar="FILE", help="... and this private key (PEM)")
     sharing.add_argument("--new-links", action="store_true",
                          help="replace this run's links (the old ones stop working)")
+    parser.add_argument("--flow", choices=FLOW_MODES, default=None,
+                        help="move on by itself when a segment's time is up: breaks (and break-outs), all "
+                             "segments, or off; a flowing session ends when the last segment's time is up "
+                             "(default: the programme's [session] flow)")
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="the console's language (default: the programme's [session] language)")
     parser.add_argument("--chat", type=Path, metavar="CHAT",
@@ -200,7 +205,7 @@ def host_options(args: argparse.Namespace, *, rehearsal: bool) -> HostOptions:
 
     return HostOptions(programme=args.file, out=args.out, rehearsal=rehearsal, fresh=args.fresh,
                        speed=args.speed if rehearsal else 1.0, share=share_options(args), chat=args.chat,
-                       zone=args.zone, docx=args.docx)
+                       zone=args.zone, docx=args.docx, flow=args.flow)
 
 
 def share_options(args: argparse.Namespace) -> ShareOptions | None:

@@ -57,6 +57,8 @@ class HostOptions:
     """The zone of the chat's times (None: this computer's)."""
     docx: bool = False
     """Also keep the report as a Word file."""
+    flow: str | None = None
+    """``run --flow``: whether segments move on by themselves, for this run (None: the programme's)."""
 
 
 class Host:
@@ -67,6 +69,8 @@ class Host:
         """Bad input (the programme, the sharing or chat options) is refused here, before any
         file is written: ``ModeratorError`` (``ProgrammeError``)."""
         programme = load_programme(options.programme)
+        if options.flow is not None:
+            programme = programme.with_flow(options.flow)
         if options.share is not None:
             tls_context(options.share)  # a missing or unreadable certificate is said before anything starts
         self.options = options

@@ -36,6 +36,11 @@ class SessionEngine(Protocol):
     @property
     def status(self) -> Status: ...
 
+    @property
+    def history(self) -> list[Event]:
+        """Every event so far, in order (a face looks back at what the engine did by itself)."""
+        ...
+
     # ------------------------------------------------------------------ time
 
     def snapshot(self) -> Snapshot: ...
@@ -46,6 +51,11 @@ class SessionEngine(Protocol):
 
     def notice_sleep(self) -> float:
         """Seconds the computer slept since last asked (0 below a blip); the host journals it."""
+        ...
+
+    def flow(self) -> Event | None:
+        """Move the session on if its segment's time is up and it flows (the host's engine; a seat's
+        never does: None)."""
         ...
 
     # ------------------------------------------------------------------ being told
@@ -88,7 +98,7 @@ class SessionEngine(Protocol):
 
     def tick_cue(self, segment: int, cue: int, done: bool = True) -> None: ...
 
-    def show_message(self, text: str) -> None: ...
+    def show_message(self, text: str, *, keep: bool = False) -> None: ...
 
     def clear_message(self) -> None: ...
 

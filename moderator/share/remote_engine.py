@@ -38,7 +38,8 @@ from moderator.share.roles import SEAT_ROLES, why_not
 from moderator.share.tokens import Role
 from moderator.text import visible
 
-SEAT_NAMES: dict[Role | str, str] = {Role.RAPPORTEUR: "rapporteur seat", Role.COMODERATOR: "co-moderator seat"}
+SEAT_NAMES: dict[Role | str, str] = {Role.RAPPORTEUR: "rapporteur seat", Role.COMODERATOR: "co-moderator seat",
+                                     Role.STAGE: "stage seat", Role.BACKSTAGE: "backstage seat"}
 """The seat line's first words, one message a role so that each translates whole."""
 
 
@@ -221,6 +222,10 @@ class SeatEngine:
             raise CommandRefused("offline: the timer can be driven only while connected")
         return expected
 
+    def flow(self) -> Event | None:
+        """A seat never moves the session on by itself: the host's engine does, from its clock."""
+        return None
+
     def toggle(self) -> str:
         self._send("toggle", {}, self._local.toggle)
         return "sent"
@@ -262,8 +267,8 @@ class SeatEngine:
         self._send("tick_cue", {"segment": segment, "cue": cue, "done": done},
                    lambda: self._local.tick_cue(segment, cue, done))
 
-    def show_message(self, text: str) -> None:
-        self._send("message", {"text": text}, lambda: self._local.show_message(text))
+    def show_message(self, text: str, *, keep: bool = False) -> None:
+        self._send("message", {"text": text, "keep": keep}, lambda: self._local.show_message(text, keep=keep))
 
     def clear_message(self) -> None:
         self._send("clear_message", {}, self._local.clear_message)
@@ -278,7 +283,7 @@ class SeatEngine:
 
     def _require_posting(self) -> None:
         if self.role not in SEAT_ROLES:
-            raise CommandRefused(f"a {self.role or 'following'} seat cannot write notes")
+            raise CommandRefused("a {role} seat cannot write notes", role=self.role or "following")
 
     def log_entry(self, raw: str) -> Note | int:
         """A note, checked here as the host will check it (an unknown ``@name`` is refused at once),

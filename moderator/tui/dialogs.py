@@ -24,6 +24,12 @@ def _english(text: str) -> str:
     return text
 
 
+def _also(bindings: BindingsMap, binding: Binding) -> BindingsMap:
+    """``bindings`` with one more."""
+    bindings.bind(binding.key, binding.action, binding.description)
+    return bindings
+
+
 def translate_bindings(bindings: BindingsMap, _: Translate) -> BindingsMap:
     """The same keys, their descriptions (the Footer's words) in the session's language."""
     groups: dict[int, Binding.Group] = {}
@@ -42,7 +48,8 @@ def translate_bindings(bindings: BindingsMap, _: Translate) -> BindingsMap:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before something that cannot be undone; ``y`` confirms, anything else cancels."""
+    """Ask before something that cannot be undone; ``y`` confirms (and the session's own word for
+    yes: ``s`` for sí, ``o`` for oui), ``n`` or ``esc`` cancel."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
@@ -55,11 +62,14 @@ class ConfirmScreen(ModalScreen[bool]):
         self.detail = detail
         self.tr = tr
         rebind(self, lambda bindings: translate_bindings(bindings, tr))
+        self.yes_key = yes_key(tr)
+        if self.yes_key != "y":  # the session's own word for yes ("s" for sí), as well as y
+            rebind(self, lambda bindings: _also(bindings, Binding(self.yes_key, "answer(True)", tr("Yes"))))
 
     def compose(self) -> ComposeResult:
         _ = self.tr
         keys = Text()
-        keys.append("y", style="bold")
+        keys.append(self.yes_key, style="bold")
         keys.append(" " + _("yes") + "   ")
         keys.append("n", style="bold")
         keys.append(" / ")
@@ -73,6 +83,13 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def yes_key(tr: Translate) -> str:
+    """The key that says yes in the session's language (``y``; ``s``, sí; ``o``, oui); never ``n``."""
+    # Translators: the one letter that answers "yes" in a confirmation (y/n): the word for yes begins with it.
+    key = tr("y")
+    return key if len(key) == 1 and key.isalpha() and key.islower() and key != "n" else "y"
 
 
 class Picker(ModalScreen[int | None]):
