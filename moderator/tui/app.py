@@ -5,9 +5,7 @@ console's actions in the command palette, and asks before quitting a running ses
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -29,6 +27,7 @@ from moderator.text import visible
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
+from moderator.tui.stopping import Stop, StopHandlers, install_stop_handlers
 
 if TYPE_CHECKING:
     from moderator.share.hosting import Sharing
@@ -75,8 +74,10 @@ class ModeratorApp(App[None]):
         assert isinstance(console, ConsoleScreen)
         return console
 
-    stopped_by: signal.Signals | None = None
-    """The signal (SIGTERM, SIGHUP) that closed the console, if one did."""
+    stopped_by: Stop | None = None
+    """What the system sent to close the console (SIGTERM, SIGHUP; on Windows SIGBREAK, the window
+    closed), if anything did."""
+    stop_handlers: StopHandlers | None = None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this system; on Linux and macOS ours, which no input bytes can stop."""
@@ -90,18 +91,15 @@ class ModeratorApp(App[None]):
         return ModeratorDriver if driver is LinuxDriver else driver
 
     def _close_on_signals(self) -> None:
-        """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
-        ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
-        and the report written. Python's default would end the process on the spot."""
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if number is not None:
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(number, self._stop_by_signal, number)
+        """A shutdown, ``kill``, the terminal or the console window closed (``tui.stopping``, for each
+        system) close the console as ``ctrl+q`` does, without asking: every event is already on
+        disk; the terminal is restored and the report written. Python's default would end the
+        process on the spot."""
+        self.stop_handlers = install_stop_handlers(asyncio.get_running_loop(), self._stop_by_signal)
 
-    def _stop_by_signal(self, number: signal.Signals) -> None:
-        self.stopped_by = number
-        self.exit(return_code=128 + number)
+    def _stop_by_signal(self, stop: Stop) -> None:
+        self.stopped_by = stop
+        self.exit(return_code=stop.exit_status)
 
     async def on_mount(self) -> None:
         self.title = visible(self.programme.session.title)
