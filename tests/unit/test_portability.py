@@ -103,3 +103,29 @@ def test_private_files_on_windows_without_icacls_are_still_written(monkeypatch: 
     assert not owner_only_on_windows(path, run=missing)
     monkeypatch.delenv("USERNAME")
     assert not owner_only_on_windows(path, run=missing)
+
+
+def test_every_file_opened_with_os_open_is_opened_binary() -> None:
+    """Windows' ``os.open`` is in text mode unless given ``O_BINARY`` (cpython#52646): ``\\n`` written
+    would become ``\\r\\n`` and a journal's sizes would no longer match what was written. Every
+    ``os.open`` of a file carries ``files.BINARY``; a folder (fsync) and the null device need not."""
+    import ast
+
+    import moderator
+
+    package = Path(moderator.__file__).parent
+    not_files = {("files.py", "folder"), ("commands/output.py", "os.devnull")}
+    missing, seen = [], 0
+    for path in sorted(package.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and ast.unparse(node.func) == "os.open"):
+                continue
+            seen += 1
+            call = ast.get_source_segment(source, node) or ""
+            where = path.relative_to(package).as_posix()
+            if any(where == name and what in call for name, what in not_files):
+                continue
+            if "BINARY" not in call and "_OPEN_FLAGS" not in call:
+                missing.append(f"{where}:{node.lineno}: {call}")
+    assert seen >= 10 and not missing, (seen, missing)
