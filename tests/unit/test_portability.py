@@ -129,3 +129,29 @@ def test_every_file_opened_with_os_open_is_opened_binary() -> None:
             if "BINARY" not in call and "_OPEN_FLAGS" not in call:
                 missing.append(f"{where}:{node.lineno}: {call}")
     assert seen >= 10 and not missing, (seen, missing)
+
+
+def test_files_are_written_where_fchmod_and_folder_fsync_do_not_exist(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    """Windows has no ``os.fchmod`` and cannot open a folder: an atomic write works all the same."""
+    import os
+
+    from moderator import files
+
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path: object, flags: int, *args: object) -> int:
+        opened.append(str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.delattr(os, "fchmod")
+    monkeypatch.setattr(os, "open", recording_open)
+    target = tmp_path / "report.md"
+    files.write_atomic(target, "a\nb\n")
+    assert target.read_bytes() == b"a\nb\n"
+    opened.clear()
+    files.fsync_dir(tmp_path, platform="win32")
+    assert str(tmp_path) not in opened, "no folder is opened on Windows"
+    files.fsync_dir(tmp_path, platform="linux")
+    assert str(tmp_path) in opened
