@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import signal
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from moderator.session.state import Status
 from moderator.session.zoom_chat import DatedChatMessage
 from moderator.share.options import ShareOptions
 from moderator.text import visible
+from moderator.tui import shutdown
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
@@ -94,12 +96,36 @@ class ModeratorApp(App[None]):
         """A shutdown, ``kill``, the terminal or the console window closed (``tui.stopping``, for each
         system) close the console as ``ctrl+q`` does, without asking: every event is already on
         disk; the terminal is restored and the report written. Python's default would end the
-        process on the spot."""
-        self.stop_handlers = install_stop_handlers(asyncio.get_running_loop(), self._stop_by_signal)
+        process on the spot.
+
+        The POSIX handlers are plain signal handlers, run by the main thread as soon as the signal
+        comes even if the loop is stuck; every handler arms the watchdog (``shutdown.arm``: the
+        process ends within 3 s whatever blocks) and then asks the loop to close the console."""
+        self.stop_handlers = install_stop_handlers(asyncio.get_running_loop(), self._stop_by_signal,
+                                                   arm=shutdown.arm)
 
     def _stop_by_signal(self, stop: Stop) -> None:
         self.stopped_by = stop
+        self._closing_driver()
         self.exit(return_code=stop.exit_status)
+
+    def terminal_gone(self) -> None:
+        """The terminal closed or failed (the driver says so): close as SIGHUP does, within 3 s."""
+        if self.stopped_by is None:
+            self.terminal_lost = True
+        hangup = getattr(signal, "SIGHUP", signal.SIGTERM)
+        shutdown.arm(128 + hangup)
+        self._closing_driver()
+        self.exit(return_code=128 + hangup)
+
+    terminal_lost = False
+    """The terminal went away without a signal (end of file or an error on it)."""
+
+    def _closing_driver(self) -> None:
+        """Tell our driver the console closes: no write to the terminal may wait long from now on."""
+        closing = getattr(self._driver, "closing", None)
+        if callable(closing):
+            closing()
 
     async def on_mount(self) -> None:
         self.title = visible(self.programme.session.title)

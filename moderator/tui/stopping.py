@@ -2,8 +2,9 @@
 
 Every event is on disk already; stopping well only restores the terminal and writes the report.
 
-- Linux, macOS: SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed), on the event loop
-  (``loop.add_signal_handler``).
+- Linux, macOS: SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed), as plain signal
+  handlers (``signal.signal``: run by the main thread as soon as the signal comes, even if the loop
+  is stuck), which hand the stop to the loop.
 - Windows has neither. ctrl+c is a key there as in a POSIX terminal (Textual's driver clears
   ``ENABLE_PROCESSED_INPUT``), so it is the console's binding, not a signal. ctrl+break raises
   SIGBREAK (``signal.signal``). The console window closed (and logging off, shutting down) sends
@@ -13,8 +14,9 @@ Every event is on disk already; stopping well only restores the terminal and wri
   installed with ``SetConsoleCtrlHandler``: Windows calls it in a thread of its own; it asks the
   loop to close and waits, up to ``CLOSE_GRACE`` seconds (Windows allows 5), for ``finished()``.
 
-``install_stop_handlers`` takes the system, the ``signal`` module and kernel32 as arguments, so the
-tests run each system's branch on any machine.
+Every handler first calls ``arm`` (the console's watchdog, ``tui.shutdown.arm``: the process ends
+within 3 s whatever blocks), then asks the loop to stop. ``install_stop_handlers`` takes the system,
+the ``signal`` module and kernel32 as arguments, so the tests run each system's branch on any machine.
 """
 
 from __future__ import annotations
@@ -65,48 +67,51 @@ class StopHandlers:
 
 
 def install_stop_handlers(loop: asyncio.AbstractEventLoop, on_stop: Callable[[Stop], None], *,
+                          arm: Callable[[int], None] = lambda exit_status: None,
                           platform: str = sys.platform, signal_module: Any = signal,
                           kernel32: Callable[[], Any] | None = None,
                           callback_type: Any = None) -> StopHandlers:
-    """Have ``on_stop`` called on ``loop`` when the system asks the console to stop."""
+    """Have ``on_stop`` called on ``loop`` when the system asks the console to stop, after ``arm``
+    (called at once, from the handler) with the exit status."""
     handlers = StopHandlers()
+
+    def request(stop: Stop) -> None:
+        arm(stop.exit_status)
+        with contextlib.suppress(RuntimeError):  # the loop already closed: nothing left to stop
+            loop.call_soon_threadsafe(on_stop, stop)
+
     if platform == "win32":
-        _install_windows(handlers, loop, on_stop, signal_module, kernel32, callback_type)
+        _install_windows(handlers, request, signal_module, kernel32, callback_type)
     else:
-        _install_posix(handlers, loop, on_stop, signal_module)
+        _install_posix(handlers, request, signal_module)
     return handlers
 
 
-def _install_posix(handlers: StopHandlers, loop: asyncio.AbstractEventLoop, on_stop: Callable[[Stop], None],
-                   signal_module: Any) -> None:
+def _install_posix(handlers: StopHandlers, request: Callable[[Stop], None], signal_module: Any) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal_module, name, None)
         if number is None:
             continue
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(number, on_stop, Stop(name, 128 + int(number)))
+        stop = Stop(name, 128 + int(number))
+        with contextlib.suppress(ValueError, OSError):  # not the main thread (tests)
+            signal_module.signal(number, lambda _number, _frame, stop=stop: request(stop))
             handlers.installed.append(name)
 
 
-def _install_windows(handlers: StopHandlers, loop: asyncio.AbstractEventLoop, on_stop: Callable[[Stop], None],
-                     signal_module: Any, kernel32: Callable[[], Any] | None, callback_type: Any) -> None:
+def _install_windows(handlers: StopHandlers, request: Callable[[Stop], None], signal_module: Any,
+                     kernel32: Callable[[], Any] | None, callback_type: Any) -> None:
     exit_status = 128 + int(getattr(signal_module, "SIGBREAK", SIGBREAK_NUMBER))
-
-    def from_thread(stop: Stop) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop already closed: nothing left to stop
-            loop.call_soon_threadsafe(on_stop, stop)
-
     sigbreak = getattr(signal_module, "SIGBREAK", None)
     if sigbreak is not None:
         with contextlib.suppress(ValueError, OSError):  # not the main thread
-            signal_module.signal(sigbreak, lambda _number, _frame: from_thread(Stop("SIGBREAK", exit_status)))
+            signal_module.signal(sigbreak, lambda _number, _frame: request(Stop("SIGBREAK", exit_status)))
             handlers.installed.append("SIGBREAK")
 
     def control_handler(event: int) -> int:
         name = _CLOSING_EVENTS.get(event)
         if name is None:
             return 0  # ctrl+c, ctrl+break: the next handler (the C runtime's: SIGINT, SIGBREAK)
-        from_thread(Stop(name, exit_status))
+        request(Stop(name, exit_status))
         handlers.wait_finished(CLOSE_GRACE)
         return 1
 

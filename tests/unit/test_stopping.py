@@ -45,21 +45,24 @@ def windows_signal() -> types.SimpleNamespace:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
-async def test_posix_sigterm_and_sighup_reach_the_loop() -> None:
+async def test_posix_sigterm_and_sighup_arm_the_watchdog_then_reach_the_loop() -> None:
     loop = asyncio.get_running_loop()
     stops: list[Stop] = []
-    handlers = install_stop_handlers(loop, stops.append, platform="linux")
+    armed: list[int] = []
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
+        handlers = install_stop_handlers(loop, stops.append, arm=armed.append, platform="linux")
         assert handlers.installed == ["SIGTERM", "SIGHUP"]
         os.kill(os.getpid(), signal.SIGHUP)
         for _ in range(100):
             if stops:
                 break
             await asyncio.sleep(0.01)
+        assert armed == [128 + signal.SIGHUP]
         assert stops == [Stop("SIGHUP", 128 + signal.SIGHUP)]
     finally:
-        loop.remove_signal_handler(signal.SIGTERM)
-        loop.remove_signal_handler(signal.SIGHUP)
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 @pytest.mark.attack("A09")
@@ -67,11 +70,13 @@ async def test_windows_ctrl_break_is_sigbreak() -> None:
     loop = asyncio.get_running_loop()
     stops: list[Stop] = []
     fake_signal = windows_signal()
-    handlers = install_stop_handlers(loop, stops.append, platform="win32", signal_module=fake_signal,
-                                     kernel32=Kernel32, callback_type=CALLBACK)
+    armed: list[int] = []
+    handlers = install_stop_handlers(loop, stops.append, arm=armed.append, platform="win32",
+                                     signal_module=fake_signal, kernel32=Kernel32, callback_type=CALLBACK)
     assert handlers.installed == ["SIGBREAK", "CTRL_CLOSE_EVENT"]
     fake_signal.installed[SIGBREAK_NUMBER](SIGBREAK_NUMBER, None)  # the C runtime raised SIGBREAK
     await asyncio.sleep(0)
+    assert armed == [128 + SIGBREAK_NUMBER]
     assert stops == [Stop("SIGBREAK", 128 + SIGBREAK_NUMBER)]
 
 
