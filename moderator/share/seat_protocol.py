@@ -14,7 +14,9 @@ event after ``have_seq`` (all of them when ``session`` is another journal's), th
 journal event as ``event {seq, event}``, in order. A seat's ``command {id, command, args}`` goes
 through ``dispatch.run_command`` (role checked per message; applied once per id; the seat and
 author the host knows recorded on the event) and is answered ``ack {id, seq}`` once the event is
-fsync'd, or ``refused {id, reason}``. ``ping {sent}`` is answered ``pong {sent, host_t}``.
+fsync'd, or ``refused {id, reason}``; ``command preview_note {text}`` is answered ``preview {id,
+landing}`` (where the note would land, ``note_preview``) and journals nothing. ``ping {sent}`` is
+answered ``pong {sent, host_t}``.
 
 Bounded, per seat (not per connection: a seat that reconnects keeps its budget): commands and
 bytes a second (beyond them the host reads more slowly: nothing is refused for being fast, so an
@@ -41,10 +43,11 @@ from aiohttp import WSMsgType, web
 
 from moderator.files import JOURNAL_LIMIT
 from moderator.session.engine import Engine
-from moderator.session.events import Event, encode, to_dict
+from moderator.session.events import MAX_TEXT, Event, encode, to_dict
 from moderator.session.journal import JournalError
 from moderator.session.state import State
-from moderator.share.dispatch import Acked, Refused, SeatIdentity, run_command
+from moderator.share.dispatch import POSTING_ROLES, Acked, Refused, SeatIdentity, run_command
+from moderator.share.note_preview import landing
 from moderator.share.rates import Bucket, Buckets
 from moderator.share.roles import SEAT_ROLES
 from moderator.share.seat_identities import SeatFull, SeatRecord, SeatRegistry, clean_name, seats_path
@@ -53,6 +56,8 @@ from moderator.share.wire import finite_number, loads
 
 PROTOCOL = 2
 SEAT_PATH = "/seat/{token}"
+PREVIEW = "preview_note"
+"""The one command that is answered, not applied: ``preview {id, landing}`` (``note_preview``)."""
 HELLO_TIMEOUT = 10.0
 MAX_MESSAGE = 64 * 1024
 """A seat's message: a note of ``MAX_NOTE_CHARACTERS`` fits even with every character escaped."""
@@ -351,6 +356,11 @@ class SeatHub:
                     connection.close(1008, b"pings: one every 2 s, a finite number")
                     return
                 connection.offer(_dumps({"type": "pong", "sent": sent, "host_t": self.engine.now_t()}))
+            elif kind == "command" and body.get("command") == PREVIEW:
+                await budget.commands.wait()
+                if connection.ended():
+                    return
+                connection.offer(_dumps(_preview(self.engine, connection.who, body)))
             elif kind == "command":
                 await budget.commands.wait()
                 if connection.ended():
@@ -378,6 +388,19 @@ class SeatHub:
         else:
             connection.offer(_dumps({"type": "refused", "id": answer_id, "reason": outcome.reason}))
         return True
+
+
+def _preview(engine: Engine, who: SeatIdentity, body: dict[str, Any]) -> dict[str, Any]:
+    """``preview {id, landing}``: where the note would land now; nothing is journalled."""
+    args = body.get("args")
+    text = args.get("text") if isinstance(args, dict) else None
+    if who.role not in POSTING_ROLES:
+        found: dict[str, Any] = {"error": f"a {who.role} link can only follow the session"}
+    elif not isinstance(text, str) or len(text) > MAX_TEXT:
+        found = {"error": f"'text' must be text of at most {MAX_TEXT} characters"}
+    else:
+        found = landing(engine, text)
+    return {"type": "preview", "id": body.get("id"), "landing": found}
 
 
 @dataclass(frozen=True)

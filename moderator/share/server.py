@@ -9,6 +9,7 @@ Routes::
 
     GET  /stage/<token>       the speaker's page         GET  /static/<name>   its assets
     GET  /backstage/<token>   the organizers' page       GET  /ws/<token>      snapshots + clock pings
+    GET  /rapporteur/<token>  the rapporteur's page      GET  /comoderator/<token>  the co-moderator's controller
     GET  /api/state[/<token>] the snapshot as JSON       POST /api/command     a moderator's command
 
 More routes (the seats' ``/seat/<token>``, ``seat_protocol.py``) are added by an *extension*: a
@@ -46,7 +47,8 @@ from moderator.share.commands import BadCommand, Needs, lookup, run_command
 from moderator.share.http_guard import ConnectionGuard, close_listener, connection_budget, guarded
 from moderator.share.page_snapshot import page_snapshot
 from moderator.share.rates import Bucket, Buckets
-from moderator.share.roles import Route, View, may_send, roles_for, view_of
+from moderator.share.roles import SEAT_ROLES, Route, View, may_send, roles_for, view_of
+from moderator.share.seat_view import seat_extras
 from moderator.share.tokens import Role, Tokens
 from moderator.share.wire import finite_number, loads
 
@@ -235,8 +237,11 @@ class ShareServer:
         """What ``role`` may read (``roles.py``): the stage's snapshot, or the backstage's."""
         engine = self.engine
         view = Role.STAGE if view_of(role) is View.STAGE else Role.BACKSTAGE
-        return page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
+        page = page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
                              role=view, rate=self.rate)
+        if role in SEAT_ROLES:  # the rapporteur's page and the co-moderator's controller: their extras
+            page.update(seat_extras(engine, role))
+        return page
 
     # ------------------------------------------------------------------ pages and assets
 
