@@ -27,7 +27,7 @@ import pkgutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,7 +260,7 @@ RUNNERS: dict[str, Runner] = {
 }
 
 
-def plugged_runners() -> dict[str, Runner]:
+def plugged_runners(taken: Collection[str] = ()) -> dict[str, Runner]:
     """The sections of the benchmark modules that plug in (``bench_*.py`` defining ``SECTION`` and
     ``run``), by their ``SECTION``."""
     import benchmarks
@@ -276,11 +276,14 @@ def plugged_runners() -> dict[str, Runner]:
         def runner(sizes: Sizes, scratch: Path, run: Callable[[bool, Path], list[Figure]] = module.run) -> list[Figure]:
             return run(sizes.quick, scratch)
 
-        found[str(module.SECTION)] = runner
+        section = str(module.SECTION)
+        if section in found or section in taken:  # two modules, one name: one would hide the other
+            raise RuntimeError(f"benchmarks/{module_info.name}.py: section {section!r} is taken already")
+        found[section] = runner
     return found
 
 
-RUNNERS.update(plugged_runners())
+RUNNERS.update(plugged_runners(taken=tuple(RUNNERS)))
 SECTIONS = tuple(RUNNERS)
 
 

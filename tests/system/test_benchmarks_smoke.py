@@ -182,3 +182,10 @@ def test_plugged_modules_are_found_by_their_section() -> None:
     found = plugged_runners()
     assert {"stage", "seats"} <= set(found)
     assert "report" not in found  # bench_report.py has no SECTION: run by the runner's own section
+
+
+def test_two_modules_cannot_take_one_section_name() -> None:
+    from benchmarks.__main__ import plugged_runners
+
+    with pytest.raises(RuntimeError, match="section 'stage' is taken already"):
+        plugged_runners(taken=("first_frame", "stage"))  # as if the runner had a section of that name

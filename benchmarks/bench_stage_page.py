@@ -6,12 +6,9 @@
   it) is timed from the request sent until the stage page's DOM shows the new segment's number
   (polled every 5 ms over the DevTools protocol, so a few ms of that are the polling's).
   Absolute on loopback: no peer shows a stage. Goal: p99 <= 100 ms (what a speaker would call "at once").
-- **a note from the rapporteur's page acknowledged**: issue 23's rapporteur page. When the
-  rapporteur's link opens a page in a browser (``GET`` answers HTML), its note box is looked
-  for (``NOTE_BOX``) and a note typed in it is timed until the page shows it acknowledged;
-  while no such page exists the figure is left out and the run says so. The same path without
-  a browser (a seat's note acknowledged) is the seats section's ``seat_note_ack``, and a seat's
-  join time its ``seat_join_5000``.
+- a note from the rapporteur's page acknowledged is issue 23's ``bench_net_pages.py`` (section
+  ``pages``); the same path without a browser is the seats section's ``seat_note_ack``, and a
+  seat's join time its ``seat_join_5000``.
 
 Needs ``chromium`` (``.ci/run`` installs it); without it, the section says so and measures nothing
 else (the table shows no figure from it).
@@ -32,12 +29,10 @@ from typing import Any
 
 from benchmarks.harness import Figure, PtyProcess, child_env, log, median, percentile
 
-SECTION = "pages"
+SECTION = "stage_page"
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "moderator" / "demo" / "workshop.toml"
 GOAL_PRESS_MS = 100.0
-NOTE_BOX = "document.querySelector('textarea, input[type=text]')"
-"""How the rapporteur's page's note box is found, once that page exists (issue 23)."""
 
 
 def _free_port() -> int:
@@ -61,7 +56,7 @@ def _chromium() -> Any:
     """``tests/browser.py``'s ``Chromium`` (the test suite's own CDP driver), or ``None`` without a browser."""
     sys.path.insert(0, str(ROOT / "tests"))
     try:
-        import browser  # type: ignore[import-not-found]
+        import browser
     finally:
         sys.path.remove(str(ROOT / "tests"))
     return browser.Chromium if browser.find_chromium() else None
@@ -73,14 +68,6 @@ def _command(api: str, token: str, kind: str) -> None:
         "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         answer.read()
-
-
-def _serves_a_page(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return bool(answer.status == 200 and "html" in answer.headers.get("Content-Type", ""))
-    except OSError:
-        return False
 
 
 async def _presses(chromium: Any, links: dict[str, str], presses: int) -> list[float]:
@@ -123,17 +110,10 @@ def run(quick: bool, scratch: Path) -> list[Figure]:
         time.sleep(0.5)
         log(f"pages: {presses} co-moderator presses, each until the stage page shows it")
         timings = asyncio.run(_presses(chromium, links, presses))
-        rapporteur_page = _serves_a_page(links.get("rapporteur", ""))
-    figures = [Figure("page_press_to_stage_p99", "Controller press -> stage page shows it, p99",
+    return [Figure("page_press_to_stage_p99", "Controller press -> stage page shows it, p99",
                       percentile(timings, 99), "ms", goal_max=GOAL_PRESS_MS, runs=len(timings),
                       note=f"median {median(timings):.0f} ms; HTTP API command (co-moderator) -> Chromium's DOM, "
                            "loopback, 5 ms polling")]
-    if not rapporteur_page:
-        log("pages: the rapporteur's link opens no page yet (issue 23): its note is not measured here "
-            "(the seats section's seat_note_ack is the same path without a browser)")
-    else:
-        log("pages: the rapporteur's page exists; its note box is not measured yet (fill NOTE_BOX's page flow)")
-    return figures
 
 
 if __name__ == "__main__":
