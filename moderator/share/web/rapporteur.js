@@ -123,6 +123,8 @@ function tick() {
 function showWho() {
   const { name } = store.seat();
   setText($("who"), name ? `✎ ${name}` : "");
+  $("who").hidden = !name;
+  $("who").setAttribute("aria-label", `${labels.your_name}: ${name || ""}`);
 }
 
 function showStatus() {
