@@ -39,6 +39,8 @@ def launch(options: HostOptions, *, bell: bool = False, language: str | None = N
         # After a signal or a lost terminal the watchdog ends the process soon: the report is
         # written in the time left, then the journal closed (every event in it is already fsync'd).
         host.close(lambda: shutdown.time_left(default=5.0))
+        if app.stop_handlers is not None:
+            app.stop_handlers.finished()  # Windows' window closed: the handler may let it go now
     return _closing_words(app, host.run.journal.active_path, host.run.report_path, host.docx_path)
 
 
