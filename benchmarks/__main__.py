@@ -111,7 +111,7 @@ def second(sizes: Sizes, _: Path) -> list[Figure]:
                     f"{what}, {state}, {screen.label}", entry[metric], unit,
                     baseline=floor[metric], baseline_label="floor", ratio=entry[f"{metric}_ratio_floor"],
                     goal_max=goal, goal_on=goal_on, runs=sizes.cpu_rounds,
-                    peer=None if termdown is None else termdown[metric], peer_label="termdown 90m",
+                    peer=None if termdown is None else termdown[metric], peer_label="termdown 10m",
                     peer_ratio=entry.get(f"{metric}_ratio_termdown"),
                     note=f"{sizes.cpu_seconds:g} s a round, timer running; floor: one Digits set once a second"))
     return figures
