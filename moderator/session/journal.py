@@ -15,6 +15,7 @@ import glob
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,10 +47,24 @@ class JournalBusy(ModeratorError):
 LINKS_NAME = "links.txt"
 
 
+PREVIOUS_CONSOLE_GRACE = 5.0
+"""Seconds ``moderator run`` waits for a console that is closing (its terminal just closed; it ends
+within 3 s) before saying the session is taken: starting again at once must just work."""
+
+
 def busy_message(path: Path, holder: Holder | None = None) -> str:
+    """Who holds the session, and what to do: the co-moderator link only if the session is shared
+    (its ``links.txt`` exists), else how to find and close the console that holds it."""
     who = f", {holder.describe()}" if holder is not None else ""
-    return (f"a console is already running this session ({path}{who}); to take a co-moderator seat on it, run "
-            f"`moderator join URL` with the co-moderator link in {path.parent / LINKS_NAME}")
+    said = f"a console is already running this session ({path}{who})"
+    links = path.parent / LINKS_NAME
+    if links.exists():
+        return (f"{said}; to take a co-moderator seat on it, run `moderator join URL` with the co-moderator "
+                f"link in {links}")
+    if holder is not None:
+        return (f"{said}; close that console (ctrl+q in its terminal) or end its process ({holder.pid}): "
+                "every note is already saved")
+    return f"{said}; close that console first (`lsof {path.with_name(path.name + '.lock')}` shows its process)"
 
 
 def lock_journal(path: Path, *, wait: float = 0.0) -> FileLock:
@@ -63,10 +78,22 @@ def lock_journal(path: Path, *, wait: float = 0.0) -> FileLock:
         raise JournalBusy(busy_message(path, held.holder)) from None
 
 
-def ensure_not_running(path: Path) -> None:
-    """Refuse, before reading or renaming anything, a journal another console is writing."""
-    if path.exists() and is_locked(path):
+def ensure_not_running(path: Path, *, wait: float = 0.0) -> None:
+    """Refuse, before reading or renaming anything, a journal another console is writing; a console
+    still closing is waited for up to ``wait`` seconds (``wait_for_previous_console``)."""
+    if path.exists() and not wait_for_previous_console(path, wait):
         raise JournalBusy(busy_message(path, read_holder(lock_path(path))))
+
+
+def wait_for_previous_console(path: Path, wait: float, *, poll: float = 0.1) -> bool:
+    """Whether the journal's lock is free, asking again every ``poll`` seconds for up to ``wait``: a
+    console whose terminal just closed lets go within 3 s."""
+    deadline = time.monotonic() + wait
+    while is_locked(path):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)
+    return True
 
 
 @dataclass
