@@ -33,6 +33,7 @@ from moderator.session.runs import OpenedRun
 from moderator.session.signals import chat_signal, who_is_on
 from moderator.session.snapshot import Level, Snapshot
 from moderator.session.state import Note, State, Status
+from moderator.share.dispatch import RAPPORTEUR
 from moderator.share.remote_engine import RemoteEngine
 from moderator.text import visible
 from moderator.tui.clipboard import copy_text
@@ -200,6 +201,8 @@ class ConsoleScreen(Screen[None]):
         self.engine.subscribe(self._on_engine_event)
         if isinstance(self.engine, RemoteEngine):
             self.engine.on_status = self._refresh_soon
+        if self.words_only:  # a rapporteur seat opens where its person types
+            self.set_focus(self.query_one(NoteBox))
 
     def _on_engine_event(self, event: Event, _: State) -> None:
         """An event this console did not cause (a seat's note at the host; anything, on a seat)."""
@@ -588,11 +591,51 @@ class ConsoleScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``i`` and ``enter`` move to the note box only from outside it; while it has the
         focus, the keys that type text leave the Footer (their function keys still work).
-        (While a dialog is open, the console's keys are not active at all: the dialog is the screen.)"""
+        (While a dialog is open, the console's keys are not active at all: the dialog is the screen.)
+        A rapporteur seat has no single-letter commands at all: its keys are words (``on_key``)."""
         typing = isinstance(self.focused, Input)
+        if self.words_only and action in (*TYPING_ACTIONS, "focus_notes") and not self._from_palette:
+            return False
         if action == "focus_notes":
             return not typing
         return not (typing and action in TYPING_ACTIONS and not self._from_palette)
+
+    @property
+    def words_only(self) -> bool:
+        """A rapporteur seat: it writes notes and drives nothing, so every printable key is a word."""
+        return isinstance(self.engine, RemoteEngine) and self.engine.role == RAPPORTEUR
+
+    def _words_outside_the_box(self, event: events.Key) -> None:
+        """On a rapporteur seat, a key typed outside the box (after Esc, say) goes into it, and Enter
+        goes back to it: never lost, never a command. On any console, a printable key that is no
+        command goes into the box too. (Bindings are looked up after this handler.)"""
+        if isinstance(self.focused, Input):
+            return
+        printable = event.is_printable and event.character is not None
+        if printable and not self.words_only and event.key not in self._bindings.key_to_bindings:
+            # A printable key that is no command (``l``, ``x``, ``é``): a word begun, for the box.
+            event.stop()
+            event.prevent_default()
+            self.take_typing(event.character or "")
+            return
+        if not self.words_only:
+            return
+        if printable or event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.take_typing(event.character if printable and event.character else "")
+
+    def take_typing(self, text: str) -> None:
+        """Typing that arrived while the box was not focused: into the box, which takes the focus;
+        said once per stretch of typing, so nobody wonders where the words went."""
+        box = self.query_one(NoteBox)
+        if self.focused is not box:
+            self.set_focus(box)
+            if text and not self.words_only:
+                self._tell(self.tr("Your typing went into the note box (Enter logs it, Esc leaves it)"),
+                           timeout=4, key="typing")
+        if text:
+            box.take_typed(text)
 
     # ------------------------------------------------------------------ notes
 
@@ -631,7 +674,9 @@ class ConsoleScreen(Screen[None]):
         self._after_event()
 
     def on_key(self, event: events.Key) -> None:
-        """``esc`` in the note box gives the keys back to the timer (and cancels an edit)."""
+        """``esc`` in the note box gives the keys back to the timer (and cancels an edit); on a
+        rapporteur seat, keys outside the box are words for it."""
+        self._words_outside_the_box(event)
         if event.key == "escape" and isinstance(self.focused, NoteBox):
             if self._editing_note is not None:
                 self.query_one(NoteBox).value = ""

@@ -134,6 +134,10 @@ class NoteBox(Input):
         if text.strip():
             self.post_message(self.NoteSubmitted(self, text))
 
+    def take_typed(self, text: str) -> None:
+        """Keys typed while the box did not have the focus (``TypedText``): typed here, in order."""
+        self._gather(text)
+
     def _gather(self, text: str) -> None:
         room = MAX_NOTE_CHARACTERS - len(self.value) - len(self._pending)
         if len(text) > room:
