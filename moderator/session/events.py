@@ -186,12 +186,20 @@ class NoteEdited(BaseEvent):
     level: int | None = field(default=None, metadata=_bounded(0, MAX_LEVEL))
     group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
     group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    seat: str | None = field(default=None, metadata={"max_length": 64})
+    """The seat that made the correction; ``None``: the host's console (or a journal from before
+    corrections recorded who made them)."""
+    author: str | None = field(default=None, metadata=_short())
+    """That seat's name, as the host knew it."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NoteDeleted(BaseEvent):
     TYPE = EventType.NOTE_DELETED
     id: int = field(metadata=_bounded(1, MAX_NOTE_ID))
+    seat: str | None = field(default=None, metadata={"max_length": 64})
+    """The seat that deleted it; ``None``: the host's console (or an older journal)."""
+    author: str | None = field(default=None, metadata=_short())
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -43,6 +43,16 @@ class SegmentActual:
         return self.visits > 0
 
 
+@dataclass(frozen=True)
+class NoteChange:
+    """One correction or deletion of a note, and who made it (``seat`` None: the host's console)."""
+
+    deleted: bool
+    seat: str | None
+    author: str | None
+    wall: str
+
+
 @dataclass
 class Note:
     id: int
@@ -63,6 +73,8 @@ class Note:
     deleted: bool = False
     seat: str | None = None
     author: str | None = None
+    changes: list[NoteChange] = field(default_factory=list)
+    """Every correction and deletion, in order, each with who made it."""
 
 
 @dataclass
@@ -222,6 +234,7 @@ def apply(state: State, event: Event) -> None:
             note = state.notes.get(event.id)
             if note is not None:
                 note.deleted = True
+                note.changes.append(NoteChange(True, event.seat, event.author, wall))
         case ev.QuestionAsked():
             key = (event.round, event.index)
             state.asked[key] = AskedQuestion(key[0], key[1], state.current, t, wall)
@@ -345,6 +358,7 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
     if event.group is not None:  # a group named: the note is the group's, nobody's
         note.speaker, note.group, note.group_segment = None, event.group, event.group_segment
     note.edited = True
+    note.changes.append(NoteChange(False, event.seat, event.author, event.wall))
 
 
 def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:
