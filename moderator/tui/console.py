@@ -697,14 +697,20 @@ class ConsoleScreen(Screen[None]):
         """Any note back into the box, as it would be typed (level, person or group, mark)."""
         box = self.query_one(NoteBox)
         if box.value.strip() and self._editing_note is None:
-            self._tell(self.tr("Log or clear the note you are typing first"), severity="warning", timeout=4,
-                       key="refused")
-            return
+            # What was being typed is not glued to the note corrected: it waits, and comes back after.
+            self._typed_aside = box.value
+            self._tell(self.tr("The note you were typing is kept aside; it comes back after this correction"),
+                       timeout=5, key="note")
         self._editing_note = note.id
         box.value = visible(note_as_typed(note), keep_newlines=True)
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = self.tr(
             "Notes · editing note {id} (enter saves, esc cancels)").format(id=note.id)
+        start = visible(note.text.replace("\n", " "))
+        start = start if len(start) <= 40 else start[:39] + "…"
+        box.border_title = self.tr("Correcting note {id}: {start} (Enter saves, Esc cancels)").format(
+            id=note.id, start=start)
+        box.add_class("-editing")
         self.set_focus(box)
 
     def action_delete_last_note(self) -> None:
@@ -759,9 +765,18 @@ class ConsoleScreen(Screen[None]):
         box.cursor_position = len(box.value)
         self.set_focus(box)
 
+    _typed_aside = ""
+    """A note being typed when a correction began: back in the box once the correction ends."""
+
     def _stop_editing(self) -> None:
         self._editing_note = None
         self.query_one("#notes-panel").border_title = self.tr("Notes")
+        box = self.query_one(NoteBox)
+        box.border_title = None
+        box.remove_class("-editing")
+        if self._typed_aside:
+            aside, self._typed_aside = self._typed_aside, ""
+            box.give_back(aside)
 
     def _reload_notes(self) -> None:
         pending = self.engine.pending_notes() if isinstance(self.engine, RemoteEngine) else []

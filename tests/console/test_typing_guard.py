@@ -132,3 +132,34 @@ async def test_a_printable_key_that_is_no_command_goes_into_the_box(make_app):
         await pilot.pause()
         box = app.query_one(NoteBox)
         assert app.focused is box and box.value == "lx"
+
+
+async def test_correcting_a_note_says_which_and_keeps_what_was_being_typed_aside(make_app):
+    """From the ``o`` picker: the box says which note it corrects, in another colour; what was being
+    typed is not glued to it, and comes back once the correction is saved."""
+    from moderator.tui.note_box import NoteBox
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "i")
+        for character in "el nivel municipal importa":
+            await pilot.press(character if character != " " else "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        box = app.query_one(NoteBox)
+        box.insert_text_at_cursor("recomendación: crear mesas")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")  # the newest note
+        await pilot.pause()
+        await pilot.press("enter")  # correct it (the picker's first choice)
+        await pilot.pause()
+        note_id = app.engine.state.visible_notes()[-1].id
+        assert box.has_class("-editing")
+        assert str(box.border_title).startswith(f"Correcting note {note_id}: el nivel municipal importa")
+        assert box.value == "el nivel municipal importa", "the typed words are not glued to the note"
+        await pilot.press("end", "space", "y", "space", *"regional", "enter")
+        await pilot.pause()
+        assert app.engine.state.visible_notes()[-1].text == "el nivel municipal importa y regional"
+        assert box.value == "recomendación: crear mesas", "what was being typed is back"
+        assert not box.has_class("-editing")
