@@ -156,8 +156,8 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     await type_note(browser, "participants: 42")
     await all_saved(browser)
     assert [event.count for event in host.events() if isinstance(event, ParticipantsSet)] == [42]
-    shown = await browser.evaluate("[...document.querySelectorAll('#notes .note-text')].map(e => e.textContent)")
-    assert shown[0] == "work integration needs public buyers", "newest first"
+    await browser.wait_for(  # newest first
+        "document.querySelector('#notes .note-text').textContent === 'work integration needs public buyers'")
 
     await browser.set_offline(True)
     await browser.wait_for("document.getElementById('link-state').dataset.state === 'offline'")
@@ -165,7 +165,7 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     for text in offline:
         await type_note(browser, text)
     assert await state_of(browser) == "offline: 3 waiting"
-    assert await browser.evaluate("document.querySelectorAll('#notes .note.waiting').length") == 3
+    await browser.wait_for("document.querySelectorAll('#notes .note.waiting').length === 3")
 
     with contextlib.suppress(BrowserError):  # offline, the reload itself fails: the notes wait in storage
         await browser.navigate(host.url(Role.RAPPORTEUR))
@@ -181,7 +181,8 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     assert [note.kind.value for note in notes[:4]] == ["note", "action", "question", "quote"]
     assert notes[4].level == 1
     assert [note.speaker for note in notes] == ["kim"] * 5 + ["leyton"] + ["kim"] * 3
-    assert browser.problems == []
+    # Offline, Chromium logs each failed reconnection; nothing else went wrong.
+    assert [problem for problem in browser.problems if "ERR_INTERNET_DISCONNECTED" not in problem] == []
 
 
 async def test_own_notes_corrected_and_deleted_and_others_shown_with_their_author(host: Host,
@@ -203,7 +204,7 @@ async def test_own_notes_corrected_and_deleted_and_others_shown_with_their_autho
     await browser.evaluate(f"document.getElementById('delete-{second.id}').click()")  # armed, then confirmed
     await browser.wait_for("document.querySelectorAll('#notes .note').length === 1")
     await all_saved(browser)
-    assert await browser.evaluate("document.querySelector('#notes .note-text').textContent") == "budgets, corrected"
+    await browser.wait_for("document.querySelector('#notes .note-text').textContent === 'budgets, corrected'")
     assert "saved" in await browser.evaluate("document.getElementById('announce').textContent")
 
     # A note from another seat (the terminal's rapporteur, Ben) shows with his name and no buttons.
