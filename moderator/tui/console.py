@@ -42,6 +42,7 @@ from moderator.tui.formatting import countdown_text, displayed_seconds, note_as_
 from moderator.tui.keymap import N_, console_bindings
 from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.toasts import Toasts
+from moderator.tui.typing_guard import TypedText
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -643,7 +644,8 @@ class ConsoleScreen(Screen[None]):
                 self._tell(self.tr("Your typing went into the note box (Enter logs it, Esc leaves it)"),
                            timeout=4, key="typing")
         if text:
-            box.take_typed(text)
+            # Through the box's own queue, where the keys and pastes that follow go too: in order.
+            box.post_message(TypedText(text))
 
     # ------------------------------------------------------------------ notes
 
