@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from moderator.problems import Problem, Severity
+from moderator.problems import Problem, Severity, Words
 from moderator.programme.model import Programme, Segment
 from moderator.programme.zones import zone
 
@@ -62,8 +62,9 @@ def day_marker(moment: pendulum.DateTime, reference: dt.date) -> str:
 
 
 def plan_warnings(programme: Programme) -> list[Problem]:
-    """Where the plan disagrees with what the source printed: ``at`` times and ``end``."""
-    problems: list[Problem] = []
+    """Where the plan disagrees with what the source printed (``at`` times and ``end``), a segment amber
+    from its first second, and a clock change in the middle of the session."""
+    problems: list[Problem] = [*_threshold_warnings(programme), *_clock_change_warnings(programme)]
     session_zone = programme.session.timezone
     timeline = plan(programme)
     for item in timeline:
@@ -74,12 +75,14 @@ def plan_warnings(programme: Programme) -> list[Problem]:
         printed = local.replace(hour=segment.at.hour, minute=segment.at.minute, second=segment.at.second)
         if (local.hour, local.minute, local.second) != (segment.at.hour, segment.at.minute, segment.at.second):
             difference = int((local - printed).total_seconds() // 60)
+            hint = "{n} min later than printed; check the durations before it" if difference > 0 else \
+                "{n} min earlier than printed; check the durations before it"
             problems.append(Problem(
                 programme.path, segment.line,
-                f"segment {segment.index + 1} ({segment.title}) is planned at {local:%H:%M} "
-                f"but the programme prints at = \"{segment.at:%H:%M}\"",
-                f"{abs(difference)} min {'later' if difference > 0 else 'earlier'} than printed; "
-                "check the durations before it",
+                Words('segment {n} ({title}) is planned at {planned} but the programme prints at = "{printed}"',
+                      n=segment.index + 1, title=segment.title, planned=f"{local:%H:%M}",
+                      printed=f"{segment.at:%H:%M}"),
+                Words(hint, n=abs(difference)),
                 severity=Severity.WARNING,
             ))
     end = programme.session.end
@@ -91,13 +94,67 @@ def plan_warnings(programme: Programme) -> list[Problem]:
         actual = timeline[-1].end_in(session_zone)
         gap = int((wanted - actual).total_seconds())
         if gap:
-            what = "leave" if gap > 0 else "overrun"
+            message = "the segments end at {actual} but [session].end is {end}: they leave {gap}" if gap > 0 else \
+                "the segments end at {actual} but [session].end is {end}: they overrun {gap}"
             problems.append(Problem(
                 programme.path, programme.session.end_line,
-                f"the segments end at {actual:%H:%M} but [session].end is {end:%H:%M}: "
-                f"they {what} {abs(gap) // 60} min" + (f" {abs(gap) % 60} s" if abs(gap) % 60 else ""),
-                f"segments add up to {programme.total_duration // 60} min; "
-                f"start..end is {int((wanted - start_local).total_seconds()) // 60} min",
+                Words(message, actual=f"{actual:%H:%M}", end=f"{end:%H:%M}", gap=_minutes(abs(gap))),
+                Words("segments add up to {total} min; start..end is {span} min", total=programme.total_duration // 60,
+                      span=int((wanted - start_local).total_seconds()) // 60),
                 severity=Severity.WARNING,
             ))
+    return problems
+
+
+def _threshold_warnings(programme: Programme) -> list[Problem]:
+    """A segment whose warning (or danger) time is as long as the segment itself: its timer is amber
+    (or red) from its first second, and the colour no longer says anything."""
+    problems = []
+    for segment in programme.segments:
+        for name, threshold in (("warn", segment.warn), ("danger", segment.danger)):
+            if threshold >= segment.duration:
+                message = ("segment {n} ({title}) lasts {duration} but its warn time is {threshold}: its timer is "
+                           "amber from its first second") if name == "warn" else \
+                    "segment {n} ({title}) lasts {duration} but its danger time is {threshold}: its timer is red " \
+                    "from its first second"
+                problems.append(Problem(
+                    programme.path, segment.line,
+                    Words(message, n=segment.index + 1, title=segment.title, duration=_minutes(segment.duration),
+                          threshold=_minutes(threshold)),
+                    Words('give the segment a shorter {key} = "..."', key=name),
+                    severity=Severity.WARNING,
+                ))
+                break  # danger is shorter than warn: one warning says it
+    return problems
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
+
+
+def _clock_change_warnings(programme: Programme) -> list[Problem]:
+    """Daylight saving begins or ends during the session, in its own zone or one shown beside it: the
+    times there jump by an hour in the middle, and people join an hour early or late after a break."""
+    problems: list[Problem] = []
+    if not programme.segments:
+        return problems
+    timeline = plan(programme)
+    for zone_name in programme.session.zones:
+        tz = zone(zone_name)
+        before = timeline[0].start.in_timezone(tz).utcoffset()
+        after = timeline[-1].end.in_timezone(tz).utcoffset()
+        if before is None or after is None or before == after:
+            continue
+        shift = int((after - before).total_seconds() // 60)
+        changed = next((item for item in timeline  # (a change at a segment's very end is the next one's)
+                        if item.end.subtract(seconds=1).in_timezone(tz).utcoffset() != before), timeline[-1])
+        segment = changed.segment
+        problems.append(Problem(
+            programme.path, segment.line,
+            Words("the clocks change in {zone} during segment {n} ({title}): {shift} min (daylight saving); times "
+                  "there jump by as much", zone=zone_name, n=segment.index + 1, title=segment.title,
+                  shift=f"{'+' if shift > 0 else '-'}{abs(shift)}"),
+            Words("tell the people who join from there, or move the session"),
+            severity=Severity.WARNING,
+        ))
     return problems

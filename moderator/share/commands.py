@@ -126,10 +126,16 @@ def _own_note(engine: Engine, sender: Sender, args: Mapping[str, Any]) -> int:
     note_id = whole_arg(args, "id", 1, 10_000_000)
     note = engine.state.notes.get(note_id)
     if note is None or note.deleted:
-        raise CommandRefused(f"there is no note {note_id}")
+        raise CommandRefused("there is no note {id}", id=note_id)
     if sender.seat is None or note.seat != sender.seat:
         raise CommandRefused("a seat can correct or delete only its own notes")
     return note_id
+
+
+def _typed_in(args: Mapping[str, Any]) -> int | None:
+    """``add_note``'s optional ``typed_in``: the segment (0-based) running when the note was typed, so a
+    note that waited offline while the session moved on lands where it was typed."""
+    return whole_arg(args, "typed_in", 0, MAX_SEGMENTS - 1) if "typed_in" in args else None
 
 
 def _steer(run: Callable[[Engine, Mapping[str, Any]], object]) -> RemoteCommand:
@@ -153,14 +159,16 @@ COMMANDS: dict[str, RemoteCommand] = {
     "ask_question": _steer(lambda engine, args: engine.ask_question(*_question(args))),
     "unask_question": _steer(lambda engine, args: engine.unask_question(*_question(args))),
     "tick_cue": RemoteCommand(_tick_cue, Needs.COMODERATOR),
-    "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT))),
+    "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT),
+                                                               keep=args.get("keep") is True)),
     "clear_message": _steer(lambda engine, _: engine.clear_message()),
     "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.COMODERATOR),
     "blackout": RemoteCommand(_switch("blackout", Engine.set_blackout, lambda engine: engine.state.blackout),
                               Needs.COMODERATOR),
     # a note, or ``participants: 42``, as at the host's keyboard
     # held to the console's note length (``MAX_NOTE_CHARACTERS``), whoever sends it
-    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text", MAX_NOTE_CHARACTERS))),
+    "add_note": _note(lambda engine, _, args: engine.log_entry_typed_in(text_arg(args, "text", MAX_NOTE_CHARACTERS),
+                                                                        _typed_in(args))),
     "edit_note": _note(lambda engine, sender, args: engine.edit_note(_own_note(engine, sender, args),
                                                                      text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "delete_note": _note(lambda engine, sender, args: engine.delete_note(_own_note(engine, sender, args))),
