@@ -32,7 +32,7 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
     try:
         _say_damage(client)
-        print(f"Connecting to {shown_link(url)}…", file=sys.stderr)
+        print(f"Connecting to {shown_link(url)}", file=sys.stderr)
         try:
             await _first_contact(client)
         except TimeoutError:
