@@ -30,11 +30,8 @@ from moderator.tui import shutdown
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
-<<<<<<< HEAD
-from moderator.tui.typing_guard import TypedText
-=======
 from moderator.tui.stopping import Stop, StopHandlers, install_stop_handlers
->>>>>>> main
+from moderator.tui.typing_guard import TypedText
 
 if TYPE_CHECKING:
     from moderator.share.hosting import Sharing
