@@ -36,7 +36,7 @@ import pendulum
 from moderator.programme.durations import format_duration, whole_seconds
 from moderator.programme.model import Person, Programme, Segment
 from moderator.programme.plan import day_marker, planned_end, session_start
-from moderator.programme.zones import city_label, zone
+from moderator.programme.zones import city_label, paper_size, zone
 from moderator.report.labels import LABELS
 from moderator.report.model import (
     Block,
@@ -234,6 +234,7 @@ class _Builder:
             title=self.label("report_title"),
             sections=tuple(s for s in sections if s is not None),
             footer=self.footer(),
+            paper=paper_size(self.zone_name),
         )
 
     def header(self) -> Section:

@@ -25,15 +25,15 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Pt, RGBColor
+from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor
 
 from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
 from moderator.report.text import numeric_columns, span_layout, xml_text_lines
 
 MAX_LIST_LEVEL = 3
 """Word's default template has three levels of bullet and numbered list styles."""
-PAGE_WIDTH = Inches(6.0)
-"""The text width of python-docx's default page (Letter, 1.25 in margins)."""
+PAPER = {"a4": (Mm(210), Mm(297), Mm(25)), "letter": (Inches(8.5), Inches(11), Inches(1))}
+"""Width, height and the margin on every side of each paper size (``ReportDocument.paper``)."""
 MAX_COLUMN_NEED = 30
 """Characters beyond which a column's text wraps rather than taking more of the page."""
 CELL_PADDING = 4
@@ -55,13 +55,14 @@ def render_docx(document: ReportDocument) -> bytes:
     properties.author = properties.last_modified_by = "moderator"
     properties.created = properties.modified = _FIXED_CREATED
     properties.revision = 1
+    page_width = _set_paper(word, document.paper)
     title = word.add_paragraph(style="Title")
     title.add_run(_one_line(document.title))
     for section in document.sections:
         if section.heading:
             word.add_heading(_one_line(section.heading), level=2)
         for block in section.blocks:
-            _block(word, block)
+            _block(word, block, page_width)
     footer = word.add_paragraph()
     run = footer.add_run(_one_line(document.footer))
     run.italic = True
@@ -100,13 +101,22 @@ def _one_line(text: str) -> str:
     return " / ".join(xml_text_lines(text))
 
 
-def _block(word: object, block: Block) -> None:
+def _set_paper(word: object, paper: str) -> Length:
+    """Lay every section of the document on ``paper`` with even margins; the text width left."""
+    width, height, margin = PAPER.get(paper, PAPER["a4"])
+    for section in word.sections:  # type: ignore[attr-defined]
+        section.page_width, section.page_height = width, height
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = margin
+    return Length(width - 2 * margin)
+
+
+def _block(word: object, block: Block, page_width: Length) -> None:
     if isinstance(block, Heading):
         word.add_heading(_one_line(block.text), level=min(block.level, 4))  # type: ignore[attr-defined]
     elif isinstance(block, Paragraph):
         _spans(word.add_paragraph(), block.spans)  # type: ignore[attr-defined]
     elif isinstance(block, Table):
-        _table(word, block)
+        _table(word, block, page_width)
     else:
         _list(word, block, 1)
 
@@ -137,7 +147,7 @@ def _list(word: object, bullets: Bullets, level: int) -> None:
     ``List Continue`` styles), since Word's ``List Number`` would go on counting from the list before."""
     base = "List Continue" if bullets.ordered else "List Bullet"
     style = base if level == 1 else f"{base} {min(level, MAX_LIST_LEVEL)}"
-    for number, item in enumerate(bullets.items, start=1):
+    for number, item in enumerate(bullets.items, start=bullets.start):
         paragraph = word.add_paragraph(style=style)  # type: ignore[attr-defined]
         if bullets.ordered:
             paragraph.add_run(f"{number}. ")
@@ -146,7 +156,7 @@ def _list(word: object, bullets: Bullets, level: int) -> None:
             _list(word, item.children, level + 1)
 
 
-def _table(word: object, block: Table) -> None:
+def _table(word: object, block: Table, page_width: Length) -> None:
     key_value = len(block.header) == 2  # the form's header: a label column, then the value
     # A column no row fills (a speakers' "Role" nobody gave) only takes room on paper.
     kept = [c for c in range(len(block.header)) if key_value or any(row[c].strip() for row in block.rows)]
@@ -157,7 +167,7 @@ def _table(word: object, block: Table) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = _column_widths(header, rows, key_value)
+    widths = _column_widths(header, rows, key_value, page_width)
     for column, text in enumerate(header):
         _cell_text(table.cell(0, column), text, bold=True, small=not key_value)
     numeric = numeric_columns(rows) or [False] * columns
@@ -176,11 +186,11 @@ def _table(word: object, block: Table) -> None:
     word.add_paragraph()  # type: ignore[attr-defined]
 
 
-def _column_widths(header: list[str], rows: list[list[str]], key_value: bool) -> list[Emu]:
+def _column_widths(header: list[str], rows: list[list[str]], key_value: bool, page_width: Length) -> list[Emu]:
     """Room by need: the form's labels take a third; elsewhere each column gets a share of the
     page after its longest word or short value, so numbers stay on one line and titles get the rest."""
     if key_value:
-        return [Emu(int(PAGE_WIDTH * 0.34)), Emu(int(PAGE_WIDTH * 0.66))]
+        return [Emu(int(page_width * 0.34)), Emu(int(page_width * 0.66))]
     needs = []
     for column, title in enumerate(header):
         cells = [row[column] for row in rows]
@@ -188,7 +198,7 @@ def _column_widths(header: list[str], rows: list[list[str]], key_value: bool) ->
         longest_text = max((len(text) for text in cells), default=1)
         needs.append(max(longest_word, min(longest_text, MAX_COLUMN_NEED)) + CELL_PADDING)
     total = sum(needs)
-    return [Emu(int(PAGE_WIDTH * need / total)) for need in needs]
+    return [Emu(int(page_width * need / total)) for need in needs]
 
 
 def _cell_text(cell: object, text: str, *, bold: bool = False, right: bool = False, small: bool = False) -> None:

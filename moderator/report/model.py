@@ -78,6 +78,9 @@ class ReportDocument:
     title: str
     sections: tuple[Section, ...]
     footer: str
+    paper: str = "a4"
+    """``a4``, or ``letter`` for a session held in the US (its zone's country): what a printed
+    or PDF copy of the Word file is laid out on where the organizers are."""
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
