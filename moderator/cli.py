@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("journal", type=Path, metavar="JOURNAL")
     chat.add_argument("chat_file", type=Path, metavar="FILE", help="the chat as Zoom saved it (.txt)")
     chat.add_argument("--zone", help="the zone of the computer that saved the chat (default: this one's)")
+    chat.add_argument("--replace", action="store_true",
+                      help="remove what an earlier import of this file added, then import it again")
+
+    transcript = commands.add_parser("transcript", help="import a Zoom transcript or captions (.vtt) into a journal")
+    transcript.add_argument("journal", type=Path, metavar="JOURNAL")
+    transcript.add_argument("vtt", type=Path, metavar="FILE", help="the transcript or closed captions (.vtt)")
+    transcript.add_argument("--started", metavar="TIME",
+                            help="when the recording began (HH:MM[:SS] or YYYY-MM-DD HH:MM; default: the run's start)")
+    transcript.add_argument("--zone", help="the zone of --started (default: the session's)")
 
     timing = commands.add_parser("timing", help="compare planned and actual timing of one or more runs")
     timing.add_argument("journals", nargs="+", type=Path, metavar="JOURNAL")
@@ -177,7 +186,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "chat":
         from moderator.commands.chat import run_chat
 
-        return run_chat(args.journal, args.chat_file, args.zone)
+        return run_chat(args.journal, args.chat_file, args.zone, replace=args.replace)
+    if command == "transcript":
+        from moderator.commands.transcript import run_transcript
+
+        return run_transcript(args.journal, args.vtt, args.started, args.zone)
     if command == "ics":
         from moderator.commands.ics import run_ics
 

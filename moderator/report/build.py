@@ -417,8 +417,9 @@ class _Builder:
     def audience(self) -> Section:
         """The audience's marked questions; then what else was said in the Q&A, by whoever answered;
         then the Zoom chat's questions with the participant's name, and its other messages to everyone."""
-        questions = [entry for entry in self.state.chat if entry.kind == "question"]
-        others = [entry for entry in self.state.chat if entry.kind != "question"]
+        chat = self.state.visible_chat()
+        questions = [entry for entry in chat if entry.kind == "question"]
+        others = [entry for entry in chat if entry.kind != "question"]
         notes = self.placed("audience")
         blocks: list[Block] = []
         if notes or not (questions or others):

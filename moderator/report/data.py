@@ -84,13 +84,19 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
         "participants": {
             "count": state.participants,
             "recorded": iso_utc_wall(state.participants_wall),
-            "in_chat": sorted({entry.sender for entry in state.chat}, key=str.casefold),
+            "in_chat": sorted({entry.sender for entry in state.visible_chat()}, key=str.casefold),
         },
         "notes": _notes(state),
         "chat": [
             {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": iso_utc_wall(e.at),
              "segment": e.segment, "reply_to": e.reply_to, "fingerprint": e.fingerprint}
-            for e in state.chat
+            for e in state.visible_chat()
+        ],
+        "transcript": [
+            {"number": line.number, "name": line.name, "speaker": line.speaker, "text": line.text,
+             "start": iso_utc_wall(line.at), "end": iso_utc_wall(line.until), "segment": line.segment,
+             "fingerprint": line.fingerprint}
+            for line in state.transcript
         ],
         "timing": _timing(programme, state),
     }

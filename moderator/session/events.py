@@ -60,6 +60,8 @@ class EventType(StrEnum):
     FLASH = "flash"
     BLACKOUT = "blackout"
     CHAT_MESSAGE = "chat_message"
+    CHAT_REMOVED = "chat_removed"
+    TRANSCRIPT_LINE = "transcript_line"
 
 
 class NoteKind(StrEnum):
@@ -286,10 +288,40 @@ class ChatMessageAdded(BaseEvent):
     """The start of the message it answers, as Zoom quoted it."""
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatMessageRemoved(BaseEvent):
+    """A chat message taken back out (``moderator chat --replace``: an import read in the wrong zone is
+    replaced, its earlier messages removed first); the journal keeps both."""
+
+    TYPE = EventType.CHAT_REMOVED
+    fingerprint: str = field(metadata={"max_length": 64})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TranscriptLine(BaseEvent):
+    """One cue of a Zoom transcript or closed captions (``moderator transcript``), kept with the run
+    and apart from the notes.
+
+    ``at``/``until``: when it was said (UTC: the recording's start plus the cue's offset); ``name`` as
+    the file wrote it, ``speaker`` the programme's id it matched (``None``: unknown); ``segment`` the one
+    running then. ``fingerprint`` (offset, name, text) makes an import idempotent.
+    """
+
+    TYPE = EventType.TRANSCRIPT_LINE
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    at: str = field(metadata={"max_length": 64})
+    until: str = field(metadata={"max_length": 64})
+    fingerprint: str = field(metadata={"max_length": 64})
+    name: str | None = field(default=None, metadata=_short())
+    speaker: str | None = field(default=None, metadata=_short())
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
 Event: TypeAlias = (
     Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
-    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded
+    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded | ChatMessageRemoved
+    | TranscriptLine
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

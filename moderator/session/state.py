@@ -80,6 +80,22 @@ class ChatEntry:
     segment: int | None
     reply_to: str | None
     fingerprint: str
+    removed: bool = False
+    """Taken back out (``chat --replace``): left out of every report."""
+
+
+@dataclass
+class TranscriptEntry:
+    """One line of the recording's transcript: who said it (the programme's id, and the name as written)."""
+
+    number: int
+    name: str | None
+    speaker: str | None
+    text: str
+    at: str
+    until: str
+    segment: int | None
+    fingerprint: str
 
 
 @dataclass
@@ -135,7 +151,10 @@ class State:
     participants: int | None = None
     participants_wall: str | None = None
     chat: list[ChatEntry] = field(default_factory=list)
-    chat_fingerprints: set[str] = field(default_factory=set)
+    chat_fingerprints: dict[str, ChatEntry] = field(default_factory=dict)
+    """The messages in ``chat`` by fingerprint (the removed ones left out)."""
+    transcript: list[TranscriptEntry] = field(default_factory=list)
+    transcript_fingerprints: set[str] = field(default_factory=set)
     timeline: list[tuple[str, int | None]] = field(default_factory=list)
     """(wall, segment entered) at every start and move, and (wall, None) at the end: which
     segment was running at a given moment (a chat message's, for one)."""
@@ -156,6 +175,10 @@ class State:
 
     def visible_notes(self) -> list[Note]:
         return [n for n in self.notes.values() if not n.deleted]
+
+    def visible_chat(self) -> list[ChatEntry]:
+        """The chat's messages, without those taken back out."""
+        return [entry for entry in self.chat if not entry.removed]
 
 
 _Record = TypeVar("_Record", Note, AskedQuestion)
@@ -253,6 +276,12 @@ def apply(state: State, event: Event) -> None:
             _signal(state, event, None, event.on)
         case ev.ChatMessageAdded():
             _chat_message(state, event)
+        case ev.ChatMessageRemoved():
+            removed = state.chat_fingerprints.pop(event.fingerprint, None)
+            if removed is not None:
+                removed.removed = True
+        case ev.TranscriptLine():
+            _transcript_line(state, event)
     if event.command_id is not None:
         state.applied_commands.setdefault(event.command_id, state.events)
     state.last_t = max(state.last_t, t)
@@ -351,8 +380,20 @@ def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:
     """Keep the first message with a given fingerprint: importing a chat twice adds nothing."""
     if event.fingerprint in state.chat_fingerprints:
         return
-    state.chat_fingerprints.add(event.fingerprint)
-    state.chat.append(ChatEntry(
+    entry = ChatEntry(
         number=len(state.chat) + 1, sender=event.sender, text=event.text, kind=event.kind, at=event.at,
         segment=event.segment, reply_to=event.reply_to, fingerprint=event.fingerprint,
+    )
+    state.chat_fingerprints[event.fingerprint] = entry
+    state.chat.append(entry)
+
+
+def _transcript_line(state: State, event: ev.TranscriptLine) -> None:
+    """Keep the first line with a given fingerprint: importing a transcript twice adds nothing."""
+    if event.fingerprint in state.transcript_fingerprints:
+        return
+    state.transcript_fingerprints.add(event.fingerprint)
+    state.transcript.append(TranscriptEntry(
+        number=len(state.transcript) + 1, name=event.name, speaker=event.speaker, text=event.text, at=event.at,
+        until=event.until, segment=event.segment, fingerprint=event.fingerprint,
     ))
