@@ -88,6 +88,8 @@ class _Builder:
         self.places = {note.id: self._place(note) for note in self.notes}
         # the day times are read against: the day it ran (a rehearsal's own), else the planned one
         self.day = self.local(state.started_wall).date() if state.started_wall else self.info.date
+        self._clocks: dict[tuple[str, bool], str] = {}
+        self._chat_marks = (Span(self.label("colon")), Span(" — "))
 
     # -- small helpers
 
@@ -99,8 +101,15 @@ class _Builder:
         return parse_wall(wall).in_timezone(self.tz)
 
     def clock(self, wall: str | None, *, seconds: bool = False) -> str:
-        """A journal time as ``HH:mm`` in the session's zone (``—`` for none)."""
-        return self.clock_at(self.local(wall), seconds=seconds) if wall else "—"
+        """A journal time as ``HH:mm`` in the session's zone (``—`` for none); each distinct time is
+        worked out once (a chat of 100,000 messages has a few thousand distinct seconds)."""
+        if not wall:
+            return "—"
+        key = (wall, seconds)
+        text = self._clocks.get(key)
+        if text is None:
+            text = self._clocks[key] = self.clock_at(self.local(wall), seconds=seconds)
+        return text
 
     def clock_at(self, moment: pendulum.DateTime, *, seconds: bool = False) -> str:
         """``HH:mm``, with the date when it is not the day the session ran (or was planned)."""
@@ -435,12 +444,14 @@ class _Builder:
 
     def chat_item(self, entry: ChatEntry) -> Item:
         """``**Ana Pérez**: text (replying to “...”) — 22:47``."""
-        spans = [Span(entry.sender, SpanStyle.STRONG), Span(self.label("colon")), Span(entry.text)]
-        if entry.reply_to:
-            quote = self.label("quote_open") + entry.reply_to + self.label("quote_close")
-            spans += [Span(" "), Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM)]
-        spans += [Span(" — "), Span(self.clock(entry.at), SpanStyle.EM)]
-        return Item(tuple(spans))
+        colon, dash = self._chat_marks
+        if not entry.reply_to:  # most messages: one tuple, the marks shared
+            return Item((Span(entry.sender, SpanStyle.STRONG), colon, Span(entry.text), dash,
+                         Span(self.clock(entry.at), SpanStyle.EM)))
+        quote = self.label("quote_open") + entry.reply_to + self.label("quote_close")
+        return Item((Span(entry.sender, SpanStyle.STRONG), colon, Span(entry.text), Span(" "),
+                     Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM), dash,
+                     Span(self.clock(entry.at), SpanStyle.EM)))
 
     def after_end(self) -> Section | None:
         notes = self.placed("after_end")
