@@ -13,7 +13,9 @@ network benchmark found.
 Network benchmarks plug in: a module ``benchmarks/bench_net_<name>.py`` that defines
 ``SECTION`` (its name here) and ``run(quick: bool, scratch: Path) -> list[Figure]`` is found
 and run after the others (the stage view's update p99 and 200 viewers' CPU and memory, a
-remote seat's note ack p99 and catch-up time), its figures in the same table.
+remote seat's note ack p99 and catch-up time), its figures in the same table. ``bench_report_size``
+plugs in the same way (section ``report_size``: 100,000 chat messages imported, then the report in
+Markdown and Word).
 """
 
 from __future__ import annotations
@@ -247,13 +249,17 @@ RUNNERS: dict[str, Runner] = {
 }
 
 
+PLUGIN_PREFIXES = ("bench_net_", "bench_report_size")
+"""Modules found and run after the sections above: the network benchmarks, and the report at size."""
+
+
 def network_runners() -> dict[str, Runner]:
     """The sections of the network benchmarks present (``bench_net_*.py``), by their ``SECTION``."""
     import benchmarks
 
     found: dict[str, Runner] = {}
     for module_info in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
-        if not module_info.name.startswith("bench_net_"):
+        if not module_info.name.startswith(PLUGIN_PREFIXES):
             continue
         module = importlib.import_module(f"benchmarks.{module_info.name}")
 

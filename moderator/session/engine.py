@@ -149,16 +149,10 @@ class Engine:
         finally:
             self._origin = None
 
-    def _stamp(self) -> tuple[float, str]:
-        """The session time and wall time an event made now carries."""
-        return max(round(self.now_t(), 3), self.state.last_t), self.clock.now().isoformat()
-
-    def _emit(self, event: E, *, stamped: bool = False) -> E:
-        """Stamp ``event`` with the clock (unless the caller did: ``stamped``), make it durable, then
-        apply it and tell the listeners."""
-        if not stamped:
-            t, wall = self._stamp()
-            event = dataclasses.replace(event, t=t, wall=wall)
+    def _emit(self, event: E) -> E:
+        """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners."""
+        t = max(round(self.now_t(), 3), self.state.last_t)
+        event = dataclasses.replace(event, t=t, wall=self.clock.now().isoformat())
         origin = self._origin
         if origin is not None:
             event = dataclasses.replace(event, command_id=origin.command_id)
@@ -432,14 +426,13 @@ class Engine:
                 if message.fingerprint in self.state.chat_fingerprints:
                     continue
                 at = dated.wall.astimezone(dt.UTC)
-                t, wall = self._stamp()
                 self._emit(ev.ChatMessageAdded(
-                    t=t, wall=wall, sender=clean_text(message.sender)[:ev.MAX_SHORT_TEXT],
+                    sender=clean_text(message.sender)[:ev.MAX_SHORT_TEXT],
                     text=clean_text(message.text)[:ev.MAX_TEXT],
                     at=at.isoformat(), fingerprint=message.fingerprint,
                     kind=chat_kind(message.text), segment=locator.at(at),
                     reply_to=clean_text(message.reply_to)[:ev.MAX_TEXT] if message.reply_to else None,
-                ), stamped=True)
+                ))
                 added += 1
         return added
 
