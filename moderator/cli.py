@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="md (default), html, json (the session's data), docx (Word; needs -o)")
     report.add_argument("--programme", type=Path, metavar="FILE",
                         help="the programme the session was run from (default: the one the journal names)")
+    report.add_argument("--template", type=Path, metavar="FORM",
+                        help="fill the organizers' own Word form (.docx with placeholders; --format docx)")
 
     chat = commands.add_parser("chat", help="import a saved Zoom chat into a session's journal")
     chat.add_argument("journal", type=Path, metavar="JOURNAL")
@@ -178,7 +180,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "report":
         from moderator.commands.report import run_report
 
-        return run_report(args.journal, args.output, args.format, programme=args.programme)
+        return run_report(args.journal, args.output, args.format, programme=args.programme, template=args.template)
     if command == "timing":
         from moderator.commands.timing import run_timing
 
