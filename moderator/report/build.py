@@ -50,6 +50,7 @@ from moderator.report.model import (
     SpanStyle,
     Table,
 )
+from moderator.report.timing import end_of_run
 from moderator.session.clock import parse_wall
 from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
 from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
@@ -146,6 +147,16 @@ class _Builder:
             return self.programme.rapporteur.name
         return person_id
 
+    def group_label(self, note: Note) -> str:
+        """``Group 2 — Legal frameworks``: the group a note reports on (its number alone if the
+        programme no longer has it)."""
+        assert note.group is not None
+        number = self.label("group_n", n=note.group + 1)
+        segment = self.segment(note.group_segment)
+        if segment is not None and 0 <= note.group < len(segment.groups):
+            return f"{number} — {segment.groups[note.group]}"
+        return number
+
     def quoted(self, text: str) -> str:
         """A quotation in the report's language, marked once: text already quoted keeps its own marks."""
         text = text.strip()
@@ -162,6 +173,9 @@ class _Builder:
                 spans = (body, Span(" "), Span(self.label("question_for", name=name), SpanStyle.EM))
             else:
                 spans = (Span(name, SpanStyle.STRONG), Span(self.label("colon")), body)
+        elif attribute and note.group is not None and self.places.get(note.id) != "groups":
+            # an action (or a question) typed for a break-out group: credited to the group, as its notes are
+            spans = (Span(self.group_label(note), SpanStyle.STRONG), Span(self.label("colon")), body)
         if note.after_end and self.places.get(note.id) != "after_end":
             spans += (Span(" "), Span(self.label("after_end_tag"), SpanStyle.EM))
         return spans
@@ -496,6 +510,10 @@ class _Builder:
         lines: list[Item] = [self._line("planned_end", self.clock_at(snapshot.planned_end))]
         if state.status is not Status.NOT_STARTED:
             offset = whole_seconds(snapshot.offset)
+            end = snapshot.projected_end
+            if state.status is Status.ENDED:  # to the second, as ``moderator timing`` says it
+                ended, end_offset = end_of_run(self.programme, state)
+                end, offset = ended or end, end_offset if end_offset is not None else offset
             if offset > 0:
                 verdict = self.label("behind", duration=format_duration(offset))
             elif offset < 0:
@@ -503,7 +521,8 @@ class _Builder:
             else:
                 verdict = self.label("on_time")
             key = "actual_end" if state.status is Status.ENDED else "projected_end"
-            lines.append(self._line(key, f"{self.clock_at(snapshot.projected_end)} — {verdict}"))
+            when = self.clock_at(end, seconds=state.status is Status.ENDED)
+            lines.append(self._line(key, f"{when} — {verdict}"))
         pauses = sum(actual.pauses for actual in state.segments)
         if pauses:
             paused = sum(actual.paused_seconds for actual in state.segments)
