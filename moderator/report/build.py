@@ -50,6 +50,7 @@ from moderator.report.model import (
     SpanStyle,
     Table,
 )
+from moderator.report.speaking import speaking_times
 from moderator.report.timing import end_of_run
 from moderator.session.clock import parse_wall
 from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
@@ -532,7 +533,24 @@ class _Builder:
             Table(header, tuple(rows)),
             Bullets(tuple(lines)),
         )
-        return Section("timing", self.label("timing"), blocks + self.stage_signals())
+        return Section("timing", self.label("timing"), blocks + self.speaking() + self.stage_signals())
+
+    def speaking(self) -> tuple[Block, ...]:
+        """Who held the floor: stage time per speaker, and with a transcript, speaking time in discussions."""
+        times = speaking_times(self.programme, self.state)
+        if not times:
+            return ()
+        with_transcript = any(t.in_discussion is not None for t in times)
+        header: tuple[str, ...] = (self.label("col_name"), self.label("col_on_stage"))
+        if with_transcript:
+            header += (self.label("col_in_discussion"),)
+        rows = []
+        for time in times:
+            row: tuple[str, ...] = (time.name, format_duration(time.on_stage) if time.on_stage else "—")
+            if with_transcript:
+                row += (format_duration(time.in_discussion) if time.in_discussion else "—",)
+            rows.append(row)
+        return (Paragraph((Span(self.label("speaking_time"), SpanStyle.STRONG),)), Table(header, tuple(rows)))
 
     def stage_signals(self) -> tuple[Block, ...]:
         """When the speakers were signalled on their stage view (key m, the HTTP API): only if they were."""

@@ -22,6 +22,7 @@ import pendulum
 from moderator.programme.durations import whole_seconds
 from moderator.programme.model import Person, Programme
 from moderator.programme.plan import plan, session_start
+from moderator.report.speaking import speaking_times
 from moderator.session.clock import iso_utc, iso_utc_wall, parse_wall
 from moderator.session.notes import MODERATOR_ID
 from moderator.session.snapshot import SegmentStatus, take_snapshot
@@ -99,6 +100,10 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
             for line in state.transcript
         ],
         "timing": _timing(programme, state),
+        "speaking": [
+            {"person": t.person, "name": t.name, "on_stage": t.on_stage, "in_discussion": t.in_discussion}
+            for t in speaking_times(programme, state)
+        ],
     }
 
 

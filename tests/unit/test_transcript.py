@@ -191,3 +191,20 @@ def test_the_event_round_trips_and_is_bounded() -> None:
     assert decode_line(encode(event)) == event
     with pytest.raises(ValueError, match="name"):
         decode_line(encode(event).replace(b'"name":"Ana"', b'"name":"' + b"x" * 3000 + b'"'))
+
+
+def test_speaking_time_on_stage_and_in_the_discussion(tmp_path: Path) -> None:
+    """Stage time from the segments as run; with the transcript, who spoke how long in the debate and Q&A."""
+    journal = journal_of(tmp_path, "es")
+    run = load_run(journal)
+    before = json.loads(render_report(run.programme, run.state, "json"))["speaking"]
+    assert {t["person"]: (t["on_stage"], t["in_discussion"]) for t in before} == {
+        "paula": (540, None), "victor": (600, None), "camila": (615, None), "mariana": (660, None),
+        MODERATOR_ID: (180 + 630 + 290, None)}  # the welcome and Samuel's own talk (intros), and the closing
+    main(["transcript", str(journal), str(DATA / "diesis_es_transcript.vtt"), "--started", "21:32"])
+    run = load_run(journal)
+    speaking = {t["person"]: t["in_discussion"] for t in json.loads(render_report(run.programme, run.state,
+                                                                                  "json"))["speaking"]}
+    assert speaking == {"paula": 0, "victor": 12, "camila": 0, "mariana": 10, MODERATOR_ID: 4}
+    report = render_report(run.programme, run.state)
+    assert "| Victor | 10:00 | 00:12 |" in report and "**Tiempo de palabra**" in report
