@@ -10,7 +10,8 @@ Pure: "now" is the state's last event, so the same programme and state give the 
 byte for byte; that is what lets ``moderator report JOURNAL`` reproduce the live file.
 
 Every note that is not deleted appears exactly once, in the first place that fits:
-an action -> actions (marked when typed after the end); typed after the end -> its own
+an action -> actions (marked when typed after the end); given to a person in the review ->
+their presentation; typed after the end -> its own
 section; a marked audience question -> questions from the audience; anything else said in a
 Q&A segment -> the Q&A's notes, under whoever answered when named; a break-out group named
 -> that group; a closing segment -> closing remarks; a guiding question or a discussion
@@ -86,7 +87,7 @@ class _Builder:
         self.tz = zone(self.zone_name)
         self.speakers = {s.id: s for s in programme.speakers}
         self.rounds = {r.id: r for r in programme.rounds}
-        self.notes = sorted(state.visible_notes(), key=lambda n: n.id)
+        self.notes = sorted(state.visible_notes(), key=lambda n: (n.order, n.id))  # the review may reorder
         self.places = {note.id: self._place(note) for note in self.notes}
         # the day times are read against: the day it ran (a rehearsal's own), else the planned one
         self.day = self.local(state.started_wall).date() if state.started_wall else self.info.date
@@ -207,6 +208,8 @@ class _Builder:
         kind = segment.kind if segment is not None else None
         if note.kind == "action":
             return "actions"
+        if note.with_person and note.speaker and note.kind != "question":  # the review gave it to them
+            return "summary"
         if note.after_end:
             return "after_end"
         if note.kind == "question":
@@ -248,6 +251,8 @@ class _Builder:
             self.audience(),
             self.simple("closing", "closing"),
             self.simple("actions", "actions"),
+            self.review_section("key_messages"),
+            self.review_section("way_forward"),
             self.after_end(),
             self.other_notes(),
             self.timing(),
@@ -340,12 +345,12 @@ class _Builder:
             if person_id in by_person and person_id not in self.speakers:
                 spans: tuple[Span, ...] = (Span(self.person_name(person_id), SpanStyle.STRONG),
                                            Span(f" ({self.label(tag)})"))
-                items.append(self._person_item(spans, by_person.pop(person_id)))
+                items.append(self._person_item(spans, by_person.pop(person_id), person_id))
         for speaker in self.programme.speakers:
             spans = (Span(speaker.name, SpanStyle.STRONG),)
             if speaker.topic:
                 spans += (Span(" — "), Span(speaker.topic, SpanStyle.EM))
-            items.append(self._person_item(spans, by_person.pop(speaker.id, [])))
+            items.append(self._person_item(spans, by_person.pop(speaker.id, []), speaker.id))
             for index in sorted(by_slot):  # a shared slot follows its first speaker
                 segment = self.segment(index)
                 if segment is not None and segment.speaker_ids[:1] == (speaker.id,):
@@ -367,9 +372,14 @@ class _Builder:
             spans += (Span(" — "), Span(segment.title, SpanStyle.EM))
         return self._person_item(spans, notes)
 
-    def _person_item(self, spans: tuple[Span, ...], notes: list[Note]) -> Item:
-        nothing = (Item((Span(self.label("no_notes"), SpanStyle.EM),)),)
+    def _person_item(self, spans: tuple[Span, ...], notes: list[Note], person: str | None = None) -> Item:
+        """Someone's entry: the summary the review wrote for them first, then their notes."""
+        summary = self.state.review_texts.get(f"summary:{person}") if person else None
+        nothing = () if summary else (Item((Span(self.label("no_notes"), SpanStyle.EM),)),)
         children = self.note_items(notes, attribute=False) if notes else nothing
+        if summary:
+            children = (Item((Span(self.label("summary_of"), SpanStyle.STRONG), Span(self.label("colon")),
+                              Span(summary))), *children)
         return Item(spans, Bullets(children))
 
     def discussion(self) -> Section:
@@ -467,6 +477,14 @@ class _Builder:
         return Item((Span(entry.sender, SpanStyle.STRONG), colon, Span(entry.text), Span(" "),
                      Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM), dash,
                      Span(self.clock(entry.at), SpanStyle.EM)))
+
+    def review_section(self, key: str) -> Section | None:
+        """The key messages or the way forward, as the rapporteur wrote them in the review (one point a line)."""
+        text = self.state.review_texts.get(key)
+        if not text:
+            return None
+        points = [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
+        return Section(key, self.label(key), (Bullets(tuple(Item((Span(point),)) for point in points if point)),))
 
     def after_end(self) -> Section | None:
         notes = self.placed("after_end")
@@ -608,6 +626,8 @@ class _Builder:
     def footer(self) -> str:
         state = self.state
         key = "footer_final" if state.status is Status.ENDED else "footer_live"
+        if state.final:
+            key = "footer_reviewed"
         when = self.clock(state.last_wall, seconds=True) if state.last_wall else "—"
         return self.label(key, events=state.events, time=when)
 

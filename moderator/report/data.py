@@ -100,6 +100,13 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
             for line in state.transcript
         ],
         "timing": _timing(programme, state),
+        "review": {
+            "final": state.final,
+            "summaries": {key.removeprefix("summary:"): text for key, text in sorted(state.review_texts.items())
+                          if key.startswith("summary:")},
+            "key_messages": state.review_texts.get("key_messages"),
+            "way_forward": state.review_texts.get("way_forward"),
+        },
         "speaking": [
             {"person": t.person, "name": t.name, "on_stage": t.on_stage, "in_discussion": t.in_discussion}
             for t in speaking_times(programme, state)

@@ -130,6 +130,10 @@ EN: dict[str, str] = {
     "no_photo_cue": "No cue in the programme mentions the group photo or screenshots.",
     # footer
     "footer_final": "Final report, generated from the session journal (last event: no. {events}, at {time}).",
+    "footer_reviewed": "Final report, reviewed by the rapporteur (last event: no. {events}, at {time}).",
+    "summary_of": "Summary",
+    "key_messages": "Key messages",
+    "way_forward": "Way forward",
     "footer_live": "Report in progress, rewritten after every event (last event: no. {events}, at {time}).",
     # typography
     "colon": ": ",
@@ -236,6 +240,10 @@ ES: dict[str, str] = {
     "footer_final": (
         "Informe final, generado a partir del diario de la sesión (último evento: n.º {events}, a las {time})."
     ),
+    "footer_reviewed": "Informe final, revisado por la relatoría (último evento: n.º {events}, a las {time}).",
+    "summary_of": "Resumen",
+    "key_messages": "Mensajes clave",
+    "way_forward": "Próximos pasos",
     "footer_live": "Informe en curso, reescrito tras cada evento (último evento: n.º {events}, a las {time}).",
     "colon": ": ",
     "quote_open": "«",
@@ -342,6 +350,12 @@ FR: dict[str, str] = {
         f"Rapport final, établi à partir du journal de la session (dernier événement{NBSP}: "
         f"n°{NBSP}{{events}}, à {{time}})."
     ),
+    "footer_reviewed": (
+        f"Rapport final, relu par le rapporteur (dernier événement{NBSP}: n°{NBSP}{{events}}, à {{time}})."
+    ),
+    "summary_of": "Résumé",
+    "key_messages": "Messages clés",
+    "way_forward": "Perspectives",
     "footer_live": (
         f"Rapport en cours, réécrit après chaque événement (dernier événement{NBSP}: "
         f"n°{NBSP}{{events}}, à {{time}})."

@@ -474,6 +474,11 @@ class Engine:
         with self.journal.batch():
             yield
 
+    def record(self, event: E) -> E:
+        """Journal an event made by a tool working on the finished session (the review,
+        ``moderator.session.review``), through the same path as every command."""
+        return self._emit(event)
+
     def set_participants(self, count: int) -> None:
         if count < 0:
             raise CommandRefused("the number of participants cannot be negative")

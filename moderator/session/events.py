@@ -62,6 +62,8 @@ class EventType(StrEnum):
     CHAT_MESSAGE = "chat_message"
     CHAT_REMOVED = "chat_removed"
     TRANSCRIPT_LINE = "transcript_line"
+    REVIEW_TEXT = "review_text"
+    REPORT_FINAL = "report_final"
 
 
 class NoteKind(StrEnum):
@@ -174,6 +176,9 @@ class NoteAdded(BaseEvent):
     """The seat that typed it (``moderator join``); ``None``: the host's own keyboard."""
     author: str | None = field(default=None, metadata=_short())
     """The name given at ``join --name``: the report credits its rapporteurs."""
+    reviewed: bool = False
+    """Added in the review after the session (``moderator review``: a transcript line promoted to a
+    quote): it belongs where its segment puts it, not among the notes typed after the end."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -188,6 +193,12 @@ class NoteEdited(BaseEvent):
     level: int | None = field(default=None, metadata=_bounded(0, MAX_LEVEL))
     group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
     group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    question: tuple[str, int] | None = None
+    """Moved to this guiding question (the review)."""
+    detach: bool = False
+    """Moved out of its guiding question and group: the note is its speaker's (the review)."""
+    position: float | None = field(default=None, metadata=_bounded(0.0, float(MAX_NOTE_ID + 1)))
+    """Where it sorts among the notes of its place (the review's reordering); by id until set."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -317,11 +328,30 @@ class TranscriptLine(BaseEvent):
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReviewText(BaseEvent):
+    """A text the rapporteur writes in the review: a presentation's summary (``key`` ``summary:<person
+    id>``), the key messages (``key_messages``) or the way forward (``way_forward``). The latest wins;
+    an empty text takes it back."""
+
+    TYPE = EventType.REVIEW_TEXT
+    key: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReportFinal(BaseEvent):
+    """The rapporteur marks the report final (or takes it back): the report says it was reviewed."""
+
+    TYPE = EventType.REPORT_FINAL
+    final: bool = True
+
+
 Event: TypeAlias = (
     Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
     | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded | ChatMessageRemoved
-    | TranscriptLine
+    | TranscriptLine | ReviewText | ReportFinal
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

@@ -63,6 +63,14 @@ class Note:
     deleted: bool = False
     seat: str | None = None
     author: str | None = None
+    position: float | None = None
+    """Where the review put it among its place's notes (``None``: by id)."""
+    with_person: bool = False
+    """The review gave it to its speaker: it goes with their presentation, whatever segment it was typed in."""
+
+    @property
+    def order(self) -> float:
+        return self.position if self.position is not None else float(self.id)
 
 
 @dataclass
@@ -155,6 +163,10 @@ class State:
     """The messages in ``chat`` by fingerprint (the removed ones left out)."""
     transcript: list[TranscriptEntry] = field(default_factory=list)
     transcript_fingerprints: set[str] = field(default_factory=set)
+    review_texts: dict[str, str] = field(default_factory=dict)
+    """The review's texts by key: ``summary:<person>``, ``key_messages``, ``way_forward``."""
+    final: bool = False
+    """The rapporteur marked the report final in the review."""
     timeline: list[tuple[str, int | None]] = field(default_factory=list)
     """(wall, segment entered) at every start and move, and (wall, None) at the end: which
     segment was running at a given moment (a chat message's, for one)."""
@@ -282,6 +294,13 @@ def apply(state: State, event: Event) -> None:
                 removed.removed = True
         case ev.TranscriptLine():
             _transcript_line(state, event)
+        case ev.ReviewText():
+            if event.text.strip():
+                state.review_texts[event.key] = event.text
+            else:
+                state.review_texts.pop(event.key, None)
+        case ev.ReportFinal():
+            state.final = event.final
     if event.command_id is not None:
         state.applied_commands.setdefault(event.command_id, state.events)
     state.last_t = max(state.last_t, t)
@@ -352,7 +371,8 @@ def _note_added(state: State, event: ev.NoteAdded) -> None:
     note = Note(
         id=event.id, text=event.text, kind=event.kind, segment=event.segment, speaker=event.speaker,
         question=event.question, t=event.t, wall=event.wall, level=event.level or 0,
-        group=event.group, group_segment=event.group_segment, after_end=state.status is Status.ENDED,
+        group=event.group, group_segment=event.group_segment,
+        after_end=state.status is Status.ENDED and not event.reviewed,
         seat=event.seat, author=event.author,
     )
     state.notes[note.id] = note
@@ -373,6 +393,12 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
         note.level = event.level
     if event.group is not None:  # a group named: the note is the group's, nobody's
         note.speaker, note.group, note.group_segment = None, event.group, event.group_segment
+    if event.detach:  # moved to a person: out of its guiding question and group, into their presentation
+        note.question, note.group, note.group_segment, note.with_person = None, None, None, True
+    if event.question is not None:
+        note.question, note.group, note.group_segment, note.with_person = event.question, None, None, False
+    if event.position is not None:
+        note.position = event.position
     note.edited = True
 
 
