@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help="run the clock N times faster (default 1)")
 
     join = commands.add_parser("join", help="follow a session another console hosts, from a seat link")
-    join.add_argument("url", metavar="URL", help="the rapporteur or co-moderator link the host gave you")
+    join.add_argument("url", metavar="URL", nargs="?",
+                      help="the rapporteur or co-moderator link the host gave you (- reads it from standard "
+                           "input; or use --link-file, or MODERATOR_LINK, to keep it out of the process list)")
+    join.add_argument("--link-file", metavar="FILE",
+                      help="read the link from the first line of FILE (- : standard input)")
     join.add_argument("--name", help="your name, credited on the notes you write")
     join.add_argument("--bell", action="store_true", help="ring the terminal bell at warn and danger")
 
@@ -170,9 +174,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return launch(args, rehearsal=command == "rehearse")
     if command == "join":
+        from moderator.share.link_input import find_link
         from moderator.tui.join import join
 
-        return join(args.url, args.name, bell=args.bell)
+        return join(find_link(args.url, args.link_file), args.name, bell=args.bell)
     if command == "check":
         from moderator.commands.check import run_check
 

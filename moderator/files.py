@@ -7,10 +7,19 @@ import errno
 import glob
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
 DEFAULT_MODE = 0o644
+
+BINARY = getattr(os, "O_BINARY", 0)
+"""Windows: ``os.open`` is in text mode unless asked (the C runtime would turn ``\\n`` into ``\\r\\n`` and
+stop reading at a ctrl+Z); 0 elsewhere. Every ``os.open`` of a file we write or read carries it."""
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+"""POSIX: refuse to open through a symbolic link; Windows has no flag (``refuse_link`` checks first)."""
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+"""POSIX: a FIFO opens at once instead of waiting for a writer; Windows has no FIFOs on disk."""
 
 PROGRAMME_LIMIT = 4 * 1024 * 1024
 """Bytes: a real programme is a few kilobytes; 4 MB is a thousand times that."""
@@ -26,6 +35,12 @@ class FileTooLarge(OSError):
 
 def _megabytes(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MB"
+
+
+def refuse_link(path: str | Path) -> None:
+    """Refuse a symbolic link where ``NOFOLLOW`` cannot (Windows); a no-op for a plain file or none."""
+    if os.path.islink(path):
+        raise OSError(errno.ELOOP, "is a symbolic link, not a file")
 
 
 def require_regular_file(path: str | Path) -> None:
@@ -45,7 +60,7 @@ def read_bounded(path: str | Path, limit: int = JOURNAL_LIMIT) -> bytes:
     a writer; checked by ``fstat`` on what was opened, then read to at most ``limit`` + 1 bytes,
     so a file that grows while read is refused too.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    fd = os.open(path, os.O_RDONLY | NONBLOCK | BINARY | getattr(os, "O_NOCTTY", 0))
     try:
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
@@ -69,8 +84,13 @@ def read_bounded(path: str | Path, limit: int = JOURNAL_LIMIT) -> bytes:
         os.close(fd)
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a new or renamed file's name itself durable (best effort: not every system allows it)."""
+def fsync_dir(folder: Path, *, platform: str = sys.platform) -> None:
+    """Make a new or renamed file's name itself durable (best effort: not every system allows it).
+
+    Windows cannot open a folder with ``os.open`` (nor ``fsync`` one): NTFS journals the names of
+    files itself, so there is nothing to do there."""
+    if platform == "win32":
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

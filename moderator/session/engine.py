@@ -49,8 +49,8 @@ class CommandRefused(ModeratorError):
 @dataclass(frozen=True)
 class Origin:
     """Who asked for the commands being run: a remote seat's command id, seat and author name.
-    The events they produce carry the command id (so a resent command is applied once) and a note
-    records its seat and author."""
+    The events they produce carry the command id (so a resent command is applied once); a note,
+    its corrections and its deletion record the seat and author that made them."""
 
     command_id: str
     seat: str | None = None
@@ -156,7 +156,8 @@ class Engine:
         origin = self._origin
         if origin is not None:
             event = dataclasses.replace(event, command_id=origin.command_id)
-            if isinstance(event, ev.NoteAdded):
+            if isinstance(event, ev.NoteAdded | ev.NoteEdited | ev.NoteDeleted):
+                # who wrote, corrected or deleted a note is the host's to say (the seat it knows)
                 event = dataclasses.replace(event, seat=origin.seat, author=origin.author)
         if self.journal is not None:
             self.journal.append(event)

@@ -199,12 +199,20 @@ class NoteEdited(BaseEvent):
     """Moved out of its guiding question and group: the note is its speaker's (the review)."""
     position: float | None = field(default=None, metadata=_bounded(0.0, float(MAX_NOTE_ID + 1)))
     """Where it sorts among the notes of its place (the review's reordering); by id until set."""
+    seat: str | None = field(default=None, metadata={"max_length": 64})
+    """The seat that made the correction; ``None``: the host's console (or a journal from before
+    corrections recorded who made them)."""
+    author: str | None = field(default=None, metadata=_short())
+    """That seat's name, as the host knew it."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NoteDeleted(BaseEvent):
     TYPE = EventType.NOTE_DELETED
     id: int = field(metadata=_bounded(1, MAX_NOTE_ID))
+    seat: str | None = field(default=None, metadata={"max_length": 64})
+    """The seat that deleted it; ``None``: the host's console (or an older journal)."""
+    author: str | None = field(default=None, metadata=_short())
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

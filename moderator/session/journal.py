@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import glob
 import hashlib
 import os
@@ -20,9 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moderator.files import FileTooLarge, read_bounded, require_regular_file
+from moderator.files import BINARY, NOFOLLOW, FileTooLarge, read_bounded, refuse_link, require_regular_file
 from moderator.files import fsync_dir as _fsync_dir
 from moderator.files import write_atomic as write_atomic_bytes
+from moderator.locking import FileLock, Holder, LockHeld, is_locked, lock_path, read_holder
 from moderator.problems import ModeratorError
 from moderator.session.events import (
     Event,
@@ -47,28 +47,27 @@ class JournalBusy(ModeratorError):
 LINKS_NAME = "links.txt"
 
 
-def busy_message(path: Path) -> str:
-    return (f"a console is already running this session ({path}); to take a co-moderator seat on it, run "
+def busy_message(path: Path, holder: Holder | None = None) -> str:
+    who = f", {holder.describe()}" if holder is not None else ""
+    return (f"a console is already running this session ({path}{who}); to take a co-moderator seat on it, run "
             f"`moderator join URL` with the co-moderator link in {path.parent / LINKS_NAME}")
 
 
-def lock_journal(path: Path) -> int:
-    """Take the journal's OS lock (``flock``, exclusive, not waiting): the returned descriptor holds it
-    until closed, and the OS lets it go when the process dies, even by kill -9."""
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+def lock_journal(path: Path, *, wait: float = 0.0) -> FileLock:
+    """Take the journal's OS lock (``moderator.locking``: exclusive, in ``<journal>.lock``), trying for
+    up to ``wait`` seconds: it is held until released, and the OS lets it go when the process dies,
+    even by kill -9. ``JournalBusy`` (naming the holder) if another console keeps it."""
+    lock = FileLock(path, role="console")
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise JournalBusy(busy_message(path)) from None
-    return fd
+        return lock.acquire(wait=wait)
+    except LockHeld as held:
+        raise JournalBusy(busy_message(path, held.holder)) from None
 
 
 def ensure_not_running(path: Path) -> None:
     """Refuse, before reading or renaming anything, a journal another console is writing."""
-    if path.exists():
-        with contextlib.suppress(FileNotFoundError):
-            os.close(lock_journal(path))
+    if path.exists() and is_locked(path):
+        raise JournalBusy(busy_message(path, read_holder(lock_path(path))))
 
 
 @dataclass
@@ -185,15 +184,16 @@ class Journal:
         self._identity: tuple[int, int] | None = None
         self._size = 0
         self._closed = False
-        self._lock_fd: int | None = None
+        self._lock: FileLock | None = None
         self._batched: list[bytes] | None = None
         self._open_primary(read)
 
     def _open_primary(self, read: JournalContents | None) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            refuse_link(self.path)
             existed = self.path.exists()
-            self._lock_fd = lock_journal(self.path)
+            self._lock = lock_journal(self.path)
             if existed:
                 require_regular_file(self.path)
                 # What the caller read, unless the file changed since (checked under the lock).
@@ -201,7 +201,7 @@ class Journal:
                 data = read.data if read is not None and fresh else self.path.read_bytes()
                 data = self._drop_torn_tail(data)
                 self._lines = [line + b"\n" for line in data.split(b"\n") if line]
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | BINARY, 0o644)
             self._remember(self._fd)
             if not existed:
                 _fsync_dir(self.path.parent)
@@ -306,7 +306,7 @@ class Journal:
         if self.path.exists():
             aside = _free_name(self.path.with_name(self.path.name + ".replaced"))
             os.rename(self.path, aside)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC | NOFOLLOW | BINARY, 0o644)
         try:
             _write_all(fd, b"".join(self._lines))
             os.fsync(fd)
@@ -367,7 +367,7 @@ class Journal:
     def _restore_fallback(self) -> None:
         assert self.fallback_path is not None
         with contextlib.suppress(OSError):
-            fd = os.open(self.fallback_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(self.fallback_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY, 0o644)
             try:
                 _write_all(fd, b"".join(self._lines))
                 os.fsync(fd)
@@ -396,9 +396,9 @@ class Journal:
         if not self._closed:
             self._heal()
         self._closed = True
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Journal:
         return self

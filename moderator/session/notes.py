@@ -32,6 +32,9 @@ from moderator.programme import Programme
 from moderator.session.events import MAX_LEVEL, NoteKind
 
 NOTE_KINDS = tuple(NoteKind)
+MAX_NOTE_CHARACTERS = 5_000
+"""A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong.
+The console's note box and the host, for a seat's note, hold a note to the same length."""
 MODERATOR_ID = "moderator"
 RAPPORTEUR_ID = "rapporteur"
 

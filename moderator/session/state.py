@@ -43,6 +43,16 @@ class SegmentActual:
         return self.visits > 0
 
 
+@dataclass(frozen=True)
+class NoteChange:
+    """One correction or deletion of a note, and who made it (``seat`` None: the host's console)."""
+
+    deleted: bool
+    seat: str | None
+    author: str | None
+    wall: str
+
+
 @dataclass
 class Note:
     id: int
@@ -63,6 +73,8 @@ class Note:
     deleted: bool = False
     seat: str | None = None
     author: str | None = None
+    changes: list[NoteChange] = field(default_factory=list)
+    """Every correction and deletion, in order, each with who made it."""
     position: float | None = None
     """Where the review put it among its place's notes (``None``: by id)."""
     with_person: bool = False
@@ -257,6 +269,7 @@ def apply(state: State, event: Event) -> None:
             note = state.notes.get(event.id)
             if note is not None:
                 note.deleted = True
+                note.changes.append(NoteChange(True, event.seat, event.author, wall))
         case ev.QuestionAsked():
             key = (event.round, event.index)
             state.asked[key] = AskedQuestion(key[0], key[1], state.current, t, wall)
@@ -400,6 +413,7 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
     if event.position is not None:
         note.position = event.position
     note.edited = True
+    note.changes.append(NoteChange(False, event.seat, event.author, event.wall))
 
 
 def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:

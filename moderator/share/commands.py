@@ -17,6 +17,7 @@ from typing import Any
 
 from moderator.session.engine import CommandRefused, Engine
 from moderator.session.events import MAX_ADJUST, MAX_SEGMENTS, MAX_SHORT_TEXT, MAX_TEXT
+from moderator.session.notes import MAX_NOTE_CHARACTERS
 from moderator.session.state import Status
 
 
@@ -145,9 +146,10 @@ COMMANDS: dict[str, RemoteCommand] = {
     "blackout": RemoteCommand(_switch("blackout", Engine.set_blackout, lambda engine: engine.state.blackout),
                               Needs.COMODERATOR),
     # a note, or ``participants: 42``, as at the host's keyboard
-    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text"))),
+    # held to the console's note length (``MAX_NOTE_CHARACTERS``), whoever sends it
+    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "edit_note": _note(lambda engine, sender, args: engine.edit_note(_own_note(engine, sender, args),
-                                                                     text_arg(args, "text"))),
+                                                                     text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "delete_note": _note(lambda engine, sender, args: engine.delete_note(_own_note(engine, sender, args))),
 }
 

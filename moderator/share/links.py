@@ -16,8 +16,10 @@ from moderator.share.private_files import write_private
 from moderator.share.tokens import Role, Tokens
 
 LINKS_FILE = "links.txt"
-ROLE_PATHS = {Role.STAGE: "stage", Role.BACKSTAGE: "backstage", Role.COMODERATOR: "seat", Role.RAPPORTEUR: "seat"}
-"""Where each role's link leads: the pages for stage and backstage, a seat (``moderator join``) otherwise.
+ROLE_PATHS = {Role.STAGE: "stage", Role.BACKSTAGE: "backstage", Role.COMODERATOR: "comoderator",
+              Role.RAPPORTEUR: "rapporteur"}
+"""Where each role's link leads: its page in a browser. The rapporteur's and co-moderator's links are
+also seats: ``moderator join LINK`` takes them as they are (the seat speaks on ``/seat/<token>``).
 The co-moderator's token also drives the HTTP API (``Authorization: Bearer <token>``)."""
 WILDCARDS = ("0.0.0.0", "::", "")
 

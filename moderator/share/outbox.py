@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderator.files import BINARY
+
 COMPACT_AFTER = 256
 """Acknowledgement lines kept before the file is rewritten with only what still waits."""
 
@@ -44,7 +46,7 @@ class Outbox:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             self._load()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
 
     def _load(self) -> None:
         for raw in self.path.read_bytes().split(b"\n"):
@@ -106,7 +108,7 @@ class Outbox:
         os.replace(temporary, self.path)
         if getattr(self, "_fd", None) is not None:
             os.close(self._fd)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
         self._acked_lines = 0
 
     def close(self) -> None:

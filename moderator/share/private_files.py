@@ -10,7 +10,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from moderator.files import write_atomic
+from moderator.files import BINARY, write_atomic
 
 PRIVATE_MODE = 0o600
 
@@ -18,7 +18,7 @@ PRIVATE_MODE = 0o600
 def write_private(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically; the file is readable by its owner only."""
     with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, PRIVATE_MODE))
     with contextlib.suppress(OSError):
         os.chmod(path, PRIVATE_MODE)
     write_atomic(path, text)  # keeps the mode the file has

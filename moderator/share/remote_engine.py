@@ -87,6 +87,8 @@ class RemoteEngine(Engine):
         waiting = sum(1 for pending in self.client.waiting() if pending.type == "add_note")
         if not self.client.connected:
             offline = ngettext(language, "offline: {n} note waiting", "offline: {n} notes waiting", waiting)
+            if self.client.revoked:  # not a network cut: this link no longer opens the session
+                return f"{who} · {_('link revoked: ask the host for the new link')} · {offline.format(n=waiting)}"
             return f"{who} · {offline.format(n=waiting)}"
         if waiting:
             return f"{who} · {_('connected')} · {_('sending {n}').format(n=waiting)}"

@@ -2,7 +2,10 @@
 
 The client keeps a copy of the host's journal events (``events``, in order; ``seq`` is a
 position in it), asks on every (re)connect for what it does not have yet, and reconnects by itself
-with a growing, jittered delay. Notes and their corrections go through the ``Outbox`` (on disk,
+with a growing, jittered delay. Who this seat is, the host says: at the first join its ``welcome``
+gives the seat an id and a secret, kept beside the outbox (mode 0600) and presented at every later
+``hello`` (protocol 2, ``seat_protocol.py``). A token is a password: no message of this module
+names it (``redact``). Notes and their corrections go through the ``Outbox`` (on disk,
 fsync'd, resent in order after every reconnect until acknowledged); timer commands are sent only
 while connected. The host's clock is measured NTP-style: of the ``ping``/``pong`` samples the one
 with the smallest round trip gives the offset, and a sample that disagrees with it by more than the
@@ -18,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import random
+import re
 import secrets
 import time
 import uuid
@@ -32,8 +36,15 @@ import aiohttp
 from moderator.problems import ModeratorError
 from moderator.session.events import Event, EventError, decode
 from moderator.share.outbox import Outbox, Pending, state_dir
+from moderator.share.private_files import write_private
 
-PROTOCOL = 1
+PROTOCOL = 2
+SEAT_PAGES = frozenset({"seat", "rapporteur", "comoderator"})
+"""The paths of a seat's link (``/rapporteur/TOKEN`` opens its page in a browser, and works here)."""
+BROWSER_PAGES = frozenset({"stage", "backstage"})
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""A token as the host makes them (URL-safe base64): so ``redact`` finds it as it is written."""
+REFUSED_IDENTITY = 4403
 BACKOFF_FIRST = 0.1
 BACKOFF_MAX = 5.0
 PING_EVERY = 2.0
@@ -42,7 +53,8 @@ MAX_RECEIVED = 256 * 1024 * 1024
 """A welcome carries every event a seat lacks: a long session's journal fits."""
 
 Listener = Callable[[str, dict[str, Any]], None]
-"""Told ``(kind, message)``: kind is welcome, event, ack, refused, connected or disconnected."""
+"""Told ``(kind, message)``: kind is welcome, event, ack, refused, connected, disconnected, revoked (the
+host refused a link that worked before) or identity_refused (the host did not know this seat)."""
 
 
 @dataclass(frozen=True)
@@ -50,21 +62,45 @@ class SeatLink:
     websocket_url: str
     token: str
 
+    def __repr__(self) -> str:  # never a token in a traceback or a log line
+        return f"SeatLink({redact(self.websocket_url, self.token)})"
+
+
+def shown_link(url: str) -> str:
+    """A link as it may be shown: its last part (the token) replaced by ``…``."""
+    head, _, _ = url.strip().rstrip("/").rpartition("/")
+    return (head or url.split("//", 1)[0]) + "/…"
+
+
+def redact(text: str, token: str) -> str:
+    """``text`` with the token taken out (an error message that quotes the URL, say)."""
+    return text.replace(token, "…") if token else text
+
 
 def parse_link(url: str) -> SeatLink:
-    """The WebSocket address of a seat link: ``http(s)://host:port/.../<token>`` (as printed by the
-    host) or ``ws(s)://host:port/seat/<token>``."""
+    """The WebSocket address of a seat link: ``http(s)://host:port[/prefix]/<page>/<token>`` (as
+    printed by the host; ``<page>`` is ``rapporteur``, ``comoderator`` or ``seat``) or
+    ``ws(s)://host:port/seat/<token>``. A stage or backstage link is a page for a browser."""
     parts = urlsplit(url.strip())
     schemes = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
-    token = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    if parts.scheme not in schemes or not parts.netloc or not token:
-        raise ModeratorError(f"{url}: not a seat link (expected http://HOST:PORT/.../TOKEN, as the host printed it)")
-    return SeatLink(urlunsplit((schemes[parts.scheme], parts.netloc, f"/seat/{token}", "", "")), token)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    token = segments[-1] if segments else ""
+    page = segments[-2] if len(segments) >= 2 else ""
+    if page in BROWSER_PAGES:
+        raise ModeratorError(f"{shown_link(url)}: this is the {page} page's link: open it in a web browser "
+                             "(moderator join takes a rapporteur or co-moderator link)")
+    if parts.scheme not in schemes or not parts.netloc or not TOKEN_SHAPE.fullmatch(token):
+        raise ModeratorError(f"{shown_link(url)}: not a seat link (expected http://HOST:PORT/rapporteur/TOKEN, "
+                             "as the host printed it)")
+    prefix = segments[:-2] if page in SEAT_PAGES else segments[:-1]
+    path = "/" + "/".join([*prefix, "seat", token])
+    return SeatLink(urlunsplit((schemes[parts.scheme], parts.netloc, path, "", "")), token)
 
 
 def stable_seat_id(link: SeatLink, name: str | None, folder: Path) -> str:
-    """This machine's seat on this link under this name: the same after a restart (its outbox and
-    its notes stay its own), different for another person or machine using the same link."""
+    """This machine's key for its seat on this link under this name, which names the seat's outbox
+    and identity files: the same after a restart, different for another person or machine using
+    the same link. (The seat's id itself is the host's, given at the first join.)"""
     key = hashlib.sha256(f"{link.token}\0{name or ''}".encode()).hexdigest()[:16]
     path = folder / "seats" / f"{key}.id"
     if path.exists():
@@ -99,14 +135,25 @@ class ClockOffset:
 
 
 class SeatClient:
-    def __init__(self, url: str, *, name: str | None = None, folder: Path | None = None,
-                 seat_id: str | None = None) -> None:
+    def __init__(self, url: str, *, name: str | None = None, folder: Path | None = None) -> None:
         self.link = parse_link(url)
         self.name = name
         folder = folder or state_dir()
-        self.seat_id = seat_id or stable_seat_id(self.link, name, folder)
+        local_key = stable_seat_id(self.link, name, folder)
         link_key = hashlib.sha256(self.link.token.encode()).hexdigest()[:16]
-        self.outbox = Outbox(folder / "outbox" / f"{link_key}-{self.seat_id}.jsonl")
+        self.outbox = Outbox(folder / "outbox" / f"{link_key}-{local_key}.jsonl")
+        self.identity_path = self.outbox.path.with_name(self.outbox.path.stem + ".seat.json")
+        """The seat's id and secret, as the host gave them (mode 0600, beside the outbox)."""
+        self.seat_id: str | None = None
+        """Who the host says this seat is (``None`` until its first welcome)."""
+        self._secret: str | None = None
+        self._load_identity()
+        self.revoked = False
+        """The host refused this link after it had worked (new links were made): say so."""
+        self.link_refused = False
+        """The host refused this link at the first contact (a wrong or outdated link)."""
+        self.identity_refused: str | None = None
+        """Why the host did not accept this seat's identity (it joined again as a new seat)."""
         self.events: list[Event] = []
         self.generation = 0
         """Grows when ``events`` had to be started again (another journal): followers rebuild."""
@@ -119,6 +166,8 @@ class SeatClient:
         self.acked: dict[str, int] = {}
         self.refused: dict[str, str] = {}
         self.last_error: str | None = None
+        """What went wrong last, in words (never with the token)."""
+        self._refusal: str | None = None
         self._listeners: list[Listener] = []
         self._queue: asyncio.Queue[str] | None = None
         self._stopping = False
@@ -171,8 +220,10 @@ class SeatClient:
                 began = time.monotonic()
                 try:
                     await self._session(http)
+                except aiohttp.WSServerHandshakeError as error:
+                    self._handshake_refused(error.status)
                 except (aiohttp.ClientError, OSError, TimeoutError, ConnectionError, ValueError) as error:
-                    self.last_error = str(error) or type(error).__name__
+                    self.last_error = redact(str(error) or type(error).__name__, self.link.token)
                 self._set_connected(False)
                 if self.stopping():
                     return
@@ -186,10 +237,12 @@ class SeatClient:
                                    timeout=aiohttp.ClientWSTimeout(ws_close=2.0)) as ws:
             queue: asyncio.Queue[str] = asyncio.Queue()
             self._queue = queue
-            await ws.send_str(json.dumps({
-                "type": "hello", "protocol": PROTOCOL, "seat_id": self.seat_id, "seat_name": self.name,
-                "have_seq": len(self.events) - 1, "session": self.session,
-            }))
+            self._refusal = None
+            hello: dict[str, Any] = {"type": "hello", "protocol": PROTOCOL, "seat_name": self.name,
+                                     "have_seq": len(self.events) - 1, "session": self.session}
+            if self.seat_id is not None and self._secret is not None:
+                hello.update(seat_id=self.seat_id, seat_secret=self._secret)
+            await ws.send_str(json.dumps(hello))
             writer = asyncio.ensure_future(self._write(ws, queue))
             pinger = asyncio.ensure_future(self._ping(queue))
             try:
@@ -199,6 +252,10 @@ class SeatClient:
                     self._receive(json.loads(message.data), queue)
                     if writer.done():
                         break
+                if ws.close_code == REFUSED_IDENTITY and not self.connected:
+                    self._forget_identity()
+                elif ws.close_code is not None and ws.close_code >= 4000 and not self.connected:
+                    self.last_error = self._refusal or f"closed by the host ({ws.close_code})"
             finally:
                 self._queue = None
                 pinger.cancel()
@@ -234,6 +291,9 @@ class SeatClient:
         if not isinstance(body, dict):
             raise ValueError("not a message")
         kind = body.get("type")
+        if kind == "refused" and body.get("id") is None:  # the hello itself: the reason, then a close
+            self._refusal = str(body.get("reason", ""))[:200]
+            return
         if kind == "welcome":
             self._welcome(body)
             for pending in self.outbox.waiting():  # in order, before anything typed from now on
@@ -283,7 +343,57 @@ class SeatClient:
         self.programme_text = str(body.get("programme", ""))
         self.programme_sha256 = str(body.get("programme_sha256", ""))
         self.role = str(body.get("role", ""))
+        self._identity_from(body)
+        self.revoked = self.link_refused = False
         self.offset.reset()
+
+    # ------------------------------------------------------------------ who this seat is
+
+    def _identity_from(self, welcome: dict[str, Any]) -> None:
+        """The seat the host says this is; a new seat's secret is kept (on disk, 0600) at once."""
+        seat_id, secret = welcome.get("seat_id"), welcome.get("seat_secret")
+        if not isinstance(seat_id, str) or not seat_id:
+            raise ValueError("a welcome without the seat's id")
+        if isinstance(secret, str) and secret:
+            self.seat_id, self._secret = seat_id, secret
+            write_private(self.identity_path, json.dumps({"seat_id": seat_id, "seat_secret": secret}) + "\n")
+        elif seat_id != self.seat_id:
+            raise ValueError("the host welcomed another seat than this one")
+        name = welcome.get("seat_name")
+        if isinstance(name, str) and name:
+            self.name = name
+
+    def _load_identity(self) -> None:
+        try:
+            kept = json.loads(self.identity_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(kept, dict) and isinstance(kept.get("seat_id"), str) and isinstance(kept.get("seat_secret"), str):
+            self.seat_id, self._secret = kept["seat_id"], kept["seat_secret"]
+
+    def _forget_identity(self) -> None:
+        """The host does not know this seat (its run lost its seats, or this is another session on
+        the same address): the next hello asks for a new seat, and the person is told."""
+        self.identity_refused = self._refusal or "the host does not know this seat"
+        self.last_error = self.identity_refused
+        self.seat_id = self._secret = None
+        with contextlib.suppress(OSError):
+            self.identity_path.unlink()
+        self._tell("identity_refused", {"reason": self.identity_refused})
+
+    def _handshake_refused(self, status: int) -> None:
+        """The host (or a proxy) answered the upgrade with an HTTP status: never the URL in words."""
+        if status == 403:
+            if self.seat_id is not None or self.session is not None:
+                self.revoked = True  # it worked before: the host made new links
+                self.last_error = "this link was revoked: the host made new links; ask for the new one"
+                self._tell("revoked", {})
+            else:
+                self.link_refused = True
+                self.last_error = ("the host refused this link: it is not (or no longer) a rapporteur or "
+                                   "co-moderator link of this session")
+        else:
+            self.last_error = f"the host (or a proxy before it) answered HTTP {status}"
 
     def _tell(self, kind: str, message: dict[str, Any]) -> None:
         for listener in self._listeners:

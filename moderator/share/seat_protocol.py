@@ -1,18 +1,28 @@
-"""The host's side of the seats: the WebSocket endpoint ``/seat/<token>``.
+"""The host's side of the seats: the WebSocket endpoint ``/seat/<token>`` (protocol 2).
 
-A seat says ``hello {protocol, seat_id, seat_name, have_seq, session}``; the host answers
-``welcome {protocol, session, role, programme, programme_sha256, from_seq, events}`` with every
-journal event after ``have_seq`` (all of them when ``session`` is another journal's), then sends
-each new journal event as ``event {seq, event}``, in order (``seq``: the event's position in the
-journal). A seat's ``command {id, command, args}`` goes through ``dispatch.run_command`` (role
-checked here, per message; applied once per id) and is answered ``ack {id, seq}`` once the event is
-fsync'd, or ``refused {id, reason}``. ``ping {sent}`` is answered ``pong {sent, host_t}`` (the
-session axis now), from which seats measure their offset to the host's clock.
+Only rapporteur and co-moderator links are seats (``roles.py``): any other token is refused with
+``403`` at the upgrade, before a byte of the journal is sent.
 
-Bounded: a message is at most ``MAX_MESSAGE`` bytes; a connection's send queue holds at most
-``SEND_QUEUE`` messages (a seat that does not read is dropped, and catches up when it comes back);
-commands are taken at most ``COMMANDS_PER_SECOND`` a second per connection (beyond that the host
-reads more slowly: nothing is refused for being fast, so an outbox resent in a burst still lands).
+A seat says ``hello {protocol: 2, seat_id?, seat_secret?, seat_name, have_seq, session}``. Without
+an identity the host makes a new seat (``seat_identities.py``) and its ``welcome`` carries the
+seat's id and, that once, its secret; with one, the id and secret must be those of a seat of this
+link's role, or the seat is answered ``refused`` and closed with code 4403 (never a new seat in
+its place, never another connection closed). A second connection with the same valid identity
+replaces the first (a reload). The host answers ``welcome {protocol, session, role, seat_id,
+seat_name, [seat_secret], programme, programme_sha256, from_seq, events}`` with every journal
+event after ``have_seq`` (all of them when ``session`` is another journal's), then sends each new
+journal event as ``event {seq, event}``, in order. A seat's ``command {id, command, args}`` goes
+through ``dispatch.run_command`` (role checked per message; applied once per id; the seat and
+author the host knows recorded on the event) and is answered ``ack {id, seq}`` once the event is
+fsync'd, or ``refused {id, reason}``. ``ping {sent}`` is answered ``pong {sent, host_t}``.
+
+Bounded, per seat (not per connection: a seat that reconnects keeps its budget): commands and
+bytes a second (beyond them the host reads more slowly: nothing is refused for being fast, so an
+outbox resent after a long cut lands, and a flood is held to the rate while every other client is
+served); pings a second (a flood closes the connection); a message's size; what waits to be sent
+to a seat, in messages and in bytes (a seat that does not read is dropped and catches up when it
+comes back); new seats a minute per address; the journal's size (a seat's notes are refused once
+the journal nears what ``report``, ``timing`` and resume read, ``SEAT_JOURNAL_BUDGET``).
 """
 
 from __future__ import annotations
@@ -22,29 +32,37 @@ import contextlib
 import hashlib
 import json
 import logging
-import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from moderator.files import JOURNAL_LIMIT
 from moderator.session.engine import Engine
 from moderator.session.events import Event, encode, to_dict
 from moderator.session.journal import JournalError
 from moderator.session.state import State
-from moderator.share.dispatch import Acked, SeatIdentity, run_command
+from moderator.share.dispatch import Acked, Refused, SeatIdentity, run_command
+from moderator.share.rates import Bucket, Buckets
+from moderator.share.roles import SEAT_ROLES
+from moderator.share.seat_identities import SeatFull, SeatRecord, SeatRegistry, clean_name, seats_path
 from moderator.share.tokens import Role
+from moderator.share.wire import finite_number, loads
 
-PROTOCOL = 1
-MAX_MESSAGE = 512 * 1024
-SEND_QUEUE = 4096
-COMMANDS_PER_SECOND = 50.0
-COMMAND_BURST = 200.0
-HELLO_TIMEOUT = 10.0
-MAX_SEAT_ID = 64
-MAX_SEAT_NAME = 80
+PROTOCOL = 2
 SEAT_PATH = "/seat/{token}"
+HELLO_TIMEOUT = 10.0
+MAX_MESSAGE = 64 * 1024
+"""A seat's message: a note of ``MAX_NOTE_CHARACTERS`` fits even with every character escaped."""
+SEAT_JOURNAL_BUDGET = JOURNAL_LIMIT * 5 // 8
+"""40 MB: past it, seats' notes are refused (a day of notes typed without pause is under 5 MB), so
+the journal stays well under the 64 MB ``report``, ``timing`` and resume read, with room left for
+the console's own notes and an imported chat."""
+REFUSED_IDENTITY = 4403
+"""The WebSocket close code for a hello whose identity the host does not accept."""
+BAD_HELLO = 4400
 
 log = logging.getLogger("moderator.share.seats")
 
@@ -55,73 +73,119 @@ RoleOf = Callable[[str], str | None]
 """The role a token belongs to (compared in constant time), or None."""
 
 
+@dataclass(frozen=True)
+class SeatLimits:
+    commands_per_second: float = 20.0
+    command_burst: float = 200.0
+    """An outbox of 200 notes resent after a cut lands at once; more, at 20 a second."""
+    bytes_per_second: float = 64 * 1024
+    byte_burst: float = 1024 * 1024
+    pings_per_second: float = 2.0
+    ping_burst: float = 20.0
+    """A seat pings every 2 s, five quick ones after connecting: a flood closes the connection."""
+    hellos_per_second: float = 0.5
+    hello_burst: float = 10.0
+    """Connections a seat may open (each welcome may carry the whole journal)."""
+    new_seats_per_minute: float = 20.0
+    new_seat_burst: float = 20.0
+    """New seats from one address (a room of rapporteurs behind one router joins at once)."""
+    send_queue: int = 4096
+    send_queue_bytes: int = 8 * 1024 * 1024
+    """What may wait for one seat, beyond its welcome; a seat that does not read is dropped."""
+
+
 def session_id(engine: Engine) -> str:
     """Which journal this is: seats that followed another journal start again from its beginning."""
     first = engine.history[0] if engine.history else None
     return hashlib.sha256(encode(first) if first is not None else b"").hexdigest()[:16]
 
 
-class TokenBucket:
-    """``rate`` commands a second, ``burst`` at once; ``wait`` sleeps until one is available."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = burst
-        self.last = time.monotonic()
-
-    async def wait(self) -> None:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens < 1:
-            await asyncio.sleep((1 - self.tokens) / self.rate)
-            self.tokens = 1
-            self.last = time.monotonic()
-        self.tokens -= 1
+def _dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class SeatConnection:
-    def __init__(self, ws: web.WebSocketResponse, who: SeatIdentity) -> None:
+    """One seat's WebSocket: a queue bounded in messages and bytes, drained by its own task."""
+
+    def __init__(self, ws: web.WebSocketResponse, who: SeatIdentity, limits: SeatLimits) -> None:
         self.ws = ws
         self.who = who
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=SEND_QUEUE)
+        self.limits = limits
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=limits.send_queue)
+        self.queued_bytes = 0
         self.dropped = False
+        self.close_code, self.close_reason = 1000, b""
 
-    def offer(self, message: dict[str, Any]) -> None:
-        """Queue ``message``; a seat too slow to keep up is dropped (it catches up on reconnect)."""
+    def ended(self) -> bool:
+        """Closed or dropped (asked again after every ``await``: another task may have closed it)."""
+        return self.dropped
+
+    def offer(self, text: str) -> None:
+        """Queue ``text``; a seat too slow to keep up is dropped (it catches up on reconnect). The
+        first message (the welcome, however long the journal) is always taken."""
         if self.dropped:
             return
+        size = len(text)
+        if self.queued_bytes and self.queued_bytes + size > self.limits.send_queue_bytes:
+            self.close()
+            return
         try:
-            self.queue.put_nowait(json.dumps(message, ensure_ascii=False, separators=(",", ":")))
+            self.queue.put_nowait(text)
         except asyncio.QueueFull:
             self.close()
+            return
+        self.queued_bytes += size
 
-    def close(self) -> None:
+    def close(self, code: int = 1000, reason: bytes = b"") -> None:
         self.dropped = True
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
+        self.close_code, self.close_reason = code, reason
+        while not self.queue.empty():  # what waits is of no use now; free it at once
+            self.queue.get_nowait()
+        self.queued_bytes = 0
+        self.queue.put_nowait(None)
 
     async def send_loop(self) -> None:
         while True:
             text = await self.queue.get()
             if text is None:
-                await self.ws.close()
+                await self.ws.close(code=self.close_code, message=self.close_reason)
                 return
+            self.queued_bytes = max(0, self.queued_bytes - len(text))
             await self.ws.send_str(text)
+
+
+@dataclass
+class _SeatBudget:
+    """A seat's rates, kept across its connections."""
+
+    commands: Bucket
+    bytes: Bucket
+    pings: Bucket
+    hellos: Bucket
 
 
 class SeatHub:
     """Every connected seat of one session, fed from the engine's events."""
 
     def __init__(self, engine: Engine, role_of: RoleOf, *, programme_text: str | None = None,
-                 server: ShareServer | None = None) -> None:
+                 server: ShareServer | None = None, registry: SeatRegistry | None = None,
+                 limits: SeatLimits | None = None, journal_budget: int = SEAT_JOURNAL_BUDGET) -> None:
         self.engine = engine
         self.role_of = role_of
         self.programme_text = programme_text if programme_text is not None else \
             Path(engine.programme.path).read_text(encoding="utf-8-sig")
         self.server = server
         """The web server this hub is part of: its origin check and its connections per address."""
+        if registry is None:
+            journal = engine.journal
+            registry = SeatRegistry(seats_path(journal.path) if journal is not None else None)
+        self.registry = registry
+        self.limits = limits or SeatLimits()
+        self.journal_budget = journal_budget
+        self.journal_bytes = sum(len(encode(event)) for event in engine.history)
         self.connections: dict[str, SeatConnection] = {}
+        self.budgets: dict[str, _SeatBudget] = {}
+        self.new_seats = Buckets(self.limits.new_seats_per_minute / 60.0, self.limits.new_seat_burst)
         self.session = session_id(engine)
         engine.subscribe(self._on_event)
 
@@ -133,63 +197,36 @@ class SeatHub:
         app.on_shutdown.append(closing)
 
     def _on_event(self, event: Event, _: State) -> None:
-        message = {"type": "event", "seq": len(self.engine.history) - 1, "event": to_dict(event)}
+        text = _dumps({"type": "event", "seq": len(self.engine.history) - 1, "event": to_dict(event)})
+        self.journal_bytes += len(encode(event))
         for connection in list(self.connections.values()):
-            connection.offer(message)
+            connection.offer(text)  # encoded once, whatever the number of seats
 
     def close_all(self) -> None:
         for connection in list(self.connections.values()):
-            connection.close()
+            connection.close(1001, b"host shutting down")
+
+    # ------------------------------------------------------------------ the upgrade
+
+    def _role(self, request: web.Request) -> Role:
+        """The link's role, if it is a seat's; else the one 403, before the upgrade."""
+        name = self.role_of(request.match_info.get("token", ""))
+        role = Role(name) if name in {r.value for r in Role} else None
+        if role is None or role not in SEAT_ROLES or not self._origin_ok(request):
+            raise web.HTTPForbidden(text="403: Forbidden")
+        return role
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        role = self.role_of(request.match_info.get("token", ""))
-        if role is None or not self._origin_ok(request):
-            raise web.HTTPForbidden(text="403: Forbidden")
-        address = self.server.check_upgrade(request, Role(role)) if self.server is not None else None
+        role = self._role(request)
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            # A seat's link from before seats had pages, opened in a browser: its page.
+            raise web.HTTPFound(f"../{role.value}/{request.match_info['token']}")
+        address = self.server.check_upgrade(request, role) if self.server is not None else None
         try:
             return await self._serve(request, role)
         finally:
             if address is not None and self.server is not None:
                 self.server.release_address(address)
-
-    async def _serve(self, request: web.Request, role: str) -> web.StreamResponse:
-        ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, heartbeat=15.0)
-        await ws.prepare(request)
-        try:
-            hello = await asyncio.wait_for(ws.receive(), HELLO_TIMEOUT)
-        except TimeoutError:
-            await ws.close()
-            return ws
-        who, have_seq, their_session = _read_hello(hello, role)
-        if who is None:
-            await ws.close(message=b"expected hello")
-            return ws
-        connection = SeatConnection(ws, who)
-        older = self.connections.get(who.seat)
-        if older is not None:
-            older.close()
-        start = have_seq + 1 if their_session == self.session else 0
-        start = max(0, min(start, len(self.engine.history)))
-        connection.offer({
-            "type": "welcome", "protocol": PROTOCOL, "session": self.session, "role": role,
-            "seat_id": who.seat, "programme": self.programme_text,
-            "programme_sha256": self.engine.programme.sha256, "from_seq": start,
-            "events": [to_dict(event) for event in self.engine.history[start:]],
-        })
-        self.connections[who.seat] = connection  # same step as the welcome: no event falls between
-        log.info("seat joined as %s", role)
-        sender = asyncio.ensure_future(connection.send_loop())
-        try:
-            await self._receive(ws, connection)
-        finally:
-            if self.connections.get(who.seat) is connection:
-                del self.connections[who.seat]
-            connection.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(sender, 2.0)
-            sender.cancel()
-            log.info("seat left (%s)", role)
-        return ws
 
     def _origin_ok(self, request: web.Request) -> bool:
         """A browser's WebSocket carries an Origin: it must be the host's own; a seat sends none."""
@@ -198,53 +235,182 @@ class SeatHub:
         origin = request.headers.get("Origin")
         return origin is None or origin == f"{request.scheme}://{request.host}"
 
-    async def _receive(self, ws: web.WebSocketResponse, connection: SeatConnection) -> None:
-        bucket = TokenBucket(COMMANDS_PER_SECOND, COMMAND_BURST)
-        async for message in ws:
-            if connection.dropped:
-                return
-            if message.type is not WSMsgType.TEXT:
-                return
+    # ------------------------------------------------------------------ hello
+
+    async def _serve(self, request: web.Request, role: Role) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, heartbeat=15.0)
+        await ws.prepare(request)
+        try:
+            message = await asyncio.wait_for(ws.receive(), HELLO_TIMEOUT)
+        except TimeoutError:
+            await ws.close(code=BAD_HELLO, message=b"no hello")
+            return ws
+        hello = _read_hello(message)
+        if isinstance(hello, str):
+            await self._refuse(ws, BAD_HELLO, hello)
+            return ws
+        outcome = self._identify(hello, role, request.remote or "?")
+        if isinstance(outcome, str):
+            await self._refuse(ws, REFUSED_IDENTITY, outcome)
+            return ws
+        record, secret = outcome
+        budget = self._budget(record.seat_id)
+        if not budget.hellos.take():
+            await self._refuse(ws, 4429, "this seat reconnects too often: wait a few seconds")
+            return ws
+        who = SeatIdentity(record.seat_id, record.name, role.value)
+        connection = SeatConnection(ws, who, self.limits)
+        older = self.connections.get(who.seat)
+        if older is not None:
+            older.close(4409, b"this seat connected again")
+        start = hello.have_seq + 1 if hello.session == self.session else 0
+        start = max(0, min(start, len(self.engine.history)))
+        welcome: dict[str, Any] = {
+            "type": "welcome", "protocol": PROTOCOL, "session": self.session, "role": role.value,
+            "seat_id": record.seat_id, "seat_name": record.name,
+            "programme": self.programme_text, "programme_sha256": self.engine.programme.sha256,
+            "from_seq": start, "events": [to_dict(event) for event in self.engine.history[start:]],
+        }
+        if secret is not None:
+            welcome["seat_secret"] = secret  # only in the welcome that made the seat
+        connection.offer(_dumps(welcome))
+        self.connections[who.seat] = connection  # same step as the welcome: no event falls between
+        log.info("seat joined as %s", role.value)
+        sender = asyncio.ensure_future(connection.send_loop())
+        try:
+            await self._receive(ws, connection, budget)
+        finally:
+            if self.connections.get(who.seat) is connection:
+                del self.connections[who.seat]
+            if not connection.dropped:
+                connection.close(1000)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(sender, 2.0)
+            sender.cancel()
+            log.info("seat left (%s)", role.value)
+        return ws
+
+    def _identify(self, hello: _Hello, role: Role, address: str) -> tuple[SeatRecord, str | None] | str:
+        """The seat this hello speaks for (and its secret, when it was made now), or why not."""
+        name = clean_name(hello.seat_name)
+        if hello.seat_id is None and hello.seat_secret is None:
+            if not self.new_seats[address].take():
+                return "too many new seats from this address: wait a minute"
             try:
-                body = json.loads(message.data)
+                return self.registry.create(role, name, self._evictable)
+            except SeatFull:
+                return "this session has no room for another seat"
+        known = self.registry.verify(hello.seat_id, hello.seat_secret, role)
+        if known is None:
+            return "this seat is not known to the host for this link (wrong id or secret)"
+        self.registry.rename(known, name)
+        return known, None
+
+    def _evictable(self, record: SeatRecord) -> bool:
+        """A seat that may be forgotten to make room: not connected, and no note is its."""
+        if record.seat_id in self.connections:
+            return False
+        return all(note.seat != record.seat_id for note in self.engine.state.notes.values())
+
+    def _budget(self, seat_id: str) -> _SeatBudget:
+        found = self.budgets.get(seat_id)
+        if found is None:
+            limits = self.limits
+            found = self.budgets[seat_id] = _SeatBudget(
+                Bucket(limits.commands_per_second, limits.command_burst),
+                Bucket(limits.bytes_per_second, limits.byte_burst),
+                Bucket(limits.pings_per_second, limits.ping_burst),
+                Bucket(limits.hellos_per_second, limits.hello_burst))
+        return found
+
+    @staticmethod
+    async def _refuse(ws: web.WebSocketResponse, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await ws.send_str(_dumps({"type": "refused", "id": None, "reason": reason}))
+        await ws.close(code=code, message=reason.encode("utf-8")[:120])
+
+    # ------------------------------------------------------------------ messages from a seat
+
+    async def _receive(self, ws: web.WebSocketResponse, connection: SeatConnection, budget: _SeatBudget) -> None:
+        async for message in ws:
+            if connection.ended() or message.type is not WSMsgType.TEXT:
+                return
+            await budget.bytes.wait(len(message.data))
+            try:
+                body = loads(message.data)
             except ValueError:
+                connection.close(1007, b"not JSON")
                 return
             if not isinstance(body, dict):
+                connection.close(1008, b"not a message")
                 return
             kind = body.get("type")
             if kind == "ping":
-                connection.offer({"type": "pong", "sent": body.get("sent"), "host_t": self.engine.now_t()})
+                sent = body.get("sent")
+                if not finite_number(sent) or not budget.pings.take():
+                    connection.close(1008, b"pings: one every 2 s, a finite number")
+                    return
+                connection.offer(_dumps({"type": "pong", "sent": sent, "host_t": self.engine.now_t()}))
             elif kind == "command":
-                await bucket.wait()
-                try:
-                    outcome = run_command(self.engine, connection.who, body.get("id"), body.get("command"),
-                                          body.get("args"))
-                except JournalError:
-                    log.exception("a seat's command could not be saved")
-                    return  # not acknowledged: the seat keeps it and resends it
-                if isinstance(outcome, Acked):
-                    connection.offer({"type": "ack", "id": body.get("id"), "seq": outcome.seq})
-                else:
-                    connection.offer({"type": "refused", "id": body.get("id"), "reason": outcome.reason})
+                await budget.commands.wait()
+                if connection.ended():
+                    return
+                if not self._command(connection, body):
+                    return
+            # Whatever came in at once, the next message waits for the loop's next turn: one seat's
+            # burst never holds the console, the pages or the other seats.
+            await asyncio.sleep(0)
+
+    def _command(self, connection: SeatConnection, body: dict[str, Any]) -> bool:
+        """Run one command and queue its answer; False when the connection is to end."""
+        command_id, command = body.get("id"), body.get("command")
+        if command in ("add_note", "edit_note") and self.journal_bytes >= self.journal_budget:
+            outcome: Acked | Refused = Refused("the session's journal is full: no more notes from seats")
+        else:
+            try:
+                outcome = run_command(self.engine, connection.who, command_id, command, body.get("args"))
+            except JournalError:
+                log.error("a seat's command could not be saved")
+                return False  # not acknowledged: the seat keeps it and resends it
+        answer_id = command_id if isinstance(command_id, str) and len(command_id) <= 64 else None
+        if isinstance(outcome, Acked):
+            connection.offer(_dumps({"type": "ack", "id": answer_id, "seq": outcome.seq}))
+        else:
+            connection.offer(_dumps({"type": "refused", "id": answer_id, "reason": outcome.reason}))
+        return True
 
 
-def _read_hello(message: Any, role: str) -> tuple[SeatIdentity | None, int, str | None]:
+@dataclass(frozen=True)
+class _Hello:
+    seat_id: str | None
+    seat_secret: str | None
+    seat_name: str | None
+    have_seq: int
+    session: str | None
+
+
+def _read_hello(message: Any) -> _Hello | str:
+    """The hello, or why it is none."""
     if message.type is not WSMsgType.TEXT:
-        return None, -1, None
+        return "expected hello"
     try:
-        body = json.loads(message.data)
+        body = loads(message.data)
     except ValueError:
-        return None, -1, None
-    if not isinstance(body, dict) or body.get("type") != "hello" or body.get("protocol") != PROTOCOL:
-        return None, -1, None
-    seat, name, have_seq = body.get("seat_id"), body.get("seat_name"), body.get("have_seq", -1)
-    if not isinstance(seat, str) or not 0 < len(seat) <= MAX_SEAT_ID:
-        return None, -1, None
-    author = name.strip()[:MAX_SEAT_NAME] or None if isinstance(name, str) else None
+        return "expected hello"
+    if not isinstance(body, dict) or body.get("type") != "hello":
+        return "expected hello"
+    if body.get("protocol") != PROTOCOL:
+        return f"this host speaks seat protocol {PROTOCOL}: update moderator on this seat"
+    seat_id, secret = body.get("seat_id"), body.get("seat_secret")
+    if not (seat_id is None or isinstance(seat_id, str)) or not (secret is None or isinstance(secret, str)):
+        return "expected hello"
+    name = body.get("seat_name")
+    have_seq = body.get("have_seq", -1)
     if isinstance(have_seq, bool) or not isinstance(have_seq, int):
         have_seq = -1
     session = body.get("session")
-    return SeatIdentity(seat, author, role), have_seq, session if isinstance(session, str) else None
+    return _Hello(seat_id, secret, name if isinstance(name, str) else None, have_seq,
+                  session if isinstance(session, str) else None)
 
 
 def add_seat_routes(app: web.Application, server: ShareServer) -> None:

@@ -31,7 +31,7 @@ import ssl
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,8 +43,12 @@ from moderator.session.events import Event
 from moderator.session.journal import JournalError
 from moderator.session.state import State
 from moderator.share.commands import BadCommand, Needs, lookup, run_command
+from moderator.share.http_guard import ConnectionGuard, close_listener, connection_budget, guarded
 from moderator.share.page_snapshot import page_snapshot
+from moderator.share.rates import Bucket, Buckets
+from moderator.share.roles import Route, View, may_send, roles_for, view_of
 from moderator.share.tokens import Role, Tokens
+from moderator.share.wire import finite_number, loads
 
 WEB = Path(__file__).resolve().parent / "web"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:")
@@ -58,19 +62,21 @@ SECURITY_HEADERS = {
 CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 STATIC_FILES = frozenset(p.name for p in WEB.iterdir() if p.suffix in CONTENT_TYPES and p.suffix != ".html")
 FORBIDDEN = "403: Forbidden"
+SEAT_LINK_TEXT = ("This link is a seat of a moderator session: open it with `moderator join LINK`"
+                  " (pip install moderator).\n")
 REFRESH_EVERY = 5.0
 """Seconds between snapshots when nothing happens: the pages' proof that the host is alive."""
 
 MAX_TRACKED_ADDRESSES = 4096
 
-PAGE_ROLES: dict[str, frozenset[Role]] = {
-    "stage": frozenset({Role.STAGE, Role.BACKSTAGE, Role.COMODERATOR}),
-    "backstage": frozenset({Role.BACKSTAGE, Role.COMODERATOR}),
+PAGES: dict[str, Route] = {
+    "stage": Route.STAGE_PAGE, "backstage": Route.BACKSTAGE_PAGE,
+    "rapporteur": Route.RAPPORTEUR_PAGE, "comoderator": Route.COMODERATOR_PAGE,
 }
-"""Who may open which page; the co-moderator sees everything an organizer sees."""
-COMMAND_ROLES = frozenset({Role.COMODERATOR})
+"""Each page, by the name of its path and of its HTML file; who may open it is ``roles.py``'s."""
 
 HostClock = Callable[[], float]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Extension = Callable[[web.Application, "ShareServer"], None]
 
 
@@ -88,28 +94,14 @@ class Limits:
     command_burst: int = 10
     pings_per_second: float = 5.0
     ping_burst: int = 20
-
-
-@dataclass
-class _Bucket:
-    """A token bucket: ``rate`` per second, at most ``burst`` at once; starts full."""
-
-    rate: float
-    burst: int
-    level: float = 0.0
-    at: float = field(default_factory=time.monotonic)
-
-    def __post_init__(self) -> None:
-        self.level = float(self.burst)
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.level = min(float(self.burst), self.level + (now - self.at) * self.rate)
-        self.at = now
-        if self.level >= 1.0:
-            self.level -= 1.0
-            return True
-        return False
+    header_timeout: float = 10.0
+    """Seconds for a connection's request headers to arrive (and for an idle keep-alive)."""
+    body_timeout: float = 10.0
+    """Seconds for a command's body to arrive once its headers have."""
+    http_connections_per_address: int = 320
+    """TCP connections from one address: its WebSockets (``connections_per_address``) and more."""
+    http_connections: int = 1024
+    """TCP connections in all, lowered to what the process's file limit leaves (``http_guard``)."""
 
 
 class PageConnection:
@@ -151,22 +143,33 @@ class ShareServer:
         self.public_origins = frozenset(origin.lower().rstrip("/") for origin in public_origins)
         self.pages: set[PageConnection] = set()
         self.per_address: dict[str, int] = defaultdict(int)
-        self.command_buckets: dict[str, _Bucket] = {}
+        self.command_buckets = Buckets(self.limits.commands_per_second, self.limits.command_burst,
+                                       MAX_TRACKED_ADDRESSES)
         self.after_remote_command: Callable[[], None] = lambda: None
         """Set by the console: a remote command changed the state, redraw."""
         self.event_listeners: list[Callable[[Event, State], None]] = []
         """Extensions (seats) that want each journal event as it is applied."""
         self._refresher: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
+        self.guard = ConnectionGuard(per_address=self.limits.http_connections_per_address,
+                                     total=connection_budget(self.limits.http_connections),
+                                     header_timeout=self.limits.header_timeout)
         self.app = self._build_app(extensions)
         engine.subscribe(self._on_event)
 
     # ------------------------------------------------------------------ the application
 
     def _build_app(self, extensions: Iterable[Extension]) -> web.Application:
-        app = web.Application(client_max_size=self.limits.body_bytes, middlewares=[_security_headers])
-        app.router.add_get("/stage/{token}", self._page("stage"))
-        app.router.add_get("/backstage/{token}", self._page("backstage"))
+        @web.middleware
+        async def request_began(request: web.Request, handler: Handler) -> web.StreamResponse:
+            self.guard.request_began(request.transport)  # its headers are in: no longer slow to ask
+            return await handler(request)
+
+        app = web.Application(client_max_size=self.limits.body_bytes,
+                              middlewares=[request_began, _security_headers])
+        for name in PAGES:
+            app.router.add_get(f"/{name}/{{token}}", self._page(name))
         app.router.add_get("/static/{name}", self._static)
         app.router.add_get("/ws/{token}", self._page_socket)
         app.router.add_get("/api/state", self._api_state)
@@ -189,21 +192,31 @@ class ShareServer:
             await page.socket.close(code=1001, message=b"host shutting down")
 
     async def start(self, host: str, port: int, ssl_context: ssl.SSLContext | None = None) -> list[tuple[str, int]]:
-        """Listen on ``host:port`` (``port`` 0: any free one); returns the bound addresses."""
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        """Listen on ``host:port`` (``port`` 0: any free one); returns the bound addresses. Each
+        accepted connection is put under ``self.guard`` (``http_guard``: per address, in all, headers
+        in time) before aiohttp sees it."""
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0,
+                               keepalive_timeout=self.limits.header_timeout)
         await runner.setup()
+        assert runner.server is not None
         try:
-            await web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=256).start()
+            listener = await asyncio.get_running_loop().create_server(
+                guarded(runner.server, self.guard), host, port, ssl=ssl_context, backlog=256)
         except BaseException:
             await runner.cleanup()
             raise
-        self._runner = runner
-        return [(str(address[0]), int(address[1])) for address in runner.addresses]
+        self._runner, self._listener = runner, listener
+        return [(str(sock.getsockname()[0]), int(sock.getsockname()[1])) for sock in listener.sockets]
 
     async def stop(self) -> None:
         if self._runner is not None:
             runner, self._runner = self._runner, None
+            listener, self._listener = self._listener, None
+            if listener is not None:
+                listener.close()  # no new connections; the runner closes those open
             await runner.cleanup()
+            if listener is not None:
+                await close_listener(listener)
 
     # ------------------------------------------------------------------ roles
 
@@ -214,19 +227,28 @@ class ShareServer:
             raise forbidden()
         return role
 
+    def role_on(self, token: str | None, route: Route) -> Role:
+        """The token's role if the role table lets it use ``route``; else the one 403."""
+        return self.role_for(token, roles_for(route))
+
     def snapshot_for(self, role: Role) -> dict[str, Any]:
+        """What ``role`` may read (``roles.py``): the stage's snapshot, or the backstage's."""
         engine = self.engine
+        view = Role.STAGE if view_of(role) is View.STAGE else Role.BACKSTAGE
         return page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
-                             role=role, rate=self.rate)
+                             role=view, rate=self.rate)
 
     # ------------------------------------------------------------------ pages and assets
 
     def _page(self, name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-        allowed = PAGE_ROLES[name]
-        body = (WEB / f"{name}.html").read_bytes()
+        route = PAGES[name]
+        path = WEB / f"{name}.html"
+        body = path.read_bytes() if path.exists() else None
 
         async def handler(request: web.Request) -> web.StreamResponse:
-            self.role_for(request.match_info.get("token"), allowed)
+            self.role_on(request.match_info.get("token"), route)
+            if body is None:  # a seat's link with no page in the browser (yet): say what it is
+                return web.Response(text=SEAT_LINK_TEXT, content_type="text/plain", charset="utf-8")
             return web.Response(body=body, content_type="text/html", charset="utf-8")
         return handler
 
@@ -268,13 +290,13 @@ class ShareServer:
             del self.per_address[address]
 
     async def _page_socket(self, request: web.Request) -> web.StreamResponse:
-        role = self.role_for(request.match_info.get("token"))
+        role = self.role_on(request.match_info.get("token"), Route.PAGE_SOCKET)
         address = self.check_upgrade(request, role)
         try:
             socket = web.WebSocketResponse(max_msg_size=self.limits.ws_message_bytes, heartbeat=30.0)
             await socket.prepare(request)
             page = PageConnection(socket, role, address, self.limits.send_queue)
-            page.offer(json.dumps(self.snapshot_for(role), ensure_ascii=False))
+            page.offer(_dumps(self.snapshot_for(role)))
             self.pages.add(page)
             sender = asyncio.get_running_loop().create_task(page.send_loop())
             try:
@@ -289,21 +311,22 @@ class ShareServer:
             self.release_address(address)
 
     async def _read_page(self, page: PageConnection) -> None:
-        """Pages send only clock pings; anything else (or too many) closes the connection."""
-        pings = _Bucket(self.limits.pings_per_second, self.limits.ping_burst)
+        """Pages send only clock pings; anything else (or too many) closes the connection. A ping's
+        ``sent`` is echoed only if it is a finite number (a NaN echoed would break the page's JSON)."""
+        pings = Bucket(self.limits.pings_per_second, self.limits.ping_burst)
         async for frame in page.socket:
             if frame.type is not WSMsgType.TEXT or page.dropped:
                 break
             try:
-                message = json.loads(frame.data)
+                message = loads(frame.data)
             except ValueError:
                 break
             if not (isinstance(message, dict) and message.get("type") == "ping") or not pings.take():
                 break
             sent = message.get("sent")
-            if isinstance(sent, bool) or not isinstance(sent, int | float):
+            if not finite_number(sent):
                 break
-            if not page.offer(json.dumps({"type": "pong", "sent": sent, "host_t": self.host_clock()})):
+            if not page.offer(_dumps({"type": "pong", "sent": sent, "host_t": self.host_clock()})):
                 break
         if not page.socket.closed:
             await page.socket.close(code=1008 if not page.dropped else 1013)
@@ -327,7 +350,7 @@ class ShareServer:
         texts: dict[Role, str] = {}
         for page in list(self.pages):
             if page.role not in texts:
-                texts[page.role] = json.dumps(self.snapshot_for(page.role), ensure_ascii=False)
+                texts[page.role] = _dumps(self.snapshot_for(page.role))
             if not page.offer(texts[page.role]):
                 self.pages.discard(page)
                 asyncio.get_running_loop().create_task(page.socket.close(code=1013, message=b"too slow"))
@@ -346,21 +369,22 @@ class ShareServer:
         return request.match_info.get("token")
 
     async def _api_state(self, request: web.Request) -> web.StreamResponse:
-        role = self.role_for(self._api_token(request))
+        role = self.role_on(self._api_token(request), Route.API_STATE)
         return web.json_response(self.snapshot_for(role), dumps=_dumps)
 
     async def _api_command(self, request: web.Request) -> web.StreamResponse:
         """One command, answered once its event is fsync'd in the journal (the engine call returns then)."""
-        role = self.role_for(self._api_token(request), COMMAND_ROLES)
-        if len(self.command_buckets) > MAX_TRACKED_ADDRESSES:  # bounded, whoever knocks
-            self.command_buckets.clear()
-        bucket = self.command_buckets.setdefault(
-            request.remote or "?", _Bucket(self.limits.commands_per_second, self.limits.command_burst))
-        if not bucket.take():
+        role = self.role_on(self._api_token(request), Route.API_COMMAND)
+        if not self.command_buckets[request.remote or "?"].take():
             return _error(429, "too many commands: slow down")
         try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
+            async with asyncio.timeout(self.limits.body_timeout):
+                raw = await request.read()
+        except TimeoutError:
+            return _error(408, "the body did not arrive in time")
+        try:
+            body = loads(raw)
+        except ValueError:
             return _error(400, "the body must be JSON: {\"id\", \"type\", \"args\"}")
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             return _error(400, "the body must be a JSON object with a \"type\"")
@@ -368,7 +392,8 @@ class ShareServer:
         if command_id is not None and not (isinstance(command_id, str) and len(command_id) <= 64):
             return _error(400, "\"id\" must be a string of at most 64 characters")
         try:
-            if lookup(body["type"]).needs is not Needs.COMODERATOR:
+            lookup(body["type"])
+            if not may_send(role, body["type"]) or lookup(body["type"]).needs is not Needs.COMODERATOR:
                 raise BadCommand("notes are typed from a seat (moderator join), not through this API")
             run_command(self.engine, body["type"], body.get("args"))
         except BadCommand as error:
@@ -378,7 +403,6 @@ class ShareServer:
         except JournalError:
             return _error(503, "the host could not save the command; it did not happen", command_id)
         self.after_remote_command()
-        del role
         return web.json_response({"id": command_id, "ok": True, "seq": self.engine.state.events}, dumps=_dumps)
 
 
@@ -388,7 +412,7 @@ def forbidden() -> web.HTTPForbidden:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def _error(status: int, reason: str, command_id: object = None) -> web.Response:

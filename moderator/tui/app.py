@@ -26,6 +26,7 @@ from moderator.session.state import Status
 from moderator.session.zoom_chat import DatedChatMessage
 from moderator.share.options import ShareOptions
 from moderator.text import visible
+from moderator.tui import shutdown
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
@@ -92,16 +93,45 @@ class ModeratorApp(App[None]):
     def _close_on_signals(self) -> None:
         """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
         ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
-        and the report written. Python's default would end the process on the spot."""
+        and the report written. Python's default would end the process on the spot.
+
+        The handler is a plain signal handler, run by the main thread as soon as the signal comes
+        even if the loop is stuck: it arms the watchdog (``shutdown.arm``: the process ends within
+        3 s whatever blocks) and then asks the loop to close the console."""
         loop = asyncio.get_running_loop()
+
+        def handler(number: int, _frame: object) -> None:
+            shutdown.arm(128 + number)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the console is ending
+                loop.call_soon_threadsafe(self._stop_by_signal, signal.Signals(number))
+
         for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if number is not None:
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(number, self._stop_by_signal, number)
+                with contextlib.suppress(ValueError, OSError):  # not the main thread (tests)
+                    signal.signal(number, handler)
 
     def _stop_by_signal(self, number: signal.Signals) -> None:
         self.stopped_by = number
+        self._closing_driver()
         self.exit(return_code=128 + number)
+
+    def terminal_gone(self) -> None:
+        """The terminal closed or failed (the driver says so): close as SIGHUP does, within 3 s."""
+        if self.stopped_by is None:
+            self.terminal_lost = True
+        hangup = getattr(signal, "SIGHUP", signal.SIGTERM)
+        shutdown.arm(128 + hangup)
+        self._closing_driver()
+        self.exit(return_code=128 + hangup)
+
+    terminal_lost = False
+    """The terminal went away without a signal (end of file or an error on it)."""
+
+    def _closing_driver(self) -> None:
+        """Tell our driver the console closes: no write to the terminal may wait long from now on."""
+        closing = getattr(self._driver, "closing", None)
+        if callable(closing):
+            closing()
 
     async def on_mount(self) -> None:
         self.title = visible(self.programme.session.title)

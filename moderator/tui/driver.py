@@ -9,17 +9,41 @@ kept the console busy for minutes, typing one character (and redrawing) at a tim
 input loop decoding with ``errors="replace"`` (an invalid byte becomes U+FFFD) and passing
 what follows the first ``BURST`` printable keys of one read of the terminal (more than anyone
 types between two reads) as one ``Paste``, which the note box takes in one go. Only ``run_input_thread`` differs from
-Textual 8's ``LinuxDriver``; it still uses Textual's own parser.
+Textual 8's ``LinuxDriver`` in reading; it still uses Textual's own parser.
+
+And a terminal that goes away must never hold the console. Closing a terminal (SIGHUP; in tmux,
+``kill-session``) hung one console in four forever, holding the journal's lock. A stack dump showed
+why: the kernel sends SIGCONT with SIGHUP to the session's leader, and Textual's SIGCONT handler
+(meant for coming back from ``ctrl+z``) started application mode a second time, with a second
+writer thread; that thread's first write to the dead terminal raised ``EIO`` and ended it, its
+queue (30 writes) filled, and the main thread's next write waited forever in ``Queue.put``
+(``LinuxDriver.close`` -> ``WriterThread.stop`` -> ``Queue.put``), with the first writer thread
+still waiting on its own queue. So here:
+
+- SIGCONT resumes only a console this driver suspended (``ctrl+z``); any other SIGCONT is ignored;
+- the writer (``TerminalWriter``) survives a failed write: the terminal is then gone, further
+  writes are dropped, and the App is told (``terminal_gone``), once;
+- once the console is closing, a write waits at most ``CLOSING_PATIENCE`` for room in the queue
+  and ``stop`` at most that long for the thread: nothing written to a terminal nobody reads blocks;
+- the input loop takes end-of-file or an error reading the terminal (a pty whose other side was
+  closed without SIGHUP reads as EOF/``EIO`` at once, forever: 100 % of a core) as the terminal
+  gone: it stops reading and tells the App.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
 import selectors
+import threading
 from codecs import getincrementaldecoder
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
+from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
@@ -27,6 +51,8 @@ BURST = 24
 """Printable keys in one read of the terminal beyond which they are a paste, not typing:
 a fast typist's keys arrive one or two per read."""
 READ_SIZE = 4096
+CLOSING_PATIENCE = 0.5
+"""Seconds a write (or the writer's stop) may wait once the console is closing."""
 
 
 def coalesce(messages: Iterable[Message], burst: int = BURST) -> list[Message]:
@@ -54,7 +80,101 @@ def coalesce(messages: Iterable[Message], burst: int = BURST) -> list[Message]:
     return result
 
 
+class TerminalWriter(WriterThread):
+    """Textual's writer thread, which neither dies on a terminal that is gone nor blocks its callers
+    once the console closes (see the module's docstring)."""
+
+    def __init__(self, file: IO[str], on_gone: Callable[[], None]) -> None:
+        super().__init__(file)
+        self.gone = threading.Event()
+        self.closing = threading.Event()
+        self._on_gone = on_gone
+
+    def write(self, text: str) -> None:
+        """Queue ``text``; while the console runs, wait for room as Textual does (a slow terminal is
+        still a terminal), but never once it is gone, and not long once the console closes."""
+        while not self.gone.is_set():
+            try:
+                self._queue.put(text, timeout=CLOSING_PATIENCE)
+                return
+            except queue.Full:
+                if self.closing.is_set():
+                    return  # nobody reads the terminal any more: drop it
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (OSError, ValueError):  # EIO, EPIPE, a closed file: the terminal is gone
+            self._lost()
+
+    def _lost(self) -> None:
+        self.gone.set()
+        with contextlib.suppress(queue.Empty):  # make room for anyone waiting to put
+            while True:
+                self._queue.get_nowait()
+        self._on_gone()
+
+    def stop(self) -> None:
+        """Stop the thread; wait for it a bounded time (it may be blocked writing to a stalled terminal)."""
+        self.closing.set()
+        if not self.gone.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(None, timeout=CLOSING_PATIENCE)
+        self.join(CLOSING_PATIENCE)
+
+
 class ModeratorDriver(LinuxDriver):
+    _terminal_writer: TerminalWriter | None = None
+    _suspended_here = False
+    _gone_told = False
+
+    @property
+    def _writer_thread(self) -> WriterThread | None:
+        return self._terminal_writer
+
+    @_writer_thread.setter
+    def _writer_thread(self, writer: WriterThread | None) -> None:
+        """Textual makes its writer in ``start_application_mode`` (and starts it right after): ours
+        takes its place, on the same file, before it starts."""
+        if writer is not None and not isinstance(writer, TerminalWriter):
+            writer = TerminalWriter(writer._file, self._terminal_gone)
+        self._terminal_writer = writer
+
+    def closing(self) -> None:
+        """The console is closing: from now on no write may wait long."""
+        if self._terminal_writer is not None:
+            self._terminal_writer.closing.set()
+
+    def stop_application_mode(self) -> None:
+        self.closing()
+        super().stop_application_mode()
+
+    def close(self) -> None:
+        self.closing()
+        super().close()
+
+    def _sigtstp_application(self, *args: Any) -> None:
+        self._suspended_here = True
+        super()._sigtstp_application(*args)
+
+    def _sigcont_application(self, *args: Any) -> None:
+        """Resume only after our own suspension: the SIGCONT that comes with SIGHUP when the
+        terminal closes must not start application mode again (see the module's docstring)."""
+        if self._suspended_here:
+            self._suspended_here = False
+            super()._sigcont_application(*args)
+
+    def _terminal_gone(self) -> None:
+        """Tell the App, once, on its own loop, from whichever thread found the terminal gone."""
+        if self._gone_told:
+            return
+        self._gone_told = True
+        self.closing()
+        app: Any = self._app
+        callback = getattr(app, "terminal_gone", None) or app.exit
+        with contextlib.suppress(RuntimeError):  # the loop already closed: the console is ending anyway
+            self._loop.call_soon_threadsafe(callback)
+
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual's loop, with the two changes above)."""
         selector = selectors.SelectSelector()
@@ -63,20 +183,28 @@ class ModeratorDriver(LinuxDriver):
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")(errors="replace").decode
 
-        def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+        def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
+            """Deliver what the terminal sent; ``False`` once it is gone (end of file, or an error)."""
             for number, (_key, mask) in enumerate(selector_events, start=1):
                 if mask & selectors.EVENT_READ:
-                    text = decode(_read(fileno), final=final and number == len(selector_events))
-                    if not text:
-                        break  # standard input is a pipe that closed
+                    try:
+                        data = os.read(fileno, READ_SIZE)
+                    except OSError:  # EIO: the terminal hung up
+                        return False
+                    if not data:
+                        return False  # end of file: the terminal (or the pipe) closed
+                    text = decode(data, final=final and number == len(selector_events))
                     for message in coalesce(parser.feed(text)):
                         self.process_message(message)
             for message in parser.tick():
                 self.process_message(message)
+            return True
 
         try:
             while not self.exit_event.is_set():
-                process(selector.select(0.1))
+                if not process(selector.select(0.1)):
+                    self._terminal_gone()
+                    return
             selector.unregister(self.fileno)
             process(selector.select(0.1), final=True)
         finally:
@@ -87,8 +215,3 @@ class ModeratorDriver(LinuxDriver):
             except Exception:  # the parser at end of input: nothing left to deliver
                 pass
 
-
-def _read(fileno: int) -> bytes:
-    import os
-
-    return os.read(fileno, READ_SIZE)

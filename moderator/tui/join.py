@@ -15,7 +15,7 @@ from pathlib import Path
 from moderator.problems import ModeratorError
 from moderator.session.runs import OpenedRun
 from moderator.share.remote_engine import RemoteEngine
-from moderator.share.seat_client import SeatClient
+from moderator.share.seat_client import SeatClient, shown_link
 
 FIRST_CONTACT_TIMEOUT = 30.0
 
@@ -31,13 +31,16 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
     try:
-        print(f"Connecting to {_shown(url)}…", file=sys.stderr)
+        print(f"Connecting to {shown_link(url)}…", file=sys.stderr)
         try:
-            await client.wait_welcomed(FIRST_CONTACT_TIMEOUT)
+            await _first_contact(client)
         except TimeoutError:
             reason = f" ({client.last_error})" if client.last_error else ""
-            raise ModeratorError(f"cannot reach the session at {_shown(url)}{reason}; check the link and "
+            raise ModeratorError(f"cannot reach the session at {shown_link(url)}{reason}; check the link and "
                                  "that the host's console runs with --share") from None
+        if client.identity_refused:
+            print(f"The host did not know this seat ({client.identity_refused}): joined as a new seat.",
+                  file=sys.stderr)
         engine = RemoteEngine(client)
         run = OpenedRun(engine=engine, journal=None, journal_path=Path(), report_path=Path("(kept by the host)"),
                         rehearsal=engine.state.mode == "rehearsal")
@@ -55,7 +58,16 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     return 0
 
 
-def _shown(url: str) -> str:
-    """The link without its token: a token is a password, and terminals are shared on screen."""
-    head, _, _ = url.rstrip("/").rpartition("/")
-    return head + "/…"
+async def _first_contact(client: SeatClient) -> None:
+    """Wait for the host's welcome; a link the host refuses is said at once, not after the timeout
+    (``shown_link``: never the token, a password, on a screen others may see)."""
+    deadline = asyncio.get_running_loop().time() + FIRST_CONTACT_TIMEOUT
+    while not client.connected:
+        if client.link_refused:
+            raise ModeratorError(f"{client.last_error}; ask the host for the current link "
+                                 "(its Share screen, key s, or links.txt)")
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise TimeoutError
+        with contextlib.suppress(TimeoutError):
+            await client.wait_welcomed(min(0.1, remaining))

@@ -21,6 +21,7 @@ from moderator.share.options import (
     tls_context,
 )
 from moderator.text import visible
+from moderator.tui import shutdown
 
 if TYPE_CHECKING:
     from moderator.tui.app import ModeratorApp
@@ -56,8 +57,10 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     try:
         app.run()
     finally:
-        report.flush(timeout=5.0)
-        report.close()
+        # After a signal or a lost terminal the watchdog ends the process soon: write the report
+        # in the time left, then close the journal (every event in it is already fsync'd).
+        report.flush(timeout=shutdown.time_left(default=5.0))
+        report.close(timeout=shutdown.time_left(default=5.0))
         journal.close()
     return _closing_words(app, journal.active_path, run.report_path, docx_path)
 
@@ -68,6 +71,8 @@ def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | 
     with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
         if app.stopped_by is not None:
             print(f"Stopped by {app.stopped_by.name}; every note is in the journal")
+        elif app.terminal_lost:
+            print("The terminal closed; every note is in the journal")
         print(visible(f"Journal: {journal}"))
         print(visible(f"Report:  {report}"))
         if docx is not None:

@@ -23,7 +23,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from moderator.programme import Programme
-from moderator.session.notes import people
+from moderator.session.notes import MAX_NOTE_CHARACTERS, people
 from moderator.text import visible
 
 LINE_BREAK_SHOWN = "↵"
@@ -31,8 +31,8 @@ JOINERS = frozenset("\u200c\u200d")
 """Zero-width (non-)joiners: part of what was typed (👩🏽‍💻), though they print nothing alone."""
 _MARKS = ("", "- ", "-- ")
 _KINDS = ("", '"', "!", "?", ">", "! ", "? ", "> ")
-MAX_NOTE_CHARACTERS = 5_000
-"""A note is a sentence or a paragraph; a page of text typed into the box is a paste gone wrong."""
+
+__all__ = ["MAX_NOTE_CHARACTERS", "LineBreaksShown", "NameSuggester", "NoteBox"]
 
 
 class LineBreaksShown(Highlighter):

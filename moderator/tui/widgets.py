@@ -320,8 +320,12 @@ class PaceLine(SteadyStatic):
         self.show_text(text)
 
 
-class Agenda(Speaks, DataTable[str | Text], can_focus=False):
-    """Every segment: planned start, duration, actual time, status. Never takes the keys."""
+class Agenda(Speaks, DataTable[Text], can_focus=False):
+    """Every segment: planned start, duration, actual time, status. Never takes the keys.
+
+    Every cell and column label is a ``Text``, never a ``str``: ``DataTable`` parses a plain
+    string as Rich markup (``default_cell_formatter``), and a segment titled
+    ``Prueba [/] de [b]conexión`` crashed the console (``MarkupError``)."""
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -336,18 +340,18 @@ class Agenda(Speaks, DataTable[str | Text], can_focus=False):
         _ = self.tr
         self._seen_timings = {}
         self._looks = {}
-        self.add_column("#", key="n")
-        self.add_column(_("Start"), key="start")
-        self.add_column(_("Plan"), key="plan")
-        self.add_column(_("Actual"), key="actual")
-        self.add_column(" ", key="status")
-        self.add_column(_("Segment"), key="title")
+        self.add_column(Text("#"), key="n")
+        self.add_column(Text(_("Start")), key="start")
+        self.add_column(Text(_("Plan")), key="plan")
+        self.add_column(Text(_("Actual")), key="actual")
+        self.add_column(Text(" "), key="status")
+        self.add_column(Text(_("Segment")), key="title")
         self._zone = zone(programme.session.timezone)
         for timing in snapshot.timings:
             self.add_row(
-                str(timing.index + 1), "",
-                format_duration(timing.planned), "", "",
-                visible(segment_label(programme, timing.segment)),
+                Text(str(timing.index + 1)), Text(""),
+                Text(format_duration(timing.planned)), Text(""), Text(""),
+                Text(visible(segment_label(programme, timing.segment))),
                 key=str(timing.index),
             )
         self.update_timings(snapshot)

@@ -108,3 +108,30 @@ async def test_escapes_in_programme_text_are_visible_in_the_console(make_app, in
         screen = app.export_screenshot()
         assert "\x1b]2;PWNED" not in screen
         assert "␛]2;PWNED␇" in screen
+
+
+HOSTILE_MARKUP = "Prueba[/]de[b]conexión[link=x]"
+
+
+@pytest.mark.attack("A05")
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)])
+async def test_markup_in_every_programme_text_is_shown_as_text_at_every_size(make_app, in_tmp, size):
+    """Titles, names and questions with markup that does not parse (``[/]`` closes nothing): the
+    agenda's table parsed plain strings as markup and crashed at 100x30 (issue 22)."""
+    from tests.conftest import WORKSHOP
+
+    hostile = in_tmp / "hostile.toml"
+    text = WORKSHOP.read_text(encoding="utf-8")
+    for key in ("title", "name"):
+        text = text.replace(f'{key} = "', f'{key} = "{HOSTILE_MARKUP} ')
+    hostile.write_text(text, encoding="utf-8")
+    app = make_app(hostile)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+        screen = app.export_screenshot()
+        assert "Prueba[/]de[b]" in screen
+        assert app.return_code is None, "the console is still running"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 
 import pendulum
@@ -12,6 +10,7 @@ from test_report_golden import SCENARIOS
 
 from moderator.cli import main
 from moderator.commands.chat import run_chat
+from moderator.locking import FileLock
 from moderator.problems import ModeratorError
 from moderator.report import render_report
 from moderator.session.engine import replay_state
@@ -102,12 +101,8 @@ def test_without_zone_the_hosts_zone_is_assumed_and_said(tmp_path: Path, capsys:
 
 def test_a_running_console_holds_the_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     journal = diesis_journal(tmp_path)
-    fd = os.open(journal, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a console does while it runs
+    with FileLock(journal, role="console"):  # what a console does while it runs
         assert main(["chat", str(journal), str(ONELINE), "--zone", "Europe/Madrid"]) == 2
-    finally:
-        os.close(fd)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a console is running this session" in err and "--chat" in err
     assert not load_run(journal).state.chat

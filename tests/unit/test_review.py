@@ -82,7 +82,7 @@ def test_moving_and_reordering_notes(tmp_path: Path) -> None:
         assert moved.question is None
         first = camila[0]
         move_before(engine, moved.id, list(camila), -[n.id for n in camila].index(moved.id))  # to the top
-        assert [n.id for n in window(engine.programme, engine.state, Entry("", person="camila")).notes][0] == moved.id
+        assert window(engine.programme, engine.state, Entry("", person="camila")).notes[0].id == moved.id
         question = next(e for e in entries(engine.programme) if e.question == ("principal", 1))
         move_note(engine, first.id, question)
         assert first.id in [n.id for n in window(engine.programme, engine.state, question).notes]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers_engine import fake_clock, new_engine, workshop
 
+from moderator.problems import ModeratorError
 from moderator.session.engine import Engine
 from moderator.session.events import NoteAdded
 from moderator.session.journal import Journal, JournalBusy, read_journal
@@ -131,8 +132,21 @@ def test_the_clock_offset_keeps_the_smallest_round_trip_and_follows_a_jump():
 
 
 def test_seat_links_as_printed_and_as_websocket_addresses():
-    assert parse_link("http://127.0.0.1:8765/join/abc").websocket_url == "ws://127.0.0.1:8765/seat/abc"
+    assert parse_link("http://127.0.0.1:8765/rapporteur/abc").websocket_url == "ws://127.0.0.1:8765/seat/abc"
+    assert parse_link("http://127.0.0.1:8765/comoderator/abc").websocket_url == "ws://127.0.0.1:8765/seat/abc"
     assert parse_link("https://x.example/seat/abc/").websocket_url == "wss://x.example/seat/abc"
+    # behind --public-url with a path, the seat's socket is under the same path
+    assert parse_link("https://x.example/gsef/rapporteur/abc").websocket_url == "wss://x.example/gsef/seat/abc"
+
+
+@pytest.mark.parametrize("page", ["stage", "backstage"])
+def test_a_page_link_given_to_join_says_it_is_for_a_browser_without_the_token(page):
+    with pytest.raises(ModeratorError) as raised:
+        parse_link(f"http://127.0.0.1:8765/{page}/SECRETTOKEN123")
+    assert "browser" in str(raised.value) and "SECRETTOKEN123" not in str(raised.value)
+    with pytest.raises(ModeratorError) as raised:
+        parse_link("ftp://127.0.0.1:8765/rapporteur/SECRETTOKEN123")
+    assert "SECRETTOKEN123" not in str(raised.value)
 
 
 def test_the_report_credits_the_seats_that_wrote_notes(tmp_path):
