@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--replace", action="store_true",
                       help="remove what an earlier import of this file added, then import it again")
 
+    review = commands.add_parser("review", help="review an ended session's report: quotes, summaries, key messages")
+    review.add_argument("journal", type=Path, metavar="JOURNAL")
+
     transcript = commands.add_parser("transcript", help="import a Zoom transcript or captions (.vtt) into a journal")
     transcript.add_argument("journal", type=Path, metavar="JOURNAL")
     transcript.add_argument("vtt", type=Path, metavar="FILE", help="the transcript or closed captions (.vtt)")
@@ -194,6 +197,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from moderator.commands.chat import run_chat
 
         return run_chat(args.journal, args.chat_file, args.zone, replace=args.replace)
+    if command == "review":
+        from moderator.tui.review import run_review
+
+        return run_review(args.journal)
     if command == "transcript":
         from moderator.commands.transcript import run_transcript
 
