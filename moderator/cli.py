@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--replace", action="store_true",
                       help="remove what an earlier import of this file added, then import it again")
 
+    webinar = commands.add_parser("webinar", help="import a Zoom webinar's Q&A or poll report (.csv) into a journal")
+    webinar.add_argument("journal", type=Path, metavar="JOURNAL")
+    webinar.add_argument("report_file", type=Path, metavar="FILE",
+                         help="the Q&A or poll report as Zoom gives it (.csv)")
+    webinar.add_argument("--zone", help="the zone of the report's times (default: this computer's)")
+
     review = commands.add_parser("review", help="review an ended session's report: quotes, summaries, key messages")
     review.add_argument("journal", type=Path, metavar="JOURNAL")
 
@@ -197,6 +203,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from moderator.commands.chat import run_chat
 
         return run_chat(args.journal, args.chat_file, args.zone, replace=args.replace)
+    if command == "webinar":
+        from moderator.commands.webinar import run_webinar
+
+        return run_webinar(args.journal, args.report_file, args.zone)
     if command == "review":
         from moderator.tui.review import run_review
 

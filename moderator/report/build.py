@@ -56,7 +56,7 @@ from moderator.report.timing import end_of_run
 from moderator.session.clock import parse_wall
 from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
 from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
-from moderator.session.state import ChatEntry, Note, State, Status
+from moderator.session.state import ChatEntry, Note, State, Status, WebinarEntry
 
 _PHOTO_CUE = re.compile(r"photo|foto|v[ií]d[eé]o|screen\s*shot|captur", re.IGNORECASE)
 """A cue about the group photo or screenshots (English, Spanish, French)."""
@@ -249,6 +249,7 @@ class _Builder:
             self.groups(),
             self.discussion(),
             self.audience(),
+            self.polls(),
             self.simple("closing", "closing"),
             self.simple("actions", "actions"),
             self.review_section("key_messages"),
@@ -465,7 +466,43 @@ class _Builder:
             blocks += [Heading(self.label("chat_questions")), Bullets(tuple(self.chat_item(e) for e in questions))]
         if others:
             blocks += [Heading(self.label("chat_other")), Bullets(tuple(self.chat_item(e) for e in others))]
+        webinar = self.state.webinar_questions
+        if webinar:
+            if not blocks or blocks == list(self.notes_or_nothing([])):
+                blocks = []
+            blocks += [Heading(self.label("webinar_questions")), Bullets(tuple(self.webinar_item(q) for q in webinar))]
         return Section("audience", self.label("audience_questions"), tuple(blocks))
+
+    def webinar_item(self, question: WebinarEntry) -> Item:
+        """``**Ana Pérez**: question — 22:47 (segment)``, its answer below, credited to who answered."""
+        spans = [Span(question.asker, SpanStyle.STRONG), Span(self.label("colon")), Span(question.text)]
+        if question.at:
+            spans += [Span(" — "), Span(self.clock(question.at), SpanStyle.EM)]
+        answer: list[Item] = []
+        if question.answer or question.live:
+            who = self.label("answer_by", name=question.answered_by) if question.answered_by else self.label("answer")
+            text = question.answer or self.label("answered_live")
+            answer.append(Item((Span(who, SpanStyle.STRONG), Span(self.label("colon")),
+                                Span(text, SpanStyle.EM if not question.answer else SpanStyle.PLAIN))))
+        return Item(tuple(spans), Bullets(tuple(answer)) if answer else None)
+
+    def polls(self) -> Section | None:
+        """Each poll question as a table of its answers, under the segment it was run in."""
+        if not self.state.polls:
+            return None
+        blocks: list[Block] = []
+        ordered = sorted(self.state.polls.values(), key=lambda p: (p.at or "", p.poll, p.question))
+        for poll in ordered:
+            where = f" — {self.segment_label(poll.segment)}" if poll.segment is not None else ""
+            spans: tuple[Span, ...] = (Span(poll.poll + where, SpanStyle.STRONG),)
+            if poll.at:
+                spans += (Span(" "), Span(f"({self.clock(poll.at)})", SpanStyle.EM))
+            blocks.append(Paragraph(spans))
+            blocks.append(Paragraph((Span(poll.question),)))
+            total = sum(count for _, count in poll.answers) or 1
+            rows = tuple((answer, str(count), f"{round(100 * count / total)} %") for answer, count in poll.answers)
+            blocks.append(Table((self.label("col_answer"), self.label("col_responses"), "%"), rows))
+        return Section("polls", self.label("polls"), tuple(blocks))
 
     def chat_item(self, entry: ChatEntry) -> Item:
         """``**Ana Pérez**: text (replying to “...”) — 22:47``."""

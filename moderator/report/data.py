@@ -100,6 +100,18 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
             for line in state.transcript
         ],
         "timing": _timing(programme, state),
+        "webinar": {
+            "questions": [
+                {"asker": q.asker, "text": q.text, "time": iso_utc_wall(q.at), "segment": q.segment,
+                 "answer": q.answer, "answered_by": q.answered_by, "answered_live": q.live}
+                for q in state.webinar_questions
+            ],
+            "polls": [
+                {"poll": p.poll, "question": p.question, "time": iso_utc_wall(p.at), "segment": p.segment,
+                 "answers": [{"answer": answer, "count": count} for answer, count in p.answers]}
+                for p in state.polls.values()
+            ],
+        },
         "review": {
             "final": state.final,
             "summaries": {key.removeprefix("summary:"): text for key, text in sorted(state.review_texts.items())

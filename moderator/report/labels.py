@@ -130,6 +130,13 @@ EN: dict[str, str] = {
     "no_photo_cue": "No cue in the programme mentions the group photo or screenshots.",
     # footer
     "footer_final": "Final report, generated from the session journal (last event: no. {events}, at {time}).",
+    "webinar_questions": "From the webinar's Q&A",
+    "answer": "Answer",
+    "answer_by": "Answer by {name}",
+    "answered_live": "answered live",
+    "polls": "Polls",
+    "col_answer": "Answer",
+    "col_responses": "Responses",
     "footer_reviewed": "Final report, reviewed by the rapporteur (last event: no. {events}, at {time}).",
     "summary_of": "Summary",
     "key_messages": "Key messages",
@@ -240,6 +247,13 @@ ES: dict[str, str] = {
     "footer_final": (
         "Informe final, generado a partir del diario de la sesión (último evento: n.º {events}, a las {time})."
     ),
+    "webinar_questions": "De las preguntas y respuestas del webinario",
+    "answer": "Respuesta",
+    "answer_by": "Respuesta de {name}",
+    "answered_live": "respondida en directo",
+    "polls": "Sondeos",
+    "col_answer": "Respuesta",
+    "col_responses": "Respuestas",
     "footer_reviewed": "Informe final, revisado por la relatoría (último evento: n.º {events}, a las {time}).",
     "summary_of": "Resumen",
     "key_messages": "Mensajes clave",
@@ -350,6 +364,13 @@ FR: dict[str, str] = {
         f"Rapport final, établi à partir du journal de la session (dernier événement{NBSP}: "
         f"n°{NBSP}{{events}}, à {{time}})."
     ),
+    "webinar_questions": "Des questions-réponses du webinaire",
+    "answer": "Réponse",
+    "answer_by": "Réponse de {name}",
+    "answered_live": "répondu en direct",
+    "polls": "Sondages",
+    "col_answer": "Réponse",
+    "col_responses": "Réponses",
     "footer_reviewed": (
         f"Rapport final, relu par le rapporteur (dernier événement{NBSP}: n°{NBSP}{{events}}, à {{time}})."
     ),

@@ -475,6 +475,24 @@ class Engine:
         with self.journal.batch():
             yield
 
+    def add_webinar(self, questions: Iterable[tuple[ev.WebinarQuestion, dt.datetime | None]],
+                    polls: Iterable[tuple[ev.PollResult, dt.datetime | None]]) -> tuple[int, int]:
+        """Add a webinar's Q&A questions and poll results (each placed in the segment running at its time)
+        that the journal does not hold yet; how many of each were new."""
+        locator = SegmentLocator(self.state.timeline)
+        added = [0, 0]
+        with self._batch():
+            for question, at in questions:
+                if question.fingerprint not in self.state.webinar_fingerprints:
+                    self._emit(dataclasses.replace(question, segment=locator.at(at) if at else None))
+                    added[0] += 1
+            for poll, at in polls:
+                known = self.state.polls.get((poll.poll, poll.question))
+                if known is None or known.fingerprint != poll.fingerprint:
+                    self._emit(dataclasses.replace(poll, segment=locator.at(at) if at else None))
+                    added[1] += 1
+        return added[0], added[1]
+
     def record(self, event: E) -> E:
         """Journal an event made by a tool working on the finished session (the review,
         ``moderator.session.review``), through the same path as every command."""

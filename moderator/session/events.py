@@ -63,6 +63,8 @@ class EventType(StrEnum):
     CHAT_REMOVED = "chat_removed"
     TRANSCRIPT_LINE = "transcript_line"
     REVIEW_TEXT = "review_text"
+    WEBINAR_QUESTION = "webinar_question"
+    POLL_RESULT = "poll_result"
     REPORT_FINAL = "report_final"
 
 
@@ -355,11 +357,41 @@ class ReportFinal(BaseEvent):
     final: bool = True
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WebinarQuestion(BaseEvent):
+    """An audience question from a Zoom webinar's Q&A report (``moderator webinar``), with its answer."""
+
+    TYPE = EventType.WEBINAR_QUESTION
+    asker: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    fingerprint: str = field(metadata={"max_length": 64})
+    at: str | None = field(default=None, metadata={"max_length": 64})
+    answer: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
+    answered_by: str | None = field(default=None, metadata=_short())
+    live: bool = False
+    """Answered live, aloud (the report says so instead of an answer)."""
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PollResult(BaseEvent):
+    """One question of a Zoom webinar poll (``moderator webinar``): ``results`` holds one ``count<TAB>answer``
+    line per answer, most chosen first. A later result for the same poll and question replaces it."""
+
+    TYPE = EventType.POLL_RESULT
+    poll: str = field(metadata=_short())
+    question: str = field(metadata={"max_length": MAX_TEXT})
+    results: str = field(metadata={"max_length": MAX_TEXT})
+    fingerprint: str = field(metadata={"max_length": 64})
+    at: str | None = field(default=None, metadata={"max_length": 64})
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
 Event: TypeAlias = (
     Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
     | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded | ChatMessageRemoved
-    | TranscriptLine | ReviewText | ReportFinal
+    | TranscriptLine | ReviewText | ReportFinal | WebinarQuestion | PollResult
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

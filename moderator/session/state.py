@@ -119,6 +119,32 @@ class TranscriptEntry:
 
 
 @dataclass
+class WebinarEntry:
+    """An audience question of the webinar's Q&A, and its answer."""
+
+    asker: str
+    text: str
+    at: str | None
+    answer: str | None
+    answered_by: str | None
+    live: bool
+    segment: int | None
+    fingerprint: str
+
+
+@dataclass
+class PollEntry:
+    """One poll question and how many chose each answer."""
+
+    poll: str
+    question: str
+    answers: tuple[tuple[str, int], ...]
+    at: str | None
+    segment: int | None
+    fingerprint: str
+
+
+@dataclass
 class AskedQuestion:
     round_id: str
     index: int
@@ -175,6 +201,10 @@ class State:
     """The messages in ``chat`` by fingerprint (the removed ones left out)."""
     transcript: list[TranscriptEntry] = field(default_factory=list)
     transcript_fingerprints: set[str] = field(default_factory=set)
+    webinar_questions: list[WebinarEntry] = field(default_factory=list)
+    webinar_fingerprints: set[str] = field(default_factory=set)
+    polls: dict[tuple[str, str], PollEntry] = field(default_factory=dict)
+    """(poll, question) -> its latest result."""
     review_texts: dict[str, str] = field(default_factory=dict)
     """The review's texts by key: ``summary:<person>``, ``key_messages``, ``way_forward``."""
     final: bool = False
@@ -307,6 +337,15 @@ def apply(state: State, event: Event) -> None:
                 removed.removed = True
         case ev.TranscriptLine():
             _transcript_line(state, event)
+        case ev.WebinarQuestion():
+            if event.fingerprint not in state.webinar_fingerprints:
+                state.webinar_fingerprints.add(event.fingerprint)
+                state.webinar_questions.append(WebinarEntry(
+                    event.asker, event.text, event.at, event.answer, event.answered_by, event.live, event.segment,
+                    event.fingerprint))
+        case ev.PollResult():
+            state.polls[(event.poll, event.question)] = PollEntry(
+                event.poll, event.question, poll_answers(event.results), event.at, event.segment, event.fingerprint)
         case ev.ReviewText():
             if event.text.strip():
                 state.review_texts[event.key] = event.text
@@ -426,6 +465,16 @@ def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:
     )
     state.chat_fingerprints[event.fingerprint] = entry
     state.chat.append(entry)
+
+
+def poll_answers(results: str) -> tuple[tuple[str, int], ...]:
+    """``count<TAB>answer`` lines (a ``poll_result``'s ``results``) as (answer, count) pairs."""
+    pairs = []
+    for line in results.splitlines():
+        count, _, answer = line.partition("\t")
+        if count.strip().isdigit() and answer:
+            pairs.append((answer, int(count)))
+    return tuple(pairs)
 
 
 def _transcript_line(state: State, event: ev.TranscriptLine) -> None:
