@@ -34,7 +34,8 @@ MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 
 
 SECTION_IDS = ("session", "speakers", "main_question", "objectives", "summary", "groups", "discussion", "audience",
-               "closing", "actions", "after_end", "other", "timing", "screenshots")
+               "closing", "actions", "key_messages", "way_forward", "polls", "after_end", "other", "timing",
+               "screenshots")
 """Every section a report can have: a form may name any of them (empty when the session has none)."""
 
 
@@ -150,6 +151,9 @@ def template_context(programme: Programme, state: State, document: ReportDocumen
         "audience": section_points("audience"),
         "closing": section_points("closing"),
         "actions": section_points("actions"),
+        "key_messages": section_points("key_messages"),
+        "way_forward": section_points("way_forward"),
+        "final": state.final,
         "timing": {
             "header": list(timing_table.header) if timing_table else [],
             "rows": [list(row) for row in timing_table.rows] if timing_table else [],
