@@ -178,8 +178,8 @@ class NoteAdded(BaseEvent):
     """The seat that typed it (``moderator join``); ``None``: the host's own keyboard."""
     author: str | None = field(default=None, metadata=_short())
     """The name given at ``join --name``: the report credits its rapporteurs."""
-    reviewed: bool = False
-    """Added in the review after the session (``moderator review``: a transcript line promoted to a
+    reviewed: bool | None = None
+    """``True``: added in the review after the session (``moderator review``: a transcript line promoted to a
     quote): it belongs where its segment puts it, not among the notes typed after the end."""
 
 
@@ -197,8 +197,8 @@ class NoteEdited(BaseEvent):
     group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
     question: tuple[str, int] | None = None
     """Moved to this guiding question (the review)."""
-    detach: bool = False
-    """Moved out of its guiding question and group: the note is its speaker's (the review)."""
+    detach: bool | None = None
+    """``True``: moved out of its guiding question and group: the note is its speaker's (the review)."""
     position: float | None = field(default=None, metadata=_bounded(0.0, float(MAX_NOTE_ID + 1)))
     """Where it sorts among the notes of its place (the review's reordering); by id until set."""
     seat: str | None = field(default=None, metadata={"max_length": 64})
