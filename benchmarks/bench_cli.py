@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import median, ratio, run_wall
 
@@ -58,7 +59,7 @@ def programme_text(segments: int = 300, duration: str = "2m") -> str:
     return "\n".join(lines)
 
 
-def measure_check(segments: int = 300, runs: int = 7) -> dict:
+def measure_check(segments: int = 300, runs: int = 7) -> dict[str, Any]:
     """Wall milliseconds of ``moderator check`` on a generated programme vs ``python -c "import rich, pendulum"``
     (``check_imports_ms``: the modules ``check`` needs, imported and nothing done, for where the time goes)."""
     check_ms: list[float] = []

@@ -33,9 +33,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.bare_app import TITLE_MARKER
 from benchmarks.harness import TERMINAL_SIZE, PtyProcess, log, median, percentile, ratio
+
+if TYPE_CHECKING:
+    from moderator.tui.widgets import NotesLog
 
 FOOTER_MARKER = "palette"
 """Both apps' footers end with the command palette's key (``^p palette``) once filled in."""
@@ -72,53 +76,67 @@ def bare_argv() -> list[str]:
     return [sys.executable, "-m", "benchmarks.bare_app"]
 
 
+def floor_argv() -> list[str]:
+    return [sys.executable, "-m", "benchmarks.floor_app"]
+
+
 # --------------------------------------------------------------------------- first frame
 
 
-def _first_frame(argv: list[str], title: str, cwd: Path) -> tuple[float, float]:
-    """Seconds from spawn to the first full frame, and to the frame with the footer's keys."""
+def _first_frame(argv: list[str], title: str | None, cwd: Path) -> tuple[float, float]:
+    """Seconds from spawn to the first full frame, and to the frame with the footer's keys
+    (``title`` ``None``: an app with no title and no footer, the floor; its last row is its frame)."""
     with PtyProcess(argv, cwd=cwd) as terminal:
+        if title is None:
+            frame = terminal.wait_for(LAST_ROW, timeout=60)
+            return frame, frame
         frame = terminal.wait_for(title, LAST_ROW, timeout=60)
         settled = terminal.wait_for(FOOTER_MARKER, timeout=60)
     return frame, max(frame, settled)
 
 
-def measure_first_frame(runs: int = 7) -> dict:
-    """Milliseconds from spawn to the first full frame, console (demo) and bare app; medians of ``runs``.
+def measure_first_frame(runs: int = 7) -> dict[str, Any]:
+    """Milliseconds from spawn to the first full frame, console (demo), the floor (``floor_app``: one
+    ``Digits``) and the bare app (the console's widget types); medians of ``runs``.
 
     The first full frame is the first paint of the whole screen: the title on its first line,
     and its last line written (Textual paints a new screen top to bottom, one line after another).
     ``*_settled_ms`` waits for the footer's keys too, which Textual fills in a moment later.
-    One run of each is made first and thrown away (cold caches, ``.pyc`` files). The two take
-    turns, in alternating order, so that a busy moment on the machine hits both.
+    One run of each is made first and thrown away (cold caches, ``.pyc`` files). They take
+    turns, in an order that changes every run, so that a busy moment on the machine hits all.
     """
     title = _title_marker()
-    times: dict[str, list[float]] = {"console": [], "bare": [], "console_settled": [], "bare_settled": []}
+    times: dict[str, list[float]] = {name: [] for name in ("console", "bare", "floor", "console_settled",
+                                                          "bare_settled", "floor_settled")}
+    orders = (("bare", "floor", "console"), ("console", "bare", "floor"), ("floor", "console", "bare"))
     with tempfile.TemporaryDirectory(prefix="moderator-bench-frame-") as scratch:
         root = Path(scratch)
         for attempt in range(runs + 1):
             out = root / f"run-{attempt}"  # a fresh folder each time: a first start, never a resume
             out.mkdir()
-            for which in ("console", "bare") if attempt % 2 else ("bare", "console"):
+            for which in orders[attempt % len(orders)]:
                 if which == "console":
                     frame, settled = _first_frame(console_argv(out), title, out)
-                else:
+                elif which == "bare":
                     frame, settled = _first_frame(bare_argv(), TITLE_MARKER, out)
+                else:
+                    frame, settled = _first_frame(floor_argv(), None, out)
                 if attempt:
                     times[which].append(frame * 1000)
                     times[f"{which}_settled"].append(settled * 1000)
-    result: dict = {"runs": runs}
+    result: dict[str, Any] = {"runs": runs}
     for name, values in times.items():
         result[f"{name}_ms"] = median(values)
         result[f"{name}_all_ms"] = values
     result["ratio"] = ratio(result["console_ms"], result["bare_ms"])
+    result["floor_ratio"] = ratio(result["console_ms"], result["floor_ms"])
     result["settled_ratio"] = ratio(result["console_settled_ms"], result["bare_settled_ms"])
     return result
 
 
 # --------------------------------------------------------------------------- space -> frame
 
-def measure_space_to_frame(presses: int = 60, runs: int = 3) -> dict:
+def measure_space_to_frame(presses: int = 60, runs: int = 3) -> dict[str, Any]:
     """Milliseconds from space sent to the new state's words written to the terminal: p50 and
     p99 over ``presses`` presses a run (start, then pause / resume in turn), median of ``runs``."""
     import random
@@ -162,7 +180,7 @@ def _wait_journal(out: Path, wanted: dict[str, int], timeout: float = 15.0) -> N
     raise RuntimeError(f"the console in {out} never logged {wanted}")
 
 
-def cpu_round(seconds: float, warmup: float = 3.0) -> dict:
+def cpu_round(seconds: float, warmup: float = 3.0) -> dict[str, Any]:
     """One round, three apps side by side for ``seconds``: the console with its timer running in a
     speaker's slot, the bare app idle, and the bare app ticking like a countdown (``--ticking``)."""
     title = _title_marker()
@@ -187,7 +205,7 @@ def cpu_round(seconds: float, warmup: float = 3.0) -> dict:
             time.sleep(seconds)
             after = {name: app.cpu_seconds() for name, app in apps.items()}
             wall = time.perf_counter() - began
-            written = {name: (app.bytes_read - written[name]) / wall for name, app in apps.items()}
+            rates = {name: (app.bytes_read - written[name]) / wall for name, app in apps.items()}
             if any(app.process.poll() is not None for app in apps.values()):
                 raise RuntimeError("an app exited during the CPU measurement")
     share = {name: (after[name] - before[name]) / wall * 100 for name in apps}
@@ -198,13 +216,13 @@ def cpu_round(seconds: float, warmup: float = 3.0) -> dict:
         "ticking_percent": share["ticking"],
         "ratio": ratio(share["console"], share["bare"]),
         "ratio_ticking": ratio(share["console"], share["ticking"]),
-        "console_bytes_per_s": written["console"],
-        "bare_bytes_per_s": written["bare"],
-        "ticking_bytes_per_s": written["ticking"],
+        "console_bytes_per_s": rates["console"],
+        "bare_bytes_per_s": rates["bare"],
+        "ticking_bytes_per_s": rates["ticking"],
     }
 
 
-def measure_cpu_share(seconds: float = 60.0, rounds: int = 5, warmup: float = 3.0) -> dict:
+def measure_cpu_share(seconds: float = 60.0, rounds: int = 5, warmup: float = 3.0) -> dict[str, Any]:
     """Percent of one core over ``seconds``: the console with its timer running vs the bare app idle
     (and vs the bare app ticking like a countdown).
 
@@ -243,11 +261,12 @@ def build_noted_run(out: Path, notes: int) -> Path:
         engine.start()
         per_segment = max(1, notes // len(programme.segments))
         for n in range(notes):
-            if n and n % per_segment == 0 and engine.state.current < len(programme.segments) - 1:
+            if n and n % per_segment == 0 and (engine.state.current or 0) < len(programme.segments) - 1:
                 engine.next()
             engine.add_note(f"{_NOTE_TEXTS[n % len(_NOTE_TEXTS)]} ({n})")
     finally:
-        run.journal.close()
+        if run.journal is not None:
+            run.journal.close()
     return run.journal_path
 
 
@@ -316,16 +335,23 @@ async def _enter_to_note(out: Path, samples: int, warmup: int) -> list[float]:
     finally:
         report.flush(timeout=30)
         report.close()
-        run.journal.close()
+        if run.journal is not None:
+            run.journal.close()
     return timings
 
 
-def _shown(notes_log, token: str) -> bool:
-    return any(token in line.text for line in notes_log.lines[-4:])
+def _shown(notes_log: NotesLog, token: str) -> bool:
+    """The notes log's text holds the note's line (its last lines only: it keeps 200 notes). Not
+    ``NotesLog.lines``, which wraps every note shown at the panel's width: polled in a loop, that
+    cost this benchmark more than the console's own work (21 s of a 26 s profile at 20,000 notes)."""
+    from textual.widgets import Static
+
+    content = notes_log.query_one("#notes-text", Static).content
+    return token in str(content)[-2000:]
 
 
 def measure_enter_to_note(notes: int = 5000, samples: int = 200, runs: int = 5, *, warmup: int = 5,
-                          prepared: Path | None = None) -> dict:
+                          prepared: Path | None = None) -> dict[str, Any]:
     """Milliseconds from Enter to the note's line in the notes log, with ``notes`` notes already in
     the journal; p50 and p99 of each run's ``samples`` notes, medians over ``runs``."""
     p50s: list[float] = []

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pendulum
 
@@ -118,7 +119,7 @@ def _percentile(values: list[float], p: int) -> float:
 
 
 def measure_note_durability(notes_before: int = 5000, samples: int = 1000, *,
-                            directory: str | Path | None = None) -> dict:
+                            directory: str | Path | None = None) -> dict[str, Any]:
     """Milliseconds from ``add_note`` called to returned (the note is then fsync'd on disk),
     in a live run resumed from a journal that already holds ``notes_before`` notes."""
     programme = load_programme(PROGRAMME)
@@ -135,7 +136,8 @@ def measure_note_durability(notes_before: int = 5000, samples: int = 1000, *,
                 run.engine.add_note(_TEXTS[n % len(_TEXTS)])
                 timings.append((time.perf_counter() - began) * 1000)
         finally:
-            run.journal.close()
+            if run.journal is not None:
+                run.journal.close()
     return {
         "notes_before": notes_before,
         "samples": samples,
@@ -146,7 +148,7 @@ def measure_note_durability(notes_before: int = 5000, samples: int = 1000, *,
     }
 
 
-def measure_replay(events: int = 10_000, repeats: int = 7, *, directory: str | Path | None = None) -> dict:
+def measure_replay(events: int = 10_000, repeats: int = 7, *, directory: str | Path | None = None) -> dict[str, Any]:
     """Milliseconds to read a journal of ``events`` events from disk and rebuild its state."""
     programme = load_programme(PROGRAMME)
     with _folder(directory) as out:

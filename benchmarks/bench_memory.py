@@ -17,6 +17,7 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import child_env, median, peak_rss_kib, ratio
 
@@ -44,7 +45,8 @@ async def _console_rss(out: Path) -> int:
             await pilot.pause()
     finally:
         report.close()
-        run.journal.close()
+        if run.journal is not None:
+            run.journal.close()
     return peak_rss_kib()
 
 
@@ -56,7 +58,7 @@ def _child(argv: list[str]) -> int:
     return int(completed.stdout.strip().splitlines()[-1])
 
 
-def measure_peak_memory(notes: int = 5000, runs: int = 5, *, prepared: Path | None = None) -> dict:
+def measure_peak_memory(notes: int = 5000, runs: int = 5, *, prepared: Path | None = None) -> dict[str, Any]:
     """Peak RSS in MiB of the console holding ``notes`` notes vs the bare app; medians of ``runs`` children."""
     from benchmarks.bench_console import copies_of_a_noted_run
 

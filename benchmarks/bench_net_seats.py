@@ -118,8 +118,8 @@ def _p(samples: list[float], quantile: float) -> float:
 
 
 def run(quick: bool, scratch: Path) -> list[Figure]:
-    notes = 100 if quick else 500
-    joins = 3 if quick else 7
+    notes = 30 if quick else 500
+    joins = 2 if quick else 7
     host, url = _start_host(scratch, 0)
     try:
         log(f"seats: {notes} remote notes, each until acknowledged")

@@ -142,8 +142,8 @@ async def _cpu_share(pid: int, seconds: float) -> float:
 
 
 def run(quick: bool, scratch: Path) -> list[Figure]:
-    samples = 40 if quick else 200
-    seconds = 10.0 if quick else 30.0
+    samples = 20 if quick else 200
+    seconds = 5.0 if quick else 30.0
     log(f"stage: key -> stage view, {samples} presses")
     console, ws_url = _start_console(scratch)
     with console:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import pendulum
 
@@ -61,7 +62,7 @@ def session_with_notes(notes: int) -> tuple[Engine, State]:
     return engine, engine.state
 
 
-def measure_render(notes: int = 2000, repeats: int = 7) -> dict:
+def measure_render(notes: int = 2000, repeats: int = 7) -> dict[str, Any]:
     """Median milliseconds of ``render_report(..., "md")`` for a session holding ``notes`` notes."""
     engine, state = session_with_notes(notes)
     assert len(state.visible_notes()) == notes

@@ -27,13 +27,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import PtyProcess, child_env, log, median, percentile, ratio
 
 COUNTDOWN_SEGMENT = 3
 """The demo's fourth segment: a 10-minute speaker slot, the console's usual state."""
-OVERTIME_MINUTES = 11
-"""Taken off that slot with ``-``: a minute into overtime."""
+OVERTIME_PRESSES = 11
+"""``-`` pressed this many times on that 10-minute slot. ``-`` takes a minute off but never more
+than the time left (``Engine.adjust``): ten presses bring the slot to 0 s left (the tenth takes
+what remains), the eleventh is refused, and the running clock goes into overtime at once."""
+OVERTIME_ADJUSTED = 10
+"""The ``adjusted`` events those presses log: the ones that took time off."""
+OVERTIME_MARKER = "OVERTIME"
+"""The pace line's word once the slot is over (``TimerPanel``)."""
 LONG_PROGRAMME_SEGMENTS = 300
 
 
@@ -105,7 +112,8 @@ class Subject:
     prepare: Callable[[PtyProcess, Path], None] = lambda _terminal, _out: None
 
 
-def _console(programme: Callable[[Path], Path], overtime: bool = False) -> tuple[Callable, Callable, Callable]:
+def _console(programme: Callable[[Path], Path], overtime: bool = False) -> tuple[
+        Callable[[Path], list[str]], Callable[[PtyProcess], None], Callable[[PtyProcess, Path], None]]:
     def argv(out: Path) -> list[str]:
         return [sys.executable, "-m", "moderator", "rehearse", str(programme(out)), "--out", str(out)]
 
@@ -118,8 +126,9 @@ def _console(programme: Callable[[Path], Path], overtime: bool = False) -> tuple
         terminal.send("n" * COUNTDOWN_SEGMENT)
         _wait_journal(out, {"started": 1, "moved": COUNTDOWN_SEGMENT})
         if overtime:
-            terminal.send("-" * OVERTIME_MINUTES)
-            _wait_journal(out, {"adjusted": OVERTIME_MINUTES})
+            terminal.send("-" * OVERTIME_PRESSES)
+            _wait_journal(out, {"adjusted": OVERTIME_ADJUSTED})
+            terminal.wait_for(OVERTIME_MARKER, timeout=30)
 
     return argv, ready, prepare
 
@@ -181,7 +190,7 @@ def cost_round(seconds: float, warmup: float = 3.0) -> dict[tuple[str, str], dic
             for key in running}
 
 
-def measure_cost_of_a_second(seconds: float = 60.0, rounds: int = 3, warmup: float = 3.0) -> dict:
+def measure_cost_of_a_second(seconds: float = 60.0, rounds: int = 3, warmup: float = 3.0) -> dict[str, Any]:
     """Medians over ``rounds``: per (subject, screen) the CPU share and bytes/s, and per console
     subject its ratios to the floor and to termdown (medians of each round's own ratio)."""
     results = []
@@ -191,7 +200,7 @@ def measure_cost_of_a_second(seconds: float = 60.0, rounds: int = 3, warmup: flo
         log(f"cost of a second, round {number + 1}/{rounds}: " + ", ".join(
             f"{name} {screen[:6]} {figures['cpu_percent']:.2f} %/{figures['bytes_per_s']:.0f} B/s"
             for (name, screen), figures in result.items() if screen.startswith("120x40 true")))
-    summary: dict = {"rounds": rounds, "seconds": seconds, "figures": {}}
+    summary: dict[str, Any] = {"rounds": rounds, "seconds": seconds, "figures": {}}
     for key in results[0]:
         name, screen = key
         entry = {metric: median([r[key][metric] for r in results]) for metric in ("cpu_percent", "bytes_per_s")}
@@ -285,7 +294,7 @@ def _echo_run(out: Path, samples: int, pause: float, screen: Screen) -> tuple[li
 
 
 def measure_echo(notes: int, samples: int = 60, runs: int = 1, pause: float = 0.4,
-                 prepared: Path | None = None) -> dict:
+                 prepared: Path | None = None) -> dict[str, Any]:
     """Enter -> the note's line written to the terminal, p50/p99 over each run's ``samples``
     (medians over ``runs``), with ``notes`` notes in the journal; and the report's lag."""
     p50s, p99s, maxima, lags = [], [], [], []
@@ -313,7 +322,7 @@ def _first_frame(out: Path, title: str, screen: Screen) -> float:
         return terminal.wait_for(title, screen.last_row, timeout=120)
 
 
-def measure_first_frame_with_journal(notes: int, runs: int = 5, prepared: Path | None = None) -> dict:
+def measure_first_frame_with_journal(notes: int, runs: int = 5, prepared: Path | None = None) -> dict[str, Any]:
     """Milliseconds to the first full frame of ``moderator run``: a fresh folder, and resuming ``notes``
     notes; taking turns, one of each thrown away first."""
     title = _title(demo_programme())

@@ -63,11 +63,21 @@ class Chromium:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def launch(cls, *, width: int = 1280, height: int = 800, timeout: float = 20.0) -> AsyncIterator[Chromium]:
+    async def launch(cls, *, width: int = 1280, height: int = 800, timeout: float = 20.0,
+                     profile_dir: Path | None = None) -> AsyncIterator[Chromium]:
+        """``profile_dir``: a profile kept after the browser closes (its storage survives a restart of
+        the browser, as a person's does); by default a fresh one, removed at the end."""
         executable = find_chromium()
         if executable is None:
             raise BrowserError("no chromium found (install Debian's 'chromium' or set $CHROMIUM)")
-        with tempfile.TemporaryDirectory(prefix="moderator-chromium-", ignore_cleanup_errors=True) as profile:
+        with contextlib.ExitStack() as stack:
+            if profile_dir is None:
+                profile = stack.enter_context(
+                    tempfile.TemporaryDirectory(prefix="moderator-chromium-", ignore_cleanup_errors=True))
+            else:
+                profile_dir.mkdir(parents=True, exist_ok=True)
+                (profile_dir / "DevToolsActivePort").unlink(missing_ok=True)
+                profile = str(profile_dir)
             arguments = [
                 executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
                 f"--user-data-dir={profile}", f"--window-size={width},{height}", "--no-first-run",
@@ -89,6 +99,11 @@ class Chromium:
                 yield browser
             finally:
                 if browser is not None:
+                    # As a person closes it: the profile's storage is written out (a SIGTERM loses it).
+                    with contextlib.suppress(BrowserError, OSError, TimeoutError, ConnectionError,
+                                             subprocess.TimeoutExpired):
+                        await browser.call("Browser.close", timeout=5.0)
+                        await asyncio.get_running_loop().run_in_executor(None, process.wait, 5)
                     browser._reader.cancel()
                 await session.close()
                 process.terminate()
@@ -177,6 +192,27 @@ class Chromium:
                 return value
             await asyncio.sleep(interval)
         raise BrowserError(f"timed out waiting for {expression!r} (last value {value!r})")
+
+    async def set_offline(self, offline: bool) -> None:
+        """DevTools' network conditions: offline cuts the page's connections (WebSockets included) and
+        fires the page's ``offline`` event; back online fires ``online``."""
+        await self.call("Network.enable")
+        await self.call("Network.emulateNetworkConditions",
+                        {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+    async def type_text(self, text: str) -> None:
+        """Text into the focused element as a keyboard's input would (``input`` events fire)."""
+        await self.call("Input.insertText", {"text": text})
+
+    async def press(self, key: str, *, shift: bool = False) -> None:
+        """One key press (``Enter``, ``Tab``, ``ArrowDown``, ``Escape``...) on the focused element."""
+        codes = {"Enter": 13, "Tab": 9, "Escape": 27, "ArrowDown": 40, "ArrowUp": 38, " ": 32}
+        params: dict[str, Any] = {"key": key, "code": "Space" if key == " " else key,
+                                  "windowsVirtualKeyCode": codes.get(key, 0), "modifiers": 8 if shift else 0}
+        if key == "Enter":
+            params["text"] = "\r"
+        await self.call("Input.dispatchKeyEvent", {"type": "keyDown", **params})
+        await self.call("Input.dispatchKeyEvent", {"type": "keyUp", **params})
 
     async def screenshot(self, path: Path) -> bytes:
         """A PNG of the viewport, written to ``path``; its bytes."""

@@ -123,3 +123,52 @@ class Seat:
             if message.type is WSMsgType.TEXT:
                 self.seen.append(json.loads(message.data))
         raise AssertionError("the host did not close the connection")
+
+
+# ---------------------------------------------------------------------- a client written by hand
+
+
+async def raw_connection(port: int, *, local: str | None = None, receive_buffer: int | None = None,
+                         ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A TCP connection to 127.0.0.1:``port`` from address ``local`` (any of 127/8 on Linux), with a
+    small receive buffer if asked (a client that does not read fills it at once)."""
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if receive_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    if local is not None:
+        sock.bind((local, 0))
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    return await asyncio.open_connection(sock=sock)
+
+
+async def raw_websocket(port: int, path: str, **options: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A WebSocket opened by hand (no library reading on our behalf): the upgrade's answer read."""
+    reader, writer = await raw_connection(port, **options)
+    writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    assert answer.startswith(b"HTTP/1.1 101"), answer[:40]
+    return reader, writer
+
+
+def text_frame(text: str) -> bytes:
+    """One client-to-server text frame (masked with zeros: a valid mask, and nothing to compute)."""
+    payload = text.encode("utf-8")
+    size = len(payload)
+    if size < 126:
+        header = bytes([0x81, 0x80 | size])
+    elif size < 65536:
+        header = bytes([0x81, 0x80 | 126]) + size.to_bytes(2, "big")
+    else:
+        header = bytes([0x81, 0x80 | 127]) + size.to_bytes(8, "big")
+    return header + b"\0\0\0\0" + payload
+
+
+def hello_frame(name: str = "Flood", **fields: Any) -> bytes:
+    return text_frame(json.dumps({"type": "hello", "protocol": PROTOCOL, "seat_name": name, "have_seq": -1,
+                                  "session": None, **fields}))

@@ -39,6 +39,7 @@ from moderator.programme.model import Person, Programme, Segment
 from moderator.programme.plan import day_marker, planned_end, session_start
 from moderator.programme.zones import city_label, paper_size, zone
 from moderator.report.labels import LABELS
+from moderator.report.memo import RenderMemo
 from moderator.report.model import (
     Block,
     Bullets,
@@ -62,9 +63,11 @@ _PHOTO_CUE = re.compile(r"photo|foto|v[ií]d[eé]o|screen\s*shot|captur", re.IGN
 """A cue about the group photo or screenshots (English, Spanish, French)."""
 
 
-def build_report(programme: Programme, state: State) -> ReportDocument:
-    """Lay the report out in the session's language; pure (time comes only from ``state``)."""
-    return _Builder(programme, state).document()
+def build_report(programme: Programme, state: State, memo: RenderMemo | None = None) -> ReportDocument:
+    """Lay the report out in the session's language; pure (time comes only from ``state``). With
+    ``memo`` (the live report's, kept between renders of one programme), a note unchanged since the
+    last render reuses its spans: the same document, laid out at the cost of what changed."""
+    return _Builder(programme, state, memo).document()
 
 
 def format_date(date: dt.date, language: str) -> str:
@@ -77,7 +80,8 @@ def format_date(date: dt.date, language: str) -> str:
 
 
 class _Builder:
-    def __init__(self, programme: Programme, state: State) -> None:
+    def __init__(self, programme: Programme, state: State, memo: RenderMemo | None = None) -> None:
+        self.memo = memo
         self.programme = programme
         self.state = state
         self.info = programme.session
@@ -167,6 +171,14 @@ class _Builder:
         return self.label("quote_open") + text + self.label("quote_close")
 
     def note_spans(self, note: Note, *, attribute: bool = True) -> tuple[Span, ...]:
+        if self.memo is None:
+            return self._note_spans(note, attribute)
+        # Everything _note_spans reads of the note (its place matters only as "after_end", which
+        # its kind and after_end decide): equal keys give equal spans.
+        key = (note.text, note.kind, note.speaker, note.after_end, attribute)
+        return self.memo.spans.get(key, lambda: self._note_spans(note, attribute))
+
+    def _note_spans(self, note: Note, attribute: bool) -> tuple[Span, ...]:
         body = Span(self.quoted(note.text), SpanStyle.QUOTE) if note.kind == "quote" else Span(note.text)
         spans: tuple[Span, ...] = (body,)
         if attribute and note.speaker:

@@ -28,12 +28,16 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderator.files import remove_leftovers, write_atomic
 from moderator.programme import Programme
-from moderator.report.render_process import RenderProcess, RenderProcessError
+from moderator.report.memo import RenderMemo
 from moderator.session.events import Event
 from moderator.session.state import State, apply, copy_state
+
+if TYPE_CHECKING:  # the child process's module (subprocess, pickle) loads on the first long report
+    from moderator.report.render_process import RenderProcess
 
 RETRY_SECONDS = 3.0
 MIN_INTERVAL = 0.75
@@ -65,6 +69,8 @@ class LiveReport:
         self._hurry = 0
         """Callers of ``flush`` waiting: the next write is not held back."""
         self._state = copy_state(state)
+        self._memo = RenderMemo()
+        """Each note's spans and Markdown from the last render: a rewrite costs what changed."""
         self._changed = threading.Condition()
         self._pending: list[Event] = []
         self._wanted = 1
@@ -157,6 +163,7 @@ class LiveReport:
     def _render(self, events: list[Event]) -> str:
         """The report of ``self._state`` (``events`` just applied to it), here or in the child."""
         from moderator.report.render import render_report  # here, off the console's start-up path
+        from moderator.report.render_process import RenderProcess, RenderProcessError
 
         began = time.perf_counter()
         try:
@@ -170,7 +177,7 @@ class LiveReport:
                 self._renderer.close()
             self._renderer, self._in_process = None, False  # this thread renders from now on
         try:
-            return render_report(self.programme, self._state, "md")
+            return render_report(self.programme, self._state, "md", self._memo)
         finally:
             self._last_render = time.perf_counter() - began
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from moderator.report.memo import RenderMemo
 from moderator.report.model import Block, Bullets, Heading, Paragraph, ReportDocument, Span, SpanStyle, Table
 from moderator.report.text import span_layout, text_lines
 
@@ -83,7 +84,15 @@ def _md_spans(spans: tuple[Span, ...]) -> str:
     return "".join(out).strip(" ")
 
 
-def _md_block(block: Block, out: list[str]) -> None:
+def _md_spans_once(spans: tuple[Span, ...], memo: RenderMemo | None) -> str:
+    """``_md_spans``, or what it gave for this very tuple in an earlier render (a note unchanged)."""
+    if memo is None:
+        return _md_spans(spans)
+    held, text = memo.markdown.get(id(spans), lambda: (spans, _md_spans(spans)))
+    return text if held is spans else _md_spans(spans)
+
+
+def _md_block(block: Block, out: list[str], memo: RenderMemo | None = None) -> None:
     if isinstance(block, Heading):
         out.append(f"{'#' * block.level} {_md_heading(block.text)}")
     elif isinstance(block, Paragraph):
@@ -94,25 +103,27 @@ def _md_block(block: Block, out: list[str]) -> None:
         for row in block.rows:
             out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
     else:
-        _md_list(block, "", out)
+        _md_list(block, "", out, memo)
 
 
-def _md_list(bullets: Bullets, indent: str, out: list[str]) -> None:
+def _md_list(bullets: Bullets, indent: str, out: list[str], memo: RenderMemo | None = None) -> None:
     for number, item in enumerate(bullets.items, start=bullets.start):
         marker = f"{number}. " if bullets.ordered else "- "
         inner = indent + " " * len(marker)
-        out.append(indent + marker + _md_spans(item.spans).replace(_BREAK, "\\\n" + inner))
+        text = _md_spans_once(item.spans, memo)
+        out.append(indent + marker + (text.replace(_BREAK, "\\\n" + inner) if _BREAK in text else text))
         if item.children is not None:
-            _md_list(item.children, inner, out)
+            _md_list(item.children, inner, out, memo)
 
 
-def render_markdown(document: ReportDocument) -> str:
+def render_markdown(document: ReportDocument, memo: RenderMemo | None = None) -> str:
+    """The document as Markdown; ``memo`` (see ``report.memo``) reuses an unchanged note's text."""
     out = [f"# {_md_heading(document.title)}", ""]
     for section in document.sections:
         if section.heading:
             out += [f"## {_md_heading(section.heading)}", ""]
         for block in section.blocks:
-            _md_block(block, out)
+            _md_block(block, out, memo)
             out.append("")
     out.append(f"*{md_escape(document.footer)}*")
     return "\n".join(out) + "\n"

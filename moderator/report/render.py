@@ -12,6 +12,7 @@ from moderator.programme.model import Programme
 from moderator.report.build import build_report
 from moderator.report.html import render_html
 from moderator.report.markdown import render_markdown
+from moderator.report.memo import RenderMemo
 from moderator.report.model import ReportDocument
 from moderator.session.state import State
 
@@ -25,15 +26,22 @@ FORMATS = (*TEXT_FORMATS, *BINARY_FORMATS)
 """The names ``moderator report --format`` accepts, the default first."""
 
 
-def render_report(programme: Programme, state: State, fmt: str = "md") -> str:
-    """The report as Markdown (``md``), a standalone HTML page (``html``) or the session's data (``json``)."""
+def render_report(programme: Programme, state: State, fmt: str = "md", memo: RenderMemo | None = None) -> str:
+    """The report as Markdown (``md``), a standalone HTML page (``html``) or the session's data (``json``).
+
+    ``memo``: kept by the live report between renders of one programme (``report.memo``), so that
+    a rewrite costs what changed since the last; the text is the same with or without it."""
     if fmt == "json":
         from moderator.report.data import render_data_json
 
         return render_data_json(programme, state)
     if fmt not in _TEXT_RENDERERS:
         raise ValueError(f"unknown text report format {fmt!r}; use one of {', '.join(TEXT_FORMATS)}")
-    return _TEXT_RENDERERS[fmt](build_report(programme, state))
+    document = build_report(programme, state, memo)
+    text = render_markdown(document, memo) if fmt == "md" else _TEXT_RENDERERS[fmt](document)
+    if memo is not None:
+        memo.finish()
+    return text
 
 
 def render_report_bytes(programme: Programme, state: State, fmt: str = "md") -> bytes:

@@ -92,10 +92,12 @@ class RenderProcess:
 
 def serve(incoming: IO[bytes], outgoing: IO[bytes]) -> None:
     """The child: keep a state, apply each batch of events, answer with the rendered report."""
+    from moderator.report.memo import RenderMemo
     from moderator.report.render import render_report
     from moderator.session.state import apply
 
     programme, state, fmt = _receive(incoming)
+    memo = RenderMemo()  # one programme for the child's life: a rewrite costs what changed
     while True:
         try:
             events = _receive(incoming)
@@ -104,7 +106,7 @@ def serve(incoming: IO[bytes], outgoing: IO[bytes]) -> None:
         for event in events:
             apply(state, event)
         try:
-            answer: tuple[str, str] = ("ok", render_report(programme, state, fmt))
+            answer: tuple[str, str] = ("ok", render_report(programme, state, fmt, memo))
         except Exception as error:  # told to the parent, which says so and keeps the journal safe
             answer = ("error", f"{type(error).__name__}: {error}")
         _send(outgoing, answer)

@@ -105,6 +105,19 @@ def _tick_cue(engine: Engine, _: Sender, args: Mapping[str, Any]) -> None:
     engine.tick_cue(whole_arg(args, "segment", 0, MAX_SEGMENTS), whole_arg(args, "cue", 0, MAX_SEGMENTS), done)
 
 
+def _move(step: Callable[[Engine], None]) -> Handler:
+    """``next``/``previous``, with an optional ``{"from": 3}`` (0-based): move only if segment 3 is the
+    one running. A controller sends the segment it showed, so a double tap (or a tap from two phones)
+    moves one segment, the second press refused instead of skipping a speaker."""
+    def run(engine: Engine, _: Sender, args: Mapping[str, Any]) -> None:
+        if "from" in args:
+            expected = whole_arg(args, "from", 0, MAX_SEGMENTS - 1)
+            if engine.state.current != expected:
+                raise CommandRefused("the segment has already changed")
+        step(engine)
+    return run
+
+
 # ------------------------------------------------------------------ notes
 
 
@@ -131,8 +144,8 @@ COMMANDS: dict[str, RemoteCommand] = {
     "start": RemoteCommand(_start, Needs.COMODERATOR),
     "pause": _steer(lambda engine, _: engine.pause()),
     "toggle": _steer(lambda engine, _: engine.toggle()),
-    "next": _steer(lambda engine, _: engine.next()),
-    "previous": _steer(lambda engine, _: engine.previous()),
+    "next": RemoteCommand(_move(Engine.next), Needs.COMODERATOR),
+    "previous": RemoteCommand(_move(Engine.previous), Needs.COMODERATOR),
     "goto": _steer(lambda engine, args: engine.goto(whole_arg(args, "segment", 0, MAX_SEGMENTS - 1))),
     "adjust": _steer(lambda engine, args: engine.adjust(whole_arg(args, "seconds", -MAX_ADJUST, MAX_ADJUST, 60))),
     "end": _steer(lambda engine, _: engine.end()),

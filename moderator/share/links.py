@@ -46,9 +46,13 @@ def links(base: str, tokens: Tokens) -> list[Link]:
 
 
 def write_links(folder: Path, found: list[Link]) -> Path:
-    """``links.txt`` in the run's folder, one ``ROLE URL`` per line, readable by its owner only."""
+    """``links.txt`` in the run's folder, readable by its owner only: first one ``ROLE URL`` per line (what
+    scripts read), then each link's QR code under a ``# ROLE URL`` line, to scan from the file on a screen
+    (``cat links.txt`` in a terminal: drawn for light text on a dark background, as on the Share screen)."""
     path = folder / LINKS_FILE
-    write_private(path, "".join(f"{link.role.value} {link.url}\n" for link in found))
+    lines = "".join(f"{link.role.value} {link.url}\n" for link in found)
+    codes = "".join(f"\n# {link.role.value} {link.url}\n{qr_text(link.url)}\n" for link in found)
+    write_private(path, lines + codes)
     return path
 
 

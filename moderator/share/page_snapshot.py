@@ -19,6 +19,7 @@ from moderator.programme.zones import short_zone_label, zone
 from moderator.session.clock import parse_wall
 from moderator.session.snapshot import SegmentStatus, Snapshot
 from moderator.session.state import State, Status
+from moderator.share.seat_words import SEAT_WORDS
 from moderator.share.tokens import Role
 
 PROTOCOL = 1
@@ -41,9 +42,11 @@ _AGENDA_STATUS = {
 }
 
 
-def page_labels(language: str) -> dict[str, str]:
+def page_labels(language: str, *, seat: bool = False) -> dict[str, str]:
+    """The words of a page in ``language``; ``seat``: also the rapporteur's and co-moderator's pages'."""
     _ = translator(language)
-    return {key: _(words) for key, words in PAGE_WORDS.items()}
+    words = {**PAGE_WORDS, **SEAT_WORDS} if seat else PAGE_WORDS
+    return {key: _(text) for key, text in words.items()}
 
 
 def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t: float, *,

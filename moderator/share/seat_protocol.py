@@ -14,7 +14,9 @@ event after ``have_seq`` (all of them when ``session`` is another journal's), th
 journal event as ``event {seq, event}``, in order. A seat's ``command {id, command, args}`` goes
 through ``dispatch.run_command`` (role checked per message; applied once per id; the seat and
 author the host knows recorded on the event) and is answered ``ack {id, seq}`` once the event is
-fsync'd, or ``refused {id, reason}``. ``ping {sent}`` is answered ``pong {sent, host_t}``.
+fsync'd, or ``refused {id, reason}``; ``command preview_note {text}`` is answered ``preview {id,
+landing}`` (where the note would land, ``note_preview``) and journals nothing. ``ping {sent}`` is
+answered ``pong {sent, host_t}``.
 
 Bounded, per seat (not per connection: a seat that reconnects keeps its budget): commands and
 bytes a second (beyond them the host reads more slowly: nothing is refused for being fast, so an
@@ -43,8 +45,10 @@ from moderator.files import JOURNAL_LIMIT
 from moderator.session.engine import Engine
 from moderator.session.events import Event, encode, to_dict
 from moderator.session.journal import JournalError
+from moderator.session.notes import MAX_NOTE_CHARACTERS
 from moderator.session.state import State
-from moderator.share.dispatch import Acked, Refused, SeatIdentity, run_command
+from moderator.share.dispatch import POSTING_ROLES, Acked, Refused, SeatIdentity, run_command
+from moderator.share.note_preview import landing
 from moderator.share.rates import Bucket, Buckets
 from moderator.share.roles import SEAT_ROLES
 from moderator.share.seat_identities import SeatFull, SeatRecord, SeatRegistry, clean_name, seats_path
@@ -53,6 +57,8 @@ from moderator.share.wire import finite_number, loads
 
 PROTOCOL = 2
 SEAT_PATH = "/seat/{token}"
+PREVIEW = "preview_note"
+"""The one command that is answered, not applied: ``preview {id, landing}`` (``note_preview``)."""
 HELLO_TIMEOUT = 10.0
 MAX_MESSAGE = 64 * 1024
 """A seat's message: a note of ``MAX_NOTE_CHARACTERS`` fits even with every character escaped."""
@@ -63,6 +69,8 @@ the console's own notes and an imported chat."""
 REFUSED_IDENTITY = 4403
 """The WebSocket close code for a hello whose identity the host does not accept."""
 BAD_HELLO = 4400
+TOO_OFTEN = 4429
+"""Too many new seats from one address, a seat reconnecting too often, or no room for a seat: later."""
 
 log = logging.getLogger("moderator.share.seats")
 
@@ -107,8 +115,11 @@ def _dumps(message: dict[str, Any]) -> str:
 class SeatConnection:
     """One seat's WebSocket: a queue bounded in messages and bytes, drained by its own task."""
 
-    def __init__(self, ws: web.WebSocketResponse, who: SeatIdentity, limits: SeatLimits) -> None:
+    def __init__(self, ws: web.WebSocketResponse, who: SeatIdentity, limits: SeatLimits,
+                 transport: asyncio.Transport | None = None) -> None:
         self.ws = ws
+        self.transport = transport
+        """The TCP connection under the WebSocket: a seat too slow to read is cut here, at once."""
         self.who = who
         self.limits = limits
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=limits.send_queue)
@@ -127,14 +138,21 @@ class SeatConnection:
             return
         size = len(text)
         if self.queued_bytes and self.queued_bytes + size > self.limits.send_queue_bytes:
-            self.close()
+            self.cut()
             return
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
-            self.close()
+            self.cut()
             return
         self.queued_bytes += size
+
+    def cut(self) -> None:
+        """Drop a seat that does not read: what waits for it is freed, and its connection cut at once
+        (a close frame would wait behind what it does not read). It catches up when it comes back."""
+        self.close(1013, b"too slow")
+        if self.transport is not None:
+            self.transport.abort()
 
     def close(self, code: int = 1000, reason: bytes = b"") -> None:
         self.dropped = True
@@ -249,17 +267,21 @@ class SeatHub:
         if isinstance(hello, str):
             await self._refuse(ws, BAD_HELLO, hello)
             return ws
-        outcome = self._identify(hello, role, request.remote or "?")
+        new_seat = hello.seat_id is None and hello.seat_secret is None
+        if new_seat and not self.new_seats[request.remote or "?"].take():
+            await self._refuse(ws, TOO_OFTEN, "too many new seats from this address: wait a minute")
+            return ws
+        outcome = self._identify(hello, role)
         if isinstance(outcome, str):
-            await self._refuse(ws, REFUSED_IDENTITY, outcome)
+            await self._refuse(ws, TOO_OFTEN if new_seat else REFUSED_IDENTITY, outcome)
             return ws
         record, secret = outcome
         budget = self._budget(record.seat_id)
         if not budget.hellos.take():
-            await self._refuse(ws, 4429, "this seat reconnects too often: wait a few seconds")
+            await self._refuse(ws, TOO_OFTEN, "this seat reconnects too often: wait a few seconds")
             return ws
         who = SeatIdentity(record.seat_id, record.name, role.value)
-        connection = SeatConnection(ws, who, self.limits)
+        connection = SeatConnection(ws, who, self.limits, request.transport)
         older = self.connections.get(who.seat)
         if older is not None:
             older.close(4409, b"this seat connected again")
@@ -290,12 +312,10 @@ class SeatHub:
             log.info("seat left (%s)", role.value)
         return ws
 
-    def _identify(self, hello: _Hello, role: Role, address: str) -> tuple[SeatRecord, str | None] | str:
+    def _identify(self, hello: _Hello, role: Role) -> tuple[SeatRecord, str | None] | str:
         """The seat this hello speaks for (and its secret, when it was made now), or why not."""
         name = clean_name(hello.seat_name)
         if hello.seat_id is None and hello.seat_secret is None:
-            if not self.new_seats[address].take():
-                return "too many new seats from this address: wait a minute"
             try:
                 return self.registry.create(role, name, self._evictable)
             except SeatFull:
@@ -351,6 +371,11 @@ class SeatHub:
                     connection.close(1008, b"pings: one every 2 s, a finite number")
                     return
                 connection.offer(_dumps({"type": "pong", "sent": sent, "host_t": self.engine.now_t()}))
+            elif kind == "command" and body.get("command") == PREVIEW:
+                await budget.commands.wait()
+                if connection.ended():
+                    return
+                connection.offer(_dumps(_preview(self.engine, connection.who, body)))
             elif kind == "command":
                 await budget.commands.wait()
                 if connection.ended():
@@ -378,6 +403,19 @@ class SeatHub:
         else:
             connection.offer(_dumps({"type": "refused", "id": answer_id, "reason": outcome.reason}))
         return True
+
+
+def _preview(engine: Engine, who: SeatIdentity, body: dict[str, Any]) -> dict[str, Any]:
+    """``preview {id, landing}``: where the note would land now; nothing is journalled."""
+    args = body.get("args")
+    text = args.get("text") if isinstance(args, dict) else None
+    if who.role not in POSTING_ROLES:
+        found: dict[str, Any] = {"error": f"a {who.role} link can only follow the session"}
+    elif not isinstance(text, str) or len(text) > MAX_NOTE_CHARACTERS:  # as a note is held
+        found = {"error": f"'text' must be text of at most {MAX_NOTE_CHARACTERS} characters"}
+    else:
+        found = landing(engine, text)
+    return {"type": "preview", "id": body.get("id"), "landing": found}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Routes::
 
     GET  /stage/<token>       the speaker's page         GET  /static/<name>   its assets
     GET  /backstage/<token>   the organizers' page       GET  /ws/<token>      snapshots + clock pings
+    GET  /rapporteur/<token>  the rapporteur's page      GET  /comoderator/<token>  the co-moderator's controller
     GET  /api/state[/<token>] the snapshot as JSON       POST /api/command     a moderator's command
 
 More routes (the seats' ``/seat/<token>``, ``seat_protocol.py``) are added by an *extension*: a
@@ -46,7 +47,8 @@ from moderator.share.commands import BadCommand, Needs, lookup, run_command
 from moderator.share.http_guard import ConnectionGuard, close_listener, connection_budget, guarded
 from moderator.share.page_snapshot import page_snapshot
 from moderator.share.rates import Bucket, Buckets
-from moderator.share.roles import Route, View, may_send, roles_for, view_of
+from moderator.share.roles import SEAT_ROLES, Route, View, may_send, roles_for, view_of
+from moderator.share.seat_view import seat_extras
 from moderator.share.tokens import Role, Tokens
 from moderator.share.wire import finite_number, loads
 
@@ -89,6 +91,9 @@ class Limits:
     """Open WebSockets from one address. Behind a tunnel every viewer comes from 127.0.0.1, so room for
     a few hundred viewers; a client opening thousands is stopped."""
     send_queue: int = 32
+    send_queue_bytes: int = 4 * 1024 * 1024
+    """Bytes waiting for one slow client (a snapshot is a few kilobytes; a programme of a thousand
+    segments makes its agenda long): beyond it, too, the client is dropped."""
     """Messages waiting for one slow client; beyond it the client is dropped (it reconnects)."""
     commands_per_second: float = 5.0
     command_burst: int = 10
@@ -105,27 +110,53 @@ class Limits:
 
 
 class PageConnection:
-    """One WebSocket to a page: its role, and a bounded queue drained by its own sender task."""
+    """One WebSocket to a page: its role, and a queue bounded in messages and bytes, drained by its
+    own sender task."""
 
-    def __init__(self, socket: web.WebSocketResponse, role: Role, address: str, limit: int) -> None:
+    def __init__(self, socket: web.WebSocketResponse, role: Role, address: str, limit: int,
+                 byte_limit: int = 4 * 1024 * 1024, transport: asyncio.Transport | None = None) -> None:
         self.socket = socket
         self.role = role
         self.address = address
         self.queue: asyncio.Queue[str] = asyncio.Queue(limit)
+        self.byte_limit = byte_limit
+        self.queued_bytes = 0
+        self.transport = transport
         self.dropped = False
 
     def offer(self, text: str) -> bool:
         """Queue ``text``; False (and the connection is to be dropped) when the client is too slow."""
+        if self.queued_bytes and self.queued_bytes + len(text) > self.byte_limit:
+            self._drop()
+            return False
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
-            self.dropped = True
+            self._drop()
             return False
+        self.queued_bytes += len(text)
         return True
+
+    def _drop(self) -> None:
+        self.dropped = True
+        while not self.queue.empty():  # what waits is of no use now: freed at once
+            self.queue.get_nowait()
+        self.queued_bytes = 0
+
+    async def close_slow(self) -> None:
+        """Say "too slow" (1013) if the client takes it within a second; else cut the connection (a
+        close frame waits behind what the client does not read)."""
+        try:
+            async with asyncio.timeout(1.0):
+                await self.socket.close(code=1013, message=b"too slow")
+        except TimeoutError:
+            if self.transport is not None:
+                self.transport.abort()
 
     async def send_loop(self) -> None:
         while True:
             text = await self.queue.get()
+            self.queued_bytes = max(0, self.queued_bytes - len(text))
             await self.socket.send_str(text)
 
 
@@ -235,8 +266,11 @@ class ShareServer:
         """What ``role`` may read (``roles.py``): the stage's snapshot, or the backstage's."""
         engine = self.engine
         view = Role.STAGE if view_of(role) is View.STAGE else Role.BACKSTAGE
-        return page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
+        page = page_snapshot(engine.programme, engine.state, engine.snapshot(), self.host_clock(),
                              role=view, rate=self.rate)
+        if role in SEAT_ROLES:  # the rapporteur's page and the co-moderator's controller: their extras
+            page.update(seat_extras(engine, role))
+        return page
 
     # ------------------------------------------------------------------ pages and assets
 
@@ -295,7 +329,8 @@ class ShareServer:
         try:
             socket = web.WebSocketResponse(max_msg_size=self.limits.ws_message_bytes, heartbeat=30.0)
             await socket.prepare(request)
-            page = PageConnection(socket, role, address, self.limits.send_queue)
+            page = PageConnection(socket, role, address, self.limits.send_queue, self.limits.send_queue_bytes,
+                                  request.transport)
             page.offer(_dumps(self.snapshot_for(role)))
             self.pages.add(page)
             sender = asyncio.get_running_loop().create_task(page.send_loop())
@@ -353,7 +388,7 @@ class ShareServer:
                 texts[page.role] = _dumps(self.snapshot_for(page.role))
             if not page.offer(texts[page.role]):
                 self.pages.discard(page)
-                asyncio.get_running_loop().create_task(page.socket.close(code=1013, message=b"too slow"))
+                asyncio.get_running_loop().create_task(page.close_slow())
 
     async def _refresh_forever(self) -> None:
         while True:

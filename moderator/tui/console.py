@@ -231,19 +231,27 @@ class ConsoleScreen(Screen[None]):
     def _schedule_tick(self) -> None:
         """Wake up just after the countdown's whole second next changes (rather than polling a
         few times a second: the same display, a quarter of the wake-ups), and once a second
-        while the countdown stands still, since the wall clocks and the pace still move."""
+        while the countdown stands still, since the wall clocks and the pace still move.
+
+        One interval timer, started on that boundary and left running: its ticks stay on the
+        countdown's boundaries, since both follow the monotonic clock. Called again when the
+        countdown jumps (a command), never each second: a new Textual timer every second cost a
+        task, a ``partial`` and an ``inspect.signature`` each time (5.8 % of a running second's CPU)."""
         if self._tick_timer is not None:
             self._tick_timer.stop()
-        delay = 1.0
+        delay, period = 1.0, 1.0
         if self.engine.status is Status.RUNNING:
             remaining = self.engine.remaining()
             until_change = remaining - math.floor(remaining) or 1.0
             delay = min(1.0, until_change / max(self.speed, 1e-6))
-        self._tick_timer = self.set_timer(delay + TICK_MARGIN, self._on_tick_timer)
+            period = 1.0 / max(self.speed, 1e-6)
+        self._tick_timer = self.set_timer(delay + TICK_MARGIN, lambda: self._start_ticking(period))
 
-    def _on_tick_timer(self) -> None:
+    def _start_ticking(self, period: float) -> None:
         self.tick()
-        self._schedule_tick()
+        if self._tick_timer is not None:
+            self._tick_timer.stop()
+        self._tick_timer = self.set_interval(period, self.tick)
 
     def tick(self) -> None:
         """Read the remaining time from the engine; redraw when the whole second changed, or,

@@ -19,9 +19,10 @@ from moderator.i18n import translator
 from moderator.programme import Programme
 from moderator.session.events import MAX_STAGE_MESSAGE
 from moderator.session.state import State
+from moderator.share.seat_words import STAGE_PRESETS
 from moderator.text import visible
 
-PRESETS = ("2 minutes left", "Please wrap up", "Time is up", "Louder please", "Look at the chat")
+PRESETS = STAGE_PRESETS
 """The built-in messages, as gettext msgids: shown in the session's language."""
 
 

@@ -465,21 +465,39 @@ class NotesLog(Speaks, VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.max_notes = max_notes
         self._shown: list[Text] = []
+        self._made: dict[tuple[object, ...], Text] = {}
+        """Each shown note's line by what it is made of: a seat's note reloads the log, and the
+        other 199 lines need not be laid out again (a date parsed, a zone converted each)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="notes-text", markup=False)
 
     def show_notes(self, programme: Programme, notes: list[Note], sending: list[Note] | None = None) -> None:
         """Show exactly these notes (after an edit or a deletion), then a seat's unsent ones."""
-        lines = [note_line(programme, note, tr=self.tr) for note in notes[-self.max_notes:]]
-        lines += [note_line(programme, note, sending=True, tr=self.tr) for note in sending or []]
+        made: dict[tuple[object, ...], Text] = {}
+        lines = [self._line(programme, note, False, made) for note in notes[-self.max_notes:]]
+        lines += [self._line(programme, note, True, made) for note in sending or []]
+        self._made = made  # only what is shown now: edited and deleted notes' lines go
         self._shown = lines[-self.max_notes:]
         self._redraw()
 
     def add_note(self, programme: Programme, note: Note, *, sending: bool = False) -> None:
         """``sending``: typed on this seat, in its outbox, not yet acknowledged by the host."""
-        self._shown = [*self._shown, note_line(programme, note, sending=sending, tr=self.tr)][-self.max_notes:]
+        self._shown = [*self._shown, self._line(programme, note, sending, self._made)][-self.max_notes:]
+        if len(self._made) > 2 * self.max_notes:  # keep the lines of the notes shown, not of every note added
+            shown = {id(line) for line in self._shown}
+            self._made = {key: line for key, line in self._made.items() if id(line) in shown}
         self._redraw()
+
+    def _line(self, programme: Programme, note: Note, sending: bool, made: dict[tuple[object, ...], Text]) -> Text:
+        """``note_line``, or the same line made before: keyed by everything ``note_line`` reads."""
+        key = (note.wall, note.level, note.kind, note.group, note.group_segment, note.speaker, note.text,
+               note.author, note.after_end, sending)
+        line = self._made.get(key) or made.get(key)
+        if line is None:
+            line = note_line(programme, note, sending=sending, tr=self.tr)
+        made[key] = line
+        return line
 
     def _redraw(self) -> None:
         self.query_one("#notes-text", Static).update(Text("\n").join(self._shown))

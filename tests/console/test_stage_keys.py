@@ -8,12 +8,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from textual.widgets import Static
 from tui_helpers import type_text
 
 from moderator.programme import load_programme
 from moderator.session.clock import FakeClock
 from moderator.session.runs import open_run
 from moderator.share.hosting import ShareOptions
+from moderator.share.links import qr_text
 from moderator.share.tokens import Role
 from moderator.tui.app import ModeratorApp
 from moderator.tui.share_screen import ShareScreen
@@ -89,6 +91,24 @@ async def test_s_without_share_says_how_to_share(make_app) -> None:  # type: ign
         assert not isinstance(app.screen, ShareScreen)
 
 
+@pytest.mark.parametrize("public_url", [None, "https://random-words-for-a-tunnel.trycloudflare.com"])
+async def test_the_share_screen_fits_80_by_24_with_whole_links(in_tmp: Path, clock: FakeClock,
+                                                               public_url: str | None) -> None:
+    run = open_run(load_programme(WORKSHOP), Path("reports"), clock)
+    app = ModeratorApp(run, tick=False, share=ShareOptions(port=0, port_given=True, public_url=public_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        sharing = app.sharing
+        assert sharing is not None, app.sharing_problem
+        await pilot.press("s")
+        for key, link in zip("1234", sharing.links, strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            for name in ("#share-qr", "#share-url", "#share-role", "#share-choices", "#share-file"):
+                region = app.screen.query_one(name).region
+                assert region.right <= 80 and region.bottom <= 24, (name, region)
+            assert str(app.screen.query_one("#share-url", Static).render()).replace("\n", "") == link.url
+
+
 async def test_a_sharing_console_serves_its_links_and_obeys_the_api(in_tmp: Path, clock: FakeClock) -> None:
     run = open_run(load_programme(WORKSHOP), Path("reports"), clock)
     app = ModeratorApp(run, tick=False, share=ShareOptions(port=0, port_given=True))
@@ -99,7 +119,11 @@ async def test_a_sharing_console_serves_its_links_and_obeys_the_api(in_tmp: Path
         assert links[0] == "stage" and links[1] == sharing.links[0].url
         await pilot.press("s")
         assert isinstance(app.screen, ShareScreen)
-        assert len(app.screen.query(".share-qr")) == len(Role)
+        assert len(app.screen.query(".share-qr")) == 1  # one link at a time: 1-4 or the arrows choose
+        for key, link in zip("1234", sharing.links, strict=True):
+            await pilot.press(key)
+            assert str(app.screen.query_one("#share-url", Static).render()).replace("\n", "") == link.url
+            assert str(app.screen.query_one("#share-qr", Static).render()).strip("\n") == qr_text(link.url)
         await pilot.press("escape")
         url = sharing.links[0].url
         base = url.rsplit("/stage/", 1)[0]

@@ -147,3 +147,45 @@ def test_a_figure_with_two_peers_shows_both() -> None:
     text = harness.plain_table([figure])
     assert "termdown 90m" in text and "2.00× / 0.50×" in text
     assert figure.as_json()["peer_label"] == "termdown 90m"
+
+
+def test_a_goal_on_the_peer_ratio_is_judged_on_it_and_only_when_measured() -> None:
+    within = harness.Figure("b", "Bytes/s", 600.0, "B/s", baseline=300.0, ratio=2.0, goal_max=1.5,
+                            goal_on="peer_ratio", peer=500.0, peer_label="termdown 90m", peer_ratio=1.2)
+    unmeasured = harness.Figure("c", "Bytes/s", 600.0, "B/s", goal_max=1.5, goal_on="peer_ratio")
+    assert within.met is True and unmeasured.met is None
+    assert within.goal == "ratio to termdown 90m <= 1.5"
+    assert "≤ 1.5× termdown" in harness.plain_table([within])
+
+
+def test_a_broken_section_fails_the_run_and_the_others_still_run(monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import __main__ as runner
+
+    def broken(_sizes: object, _scratch: Path) -> list[harness.Figure]:
+        raise RuntimeError("the console never logged {'adjusted': 11}")
+
+    def fine(_sizes: object, _scratch: Path) -> list[harness.Figure]:
+        return [harness.Figure("fine", "A fine figure", 1.0, "ms")]
+
+    monkeypatch.setitem(runner.RUNNERS, "broken", broken)
+    monkeypatch.setitem(runner.RUNNERS, "fine", fine)
+    assert run_benchmarks(["--quick", "--only", "broken,fine"]) == 1
+    out = capsys.readouterr().out
+    assert "A fine figure" in out and "section broken is broken: RuntimeError" in out
+    assert "load average" in out
+
+
+def test_plugged_modules_are_found_by_their_section() -> None:
+    from benchmarks.__main__ import plugged_runners
+
+    found = plugged_runners()
+    assert {"stage", "seats"} <= set(found)
+    assert "report" not in found  # bench_report.py has no SECTION: run by the runner's own section
+
+
+def test_two_modules_cannot_take_one_section_name() -> None:
+    from benchmarks.__main__ import plugged_runners
+
+    with pytest.raises(RuntimeError, match="section 'stage' is taken already"):
+        plugged_runners(taken=("first_frame", "stage"))  # as if the runner had a section of that name

@@ -189,7 +189,12 @@ def test_links_file_is_private_with_one_role_and_url_a_line(tmp_path: Path) -> N
     assert mode_of(path) == 0o600
     lines = path.read_text().splitlines()
     assert lines[0] == f"stage http://192.0.2.7:8765/stage/{tokens.token(Role.STAGE)}"
-    assert [line.split()[0] for line in lines] == [role.value for role in Role]
+    assert [line.split()[0] for line in lines[:len(Role)]] == [role.value for role in Role]
+    assert lines[len(Role)] == ""  # then each link's QR code, under its role and URL
+    rapporteur = found[-1].url
+    assert f"# rapporteur {rapporteur}" in lines
+    start = lines.index(f"# rapporteur {rapporteur}") + 1
+    assert "\n".join(lines[start:start + len(qr_text(rapporteur).splitlines())]) == qr_text(rapporteur)
 
 
 def test_the_qr_code_is_square_blocks() -> None:

@@ -35,9 +35,14 @@ OPENS: dict[Route, set[Role]] = {
 STAGE_KEYS = {"type", "protocol", "language", "labels", "title", "segment", "next", "status", "deadline_host_t",
               "remaining_s", "host_t", "rate", "warn_s", "danger_s", "message", "flash", "blackout"}
 BACKSTAGE_KEYS = STAGE_KEYS | {"pace_s", "projected_end", "zones", "agenda"}
-READS = {STAGE: STAGE_KEYS, BACKSTAGE: BACKSTAGE_KEYS, RAPPORTEUR: BACKSTAGE_KEYS, COMODERATOR: BACKSTAGE_KEYS}
-"""What a role's page socket and ``/api/state`` carry: the stage's snapshot, or the backstage's. No role
-reads notes or their authors there; only a seat's socket carries the journal."""
+SEAT_PAGE_KEYS = {"people", "groups", "question", "breakouts"}
+"""The browser seats' extras (``seat_view.py``): whom ``@`` may name, the question being discussed."""
+CONTROLLER_KEYS = SEAT_PAGE_KEYS | {"questions", "cues", "presets", "current"}
+READS = {STAGE: STAGE_KEYS, BACKSTAGE: BACKSTAGE_KEYS, RAPPORTEUR: BACKSTAGE_KEYS | SEAT_PAGE_KEYS,
+         COMODERATOR: BACKSTAGE_KEYS | CONTROLLER_KEYS}
+"""What a role's page socket and ``/api/state`` carry: the stage's snapshot, or the backstage's (and a
+seat's page its extras). No role reads notes or their authors there; only a seat's socket carries the
+journal."""
 
 SECRET_NOTE, SECRET_AUTHOR = "only for the report 7f3a", "Rapporteur Zeta"
 
