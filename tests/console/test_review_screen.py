@@ -71,7 +71,7 @@ async def test_review_side_by_side_then_quote_summary_key_messages_and_final(die
             await pilot.press(*"Aprender unos de otros")
             await pilot.press("ctrl+s", "f")
             await pilot.pause()
-            assert "final" in str(app.query_one("#status").render())
+            assert "definitivo" in str(app.query_one("#status").render())  # final, in the session's Spanish
             await pilot.press("q")
     finally:
         target.journal.close()
