@@ -63,6 +63,12 @@ async def _serve(programme_path: Path, out: Path, port: int) -> None:
     await asyncio.Event().wait()
 
 
+def _notes_in(scratch: Path, port: int) -> int:
+    """How many notes the host's journal holds: proof the simulated pages were really typing."""
+    return sum(path.read_text(encoding="utf-8").count('"type":"note_added"')
+               for path in (scratch / f"pages-{port}").glob("*/live.journal.jsonl"))
+
+
 def _start_host(scratch: Path) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
     out = scratch / f"pages-{port}"
@@ -223,11 +229,14 @@ def run(quick: bool, scratch: Path) -> list[Figure]:
     finally:
         host.kill()
         host.wait()
+    typed = _notes_in(scratch, port)
+    if typed < RAPPORTEURS * int(seconds // 10):
+        raise RuntimeError(f"the simulated rapporteur pages typed {typed} notes: they did not all join")
     figures += [
         Figure("pages_host_cpu", f"{RAPPORTEURS} rapporteur pages + {VIEWERS} stage viewers: host CPU", busy - idle,
                "% core", goal_max=5, baseline=idle, baseline_label="host, timer running, nobody connected", runs=1,
-               note=f"{seconds:g} s each; a preview a second and a note every 10 s per page; "
-                    f"load average {os.getloadavg()[0]:.1f}"),
+               note=f"{seconds:g} s each; a preview a second and a note every 10 s per page ({typed} notes "
+                    f"journalled); load average {os.getloadavg()[0]:.1f}"),
         Figure("pages_host_memory", f"{RAPPORTEURS} rapporteur pages + {VIEWERS} stage viewers: host memory",
                (rss_with - rss_before) / 1024, "MB", goal_max=60, baseline=rss_before / 1024,
                baseline_label="host RSS, nobody connected", runs=1),

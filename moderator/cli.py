@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
+from moderator.programme.model import FLOW_MODES
 from moderator.text import visible
 
 EXIT_OK = 0
@@ -128,6 +129,10 @@ def _console_arguments(parser: argparse.ArgumentParser) -> None:
     sharing.add_argument("--tls-key", type=Path, metavar="FILE", help="... and this private key (PEM)")
     sharing.add_argument("--new-links", action="store_true",
                          help="replace this run's links (the old ones stop working)")
+    parser.add_argument("--flow", choices=FLOW_MODES, default=None,
+                        help="move on by itself when a segment's time is up: breaks (and break-outs), all "
+                             "segments, or off; a flowing session ends when the last segment's time is up "
+                             "(default: the programme's [session] flow)")
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="the console's language (default: the programme's [session] language)")
     parser.add_argument("--chat", type=Path, metavar="CHAT",

@@ -6,6 +6,7 @@ error lines look alike everywhere and the CLI can turn them into exit status 2.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,8 +46,49 @@ class Problem:
         return visible(text)
 
 
+class Words(str):
+    """A sentence for a person, built where no language is known (the core): English as a ``str``,
+    and the template (the gettext msgid) and its words, for a face to ``say`` it in the session's."""
+
+    template: str
+    words: dict[str, object]
+
+    def __new__(cls, template: str, /, **words: object) -> Words:
+        made = super().__new__(cls, template.format(**words) if words else template)
+        made.template, made.words = template, words
+        return made
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        return _said(self.template, self.words, translate, str(self))
+
+
+def say(text: str, translate: Callable[[str], str]) -> str:
+    """``text`` in the language ``translate`` speaks: a ``Words`` filled in, else the message itself."""
+    return text.say(translate) if isinstance(text, Words) else translate(text)
+
+
+def _said(template: str, words: dict[str, object], translate: Callable[[str], str], english: str) -> str:
+    try:
+        return translate(template).format(**words) if words else translate(template)
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
+        return english
+
+
 class ModeratorError(Exception):
-    """Base of every error this project raises on purpose; the CLI maps it to exit status 2."""
+    """Base of every error this project raises on purpose; the CLI maps it to exit status 2.
+
+    ``ModeratorError("there is no segment {n}", n=12)``: the message is a template (the gettext msgid,
+    English) and its words, so that a face says it in the session's language (``say``); ``str()``
+    gives the English, filled in."""
+
+    def __init__(self, message: object = "", /, **words: object) -> None:
+        self.template = str(message)
+        self.words = words
+        super().__init__(self.template.format(**words) if words else message)
+
+    def say(self, translate: Callable[[str], str]) -> str:
+        """The message in the language ``translate`` speaks (English when the catalog lacks it)."""
+        return _said(self.template, self.words, translate, str(self))
 
 
 class ProgrammeError(ModeratorError):

@@ -22,12 +22,19 @@ from rich.text import Text
 
 from moderator.commands.columns import Column, lay_out
 from moderator.commands.output import terminal_console
+from moderator.i18n import Translate, translator
 from moderator.problems import Problem, ProgrammeError, Severity
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
 from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
 from moderator.programme.zones import short_zone_label, zone
+from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.text import visible
+
+
+def _english(text: str) -> str:
+    return text
+
 
 EXIT_OK = 0
 EXIT_ERRORS = 2
@@ -90,17 +97,20 @@ def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:
 
 
 def print_run_sheet(console: Console, programme: Programme) -> None:
-    """Header, segment table, totals, speakers' shares, then every warning."""
+    """Header, segment table, totals, speakers' shares, then every warning. The sheet's words are in
+    the session's language (its organizers read it); the warnings stay ``FILE:LINE: message`` lines,
+    the form editors and the programme's author read in every language."""
     timeline = plan(programme)
     shares = speaker_shares(programme, timeline)
-    console.print(header(programme))
+    tr = translator(programme.session.language)
+    console.print(header(programme, tr))
     console.print()
-    console.print(segment_table(programme, timeline, console.width), soft_wrap=True)
+    console.print(segment_table(programme, timeline, console.width, tr), soft_wrap=True)
     console.print()
-    console.print(totals(programme))
+    console.print(totals(programme, tr))
     if shares:
         console.print()
-        console.print(share_table(programme, shares, console.width), soft_wrap=True)
+        console.print(share_table(programme, shares, console.width, tr), soft_wrap=True)
     warnings = all_warnings(programme, shares)
     if warnings:
         console.print()
@@ -177,7 +187,7 @@ def clock(moment: pendulum.DateTime, reference: dt.date) -> str:
     return f"{moment:%H:%M}" + (f" {marker}" if marker else "")
 
 
-def header(programme: Programme) -> Text:
+def header(programme: Programme, tr: Translate = _english) -> Text:
     """Title, event and type, date, start and zones, moderator: what the sheet is about."""
     info = programme.session
     text = Text()
@@ -188,33 +198,34 @@ def header(programme: Programme) -> Text:
         text.append(kind + "\n")
     text.append(f"{info.date.isoformat()} {info.start:%H:%M} {info.timezone}")
     if len(info.zones) > 1:
-        text.append(" (also shown: " + ", ".join(info.zones[1:]) + ")")
+        text.append(" (" + tr("also shown: {zones}").format(zones=", ".join(info.zones[1:])) + ")")
     text.append("\n")
-    text.append(f"Moderator: {programme.moderator.name}")
+    text.append(tr("Moderator: {name}").format(name=programme.moderator.name))
     if programme.rapporteur is not None:
-        text.append(f" · Rapporteur: {programme.rapporteur.name}")
+        text.append(" · " + tr("Rapporteur: {name}").format(name=programme.rapporteur.name))
     text.append(f"\n{programme.path}", style="dim")
     return text
 
 
-def segment_table(programme: Programme, timeline: Sequence[PlannedSegment], width: int) -> Text:
+def segment_table(programme: Programme, timeline: Sequence[PlannedSegment], width: int,
+                  tr: Translate = _english) -> Text:
     """One row per segment: its planned start in every zone, duration, kind, title, speakers.
     Laid out in one pass (``columns``): rich's Table was most of check's time on long programmes."""
     info = programme.session
     columns = [
         Column("#", right=True),
         *(Column(short_zone_label(zone_name)) for zone_name in info.zones),
-        Column("Dur.", right=True),
-        Column("Kind"),
-        Column("Title", ratio=2),
-        Column("Speakers", ratio=1, min_width=12),
+        Column(tr("Dur."), right=True),
+        Column(tr("Kind")),
+        Column(tr("Title"), ratio=2),
+        Column(tr("Speakers"), ratio=1, min_width=12),
     ]
     rows = [
         [
             str(item.segment.index + 1),
             *(clock(item.start_in(z), info.date) for z in info.zones),
             humanize_minutes(item.segment.duration),
-            item.segment.kind,
+            tr(SEGMENT_KIND_LABELS.get(item.segment.kind, item.segment.kind)),
             visible(item.segment.title),
             visible(", ".join(s.name for s in programme.segment_speakers(item.segment))),
         ]
@@ -223,23 +234,25 @@ def segment_table(programme: Programme, timeline: Sequence[PlannedSegment], widt
     return lay_out(columns, rows, width)
 
 
-def totals(programme: Programme) -> Text:
+def totals(programme: Programme, tr: Translate = _english) -> Text:
     """Total planned duration and the planned end in every zone."""
     info = programme.session
     end = planned_end(programme)
     ends = ", ".join(
         f"{clock(end.in_timezone(zone(z)), info.date)} {short_zone_label(z)}" for z in info.zones
     )
-    return Text(f"Total {humanize_minutes(programme.total_duration)}, planned end {ends}")
+    return Text(tr("Total {duration}, planned end {ends}").format(duration=humanize_minutes(programme.total_duration),
+                                                                   ends=ends))
 
 
-def share_table(programme: Programme, shares: Sequence[SpeakerShare], width: int) -> Text:
+def share_table(programme: Programme, shares: Sequence[SpeakerShare], width: int,
+                tr: Translate = _english) -> Text:
     """Speakers' floor time and, where their zone is known, their local start."""
     info = programme.session
     with_zones = any(share.speaker.timezone for share in shares)
-    columns = [Column("Speaker"), Column("Floor", right=True), Column("Share", right=True)]
+    columns = [Column(tr("Speaker")), Column(tr("Floor"), right=True), Column(tr("Share"), right=True)]
     if with_zones:
-        columns.append(Column("Local start"))
+        columns.append(Column(tr("Local start")))
     rows = []
     for share in shares:
         cells = [

@@ -18,7 +18,7 @@ import pendulum
 from moderator.commands.output import deliver, terminal_console
 from moderator.commands.timing_json import to_json
 from moderator.i18n import Translate, ngettext, translator
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, say
 from moderator.programme.durations import format_duration, whole_seconds
 from moderator.programme.zones import ZoneError, check_zone, city_label, zone
 from moderator.report.timing import (
@@ -74,12 +74,13 @@ def render(analysis: TimingAnalysis, console: Any, zone_name: str | None = None)
                   + ngettext(analysis.language, "{n} run", "{n} runs", len(analysis.runs)).format(
                       n=len(analysis.runs)))
     for note in analysis.notes:
-        console.print(Text(_("note: {note}").format(note=note), style="yellow"))
+        console.print(Text(_("note: {note}").format(note=say(note, _)), style="yellow"))
     console.print()
 
     table = Table(title=_("Planned and actual, per segment"), title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(_("segment"), overflow="ellipsis", no_wrap=True, min_width=12, max_width=SEGMENT_WIDTH)
+    # Titles wrap in their column, never cut: at 100 columns a long Spanish title is read whole.
+    table.add_column(_("segment"), overflow="fold", min_width=12, max_width=SEGMENT_WIDTH)
     table.add_column(f"{_('printed')}\n{city_label(zone_name, analysis.language)}  {_('plan')}", no_wrap=True,
                      min_width=12)
     for run in analysis.runs:
@@ -104,10 +105,10 @@ def render(analysis: TimingAnalysis, console: Any, zone_name: str | None = None)
                                    _("against plan"))):
         ends.add_column(name, no_wrap=True, justify="left" if number == 0 else "right")
     for run in analysis.runs:
-        ends.add_row(*_end_cells(run, zone_name, plain, _))
+        ends.add_row(*_end_cells(run, zone_name, plain, _, analysis.language))
     console.print(ends)
     for run in analysis.runs:
-        remarks = _remarks(run, _)
+        remarks = _remarks(run, _, zone_name, analysis.language)
         if remarks:
             console.print(f"  {run.label}: " + "; ".join(remarks))
     console.print()
@@ -116,7 +117,7 @@ def render(analysis: TimingAnalysis, console: Any, zone_name: str | None = None)
         top = Table(title=_("Most overtime"), title_justify="left")
         for number, name in enumerate(("", _("run"), "#", _("segment"), _("planned"), _("actual"), _("over"))):
             top.add_column(name, justify="right" if number in (2, 4, 5, 6) else "left",
-                           no_wrap=True, overflow="ellipsis", max_width=SEGMENT_WIDTH if number == 3 else None)
+                           no_wrap=number != 3, overflow="fold", max_width=SEGMENT_WIDTH if number == 3 else None)
         for rank, item in enumerate(analysis.top_overruns, start=1):
             top.add_row(f"{rank}.", item.run, str(item.number), item.title, format_duration(item.planned),
                         format_duration(item.actual), _styled(_signed(item.deviation), item.deviation, plain))
@@ -132,7 +133,7 @@ def render(analysis: TimingAnalysis, console: Any, zone_name: str | None = None)
     for run in analysis.runs:
         bars = Table(title=run.label, title_justify="left", box=None, show_header=False, pad_edge=False)
         bars.add_column(justify="right", no_wrap=True)
-        bars.add_column(overflow="ellipsis", no_wrap=True, max_width=SEGMENT_WIDTH)
+        bars.add_column(overflow="fold", max_width=SEGMENT_WIDTH)
         bars.add_column(no_wrap=True)
         bars.add_column(justify="right", no_wrap=True)
         for segment in run.segments:
@@ -180,38 +181,51 @@ def _run_cell(segment: SegmentResult | None, plain: bool, same_programme: bool, 
     return cell
 
 
-def _end_cells(run: RunTiming, zone_name: str, plain: bool, _: Translate) -> list[Any]:
-    def when(moment: pendulum.DateTime | None) -> str:
-        if moment is None:
-            return "—"
-        local = moment.in_timezone(zone(zone_name))
-        if local.date() != run.printed_start.in_timezone(zone(zone_name)).date():
-            return f"{local:%d %b %H:%M:%S}"
-        return f"{local:%H:%M:%S}"
-
+def _end_cells(run: RunTiming, zone_name: str, plain: bool, _: Translate, language: str = "en") -> list[Any]:
+    """The run's row: short cells (times; a date only when the day changed, its month in the session's
+    language), so that the table fits 100 columns in every language; the details go to the remarks."""
     late = _signed(run.late_start) if run.started is not None else "—"
     against = "—"
     if run.end_offset is not None:
         word = _("late") if run.end_offset >= ON_TIME else _("early") if run.end_offset <= -ON_TIME else ""
         against = f"{_signed(run.end_offset)} {word}" if word else _("on time")
-    elif run.started is not None:  # never ended: no end to compare, only where it stopped
-        stopped = run.stopped_in
-        against = _("unfinished") + (" " + _("(in segment {n})").format(n=stopped.number) if stopped else "")
+    elif run.started is not None:  # never ended: no end to compare; where it stopped is in the remarks
+        against = _("unfinished")
     return [
-        run.label, when(run.started), _styled(late, run.late_start, plain),
-        when(run.ended) if run.finished else _("(last event {time})").format(time=when(run.ended)),
-        when(run.planned_end), _styled(against, run.end_offset, plain),
+        run.label, _when(run, run.started, zone_name, language), _styled(late, run.late_start, plain),
+        _when(run, run.ended, zone_name, language), _when(run, run.planned_end, zone_name, language),
+        _styled(against, run.end_offset, plain),
     ]
 
 
-def _remarks(run: RunTiming, _: Translate) -> list[str]:
+def _when(run: RunTiming, moment: pendulum.DateTime | None, zone_name: str, language: str) -> str:
+    """``18:42:10``, or ``06 dic 18:42`` on another day than the printed start's (the month in ``language``)."""
+    if moment is None:
+        return "—"
+    local = moment.in_timezone(zone(zone_name))
+    if local.date() != run.printed_start.in_timezone(zone(zone_name)).date():
+        return f"{day_and_month(local, language)} {local:%H:%M}"
+    return f"{local:%H:%M:%S}"
+
+
+def day_and_month(moment: pendulum.DateTime, language: str) -> str:
+    """``06 Dec``, ``06 dic``, ``06 déc`` (babel's abbreviated month, without its dot)."""
+    from babel.dates import format_date
+
+    return format_date(moment.date(), "dd MMM", locale=language).rstrip(".")
+
+
+def _remarks(run: RunTiming, _: Translate, zone_name: str = "UTC", language: str = "en") -> list[str]:
     remarks: list[str] = []
     if run.started is None:
         remarks.append(_("never started"))
     elif not run.finished:
-        remarks.append(_("not ended: measured to its last event"))
-    if run.mode != "live" or not run.anchored_on_printed_start:
-        remarks.append(_("{mode}: plan laid from its own start").format(mode=run.mode))
+        stopped = run.stopped_in
+        remarks.append(_("not ended: measured to its last event ({time})").format(
+            time=_when(run, run.ended, zone_name, language))
+            + (", " + _("in segment {n}").format(n=stopped.number) if stopped else ""))
+    if run.mode != "live":  # (a live run away from its day: the note above the table says so, once)
+        remarks.append(_("{mode}: plan laid from its own start").format(mode=_(run.mode)))
     visited = [s.number for s in run.segments if s.visits]
     if run.finished and visited and visited[-1] < len(run.segments):
         remarks.append(_("ended after segment {n} of {total}").format(n=visited[-1], total=len(run.segments)))

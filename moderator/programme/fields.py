@@ -121,6 +121,17 @@ class TableAt:
             return ()
         return tuple(v.strip() for v in value if v.strip())
 
+    def flag(self, key: str) -> bool | None:
+        """``true`` or ``false``; ``None`` when the key is absent or not a boolean (an error)."""
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if not isinstance(value, bool):
+            self.error(key, f"{self.label}.{key} must be true or false, not {type_name(value)}",
+                       f"write {key} = true (no quotes)")
+            return None
+        return value
+
     def duration(self, key: str, default: int | None) -> int | None:
         """Seconds; ``default`` when the key is absent or wrong."""
         if key not in self.table:

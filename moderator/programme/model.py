@@ -8,7 +8,7 @@ the TOML machinery, and a ``Programme`` in hand is always a well-formed one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from moderator.problems import Problem
@@ -38,6 +38,14 @@ DEFAULT_WARN = 120
 """Seconds left in a segment at which the timer turns to warning, unless the programme says otherwise."""
 DEFAULT_DANGER = 30
 """Seconds left at which it turns to danger."""
+FLOW_MODES = ("off", "breaks", "all")
+"""``[session] flow``: which segments move on by themselves when their time is up. ``off`` (the
+default): none, the moderator moves on; ``breaks``: breaks and break-outs, and the segments that say
+``flow = true``; ``all``: every segment but those that say ``flow = false``. When the session flows
+(``breaks`` or ``all``), it also ends by itself when the last segment's time is up (unless that
+segment says ``flow = false``)."""
+FLOWING_KINDS = frozenset({SegmentKind.BREAK, SegmentKind.BREAKOUT})
+"""The segments of fixed time that ``flow = "breaks"`` moves on from: a break ends on the clock."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,9 @@ class Segment:
     line: int | None = None
     groups: tuple[str, ...] = ()
     """A break-out's groups (names or topics), in order: notes name them ``@g1``, ``@g2``, ..."""
+    flow: bool | None = None
+    """``flow = true`` / ``false``: this segment moves on by itself when its time is up, or never
+    (``None``: as ``[session] flow`` says for its kind)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,8 @@ class SessionInfo:
     """Where ``end`` is written, for the warning when the segments do not fill start..end."""
     messages: tuple[str, ...] = ()
     """Preset messages for the speakers' stage view, offered besides the built-in ones."""
+    flow: str = "off"
+    """One of ``FLOW_MODES``: whether the session moves on by itself when a segment's time is up."""
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -154,6 +167,22 @@ class Programme:
 
     def segment_rounds(self, segment: Segment) -> tuple[Round, ...]:
         return tuple(self.round(r) for r in segment.round_ids)
+
+    def with_flow(self, mode: str) -> Programme:
+        """This programme with ``[session] flow`` set to ``mode`` (``run --flow``: for this run)."""
+        if mode not in FLOW_MODES:
+            raise ValueError(f"flow must be one of {', '.join(FLOW_MODES)}")
+        return replace(self, session=replace(self.session, flow=mode))
+
+    def moves_on_by_itself(self, segment: Segment) -> bool:
+        """Whether the session leaves ``segment`` by itself when its time is up (``[session] flow``):
+        to the next segment, or, from the last one, to the end of the session."""
+        mode = self.session.flow
+        if mode == "off":
+            return False
+        if segment.flow is not None:
+            return segment.flow
+        return mode == "all" or segment.kind in FLOWING_KINDS or segment.index == len(self.segments) - 1
 
     @property
     def total_duration(self) -> int:

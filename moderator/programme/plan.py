@@ -62,8 +62,9 @@ def day_marker(moment: pendulum.DateTime, reference: dt.date) -> str:
 
 
 def plan_warnings(programme: Programme) -> list[Problem]:
-    """Where the plan disagrees with what the source printed: ``at`` times and ``end``."""
-    problems: list[Problem] = []
+    """Where the plan disagrees with what the source printed (``at`` times and ``end``), a segment amber
+    from its first second, and a clock change in the middle of the session."""
+    problems: list[Problem] = [*_threshold_warnings(programme), *_clock_change_warnings(programme)]
     session_zone = programme.session.timezone
     timeline = plan(programme)
     for item in timeline:
@@ -100,4 +101,54 @@ def plan_warnings(programme: Programme) -> list[Problem]:
                 f"start..end is {int((wanted - start_local).total_seconds()) // 60} min",
                 severity=Severity.WARNING,
             ))
+    return problems
+
+
+def _threshold_warnings(programme: Programme) -> list[Problem]:
+    """A segment whose warning (or danger) time is as long as the segment itself: its timer is amber
+    (or red) from its first second, and the colour no longer says anything."""
+    problems = []
+    for segment in programme.segments:
+        for name, threshold in (("warn", segment.warn), ("danger", segment.danger)):
+            if threshold >= segment.duration:
+                problems.append(Problem(
+                    programme.path, segment.line,
+                    f"segment {segment.index + 1} ({segment.title}) lasts {_minutes(segment.duration)} but its "
+                    f"{name} time is {_minutes(threshold)}: its timer is {'amber' if name == 'warn' else 'red'} "
+                    "from its first second",
+                    f"give the segment a shorter {name} = \"...\"",
+                    severity=Severity.WARNING,
+                ))
+                break  # danger is shorter than warn: one warning says it
+    return problems
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
+
+
+def _clock_change_warnings(programme: Programme) -> list[Problem]:
+    """Daylight saving begins or ends during the session, in its own zone or one shown beside it: the
+    times there jump by an hour in the middle, and people join an hour early or late after a break."""
+    problems: list[Problem] = []
+    if not programme.segments:
+        return problems
+    timeline = plan(programme)
+    for zone_name in programme.session.zones:
+        tz = zone(zone_name)
+        before = timeline[0].start.in_timezone(tz).utcoffset()
+        after = timeline[-1].end.in_timezone(tz).utcoffset()
+        if before is None or after is None or before == after:
+            continue
+        shift = int((after - before).total_seconds() // 60)
+        changed = next((item for item in timeline  # (a change at a segment's very end is the next one's)
+                        if item.end.subtract(seconds=1).in_timezone(tz).utcoffset() != before), timeline[-1])
+        segment = changed.segment
+        problems.append(Problem(
+            programme.path, segment.line,
+            f"the clocks change in {zone_name} during segment {segment.index + 1} ({segment.title}): "
+            f"{'+' if shift > 0 else '-'}{abs(shift)} min (daylight saving); times there jump by as much",
+            "tell the people who join from there, or move the session",
+            severity=Severity.WARNING,
+        ))
     return problems

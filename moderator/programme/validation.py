@@ -23,6 +23,7 @@ from moderator.programme.fields import ProblemLog, TableAt, type_name
 from moderator.programme.model import (
     DEFAULT_DANGER,
     DEFAULT_WARN,
+    FLOW_MODES,
     LANGUAGES,
     SEGMENT_KINDS,
     Person,
@@ -48,14 +49,14 @@ _SPEAKER_ID = re.compile(r"^[a-z0-9_-]+$")
 
 SESSION_KEYS = (
     "title", "date", "start", "timezone", "also_show", "event", "type", "platform", "audience",
-    "language", "main_question", "objectives", "warn", "danger", "end", "messages",
+    "language", "main_question", "objectives", "warn", "danger", "end", "messages", "flow",
 )
 PERSON_KEYS = ("name", "organization", "role", "country", "email")
 SPEAKER_KEYS = ("id", "name", "organization", "country", "role", "topic", "bio", "timezone")
 ROUND_KEYS = ("id", "title", "questions")
 SEGMENT_KEYS = (
     "kind", "duration", "title", "speaker", "speakers", "round", "at", "cues", "notes",
-    "warn", "danger", "groups",
+    "warn", "danger", "groups", "flow",
 )
 TOP_LEVEL_TABLES = ("session", "moderator", "rapporteur", "speaker", "round", "segment")
 
@@ -172,7 +173,21 @@ class _Validator:
             objectives=at.text_list("objectives"),
             warn=warn, danger=danger, end=end, end_line=at.line("end") if end else None,
             messages=at.text_list("messages"),
+            flow=self._flow(at),
         )
+
+    def _flow(self, at: TableAt) -> str:
+        """``[session] flow``: ``"off"``, ``"breaks"`` or ``"all"``; ``true`` is ``"all"``, ``false`` ``"off"``."""
+        if "flow" not in at:
+            return "off"
+        value = at.table["flow"]
+        if isinstance(value, bool):
+            return "all" if value else "off"
+        if isinstance(value, str) and value.strip().lower() in FLOW_MODES:
+            return value.strip().lower()
+        at.error("flow", f"[session].flow must be one of {', '.join(FLOW_MODES)}, not {value!r}",
+                 'write flow = "breaks" (breaks move on by themselves) or flow = "all"')
+        return "off"
 
     def _date(self, at: TableAt) -> dt.date | None:
         if "date" not in at:
@@ -323,6 +338,7 @@ class _Validator:
                 notes=at.text("notes"),
                 warn=warn, danger=danger, line=at.header_line,
                 groups=self._segment_groups(at, kind),
+                flow=self._segment_flow(at, session),
             ))
         return segments
 
@@ -364,6 +380,13 @@ class _Validator:
                 at.error("round", f"{at.label}: no [[round]] has id '{item}'", hint)
             ids.append(item)
         return tuple(ids)
+
+    def _segment_flow(self, at: TableAt, session: SessionInfo | None) -> bool | None:
+        flow = at.flag("flow")
+        if flow is not None and session is not None and session.flow == "off":
+            at.warn("flow", f"{at.label}.flow is ignored: the session does not flow",
+                    'add flow = "breaks" (or "all") to [session]')
+        return flow
 
     def _segment_groups(self, at: TableAt, kind: str) -> tuple[str, ...]:
         groups = at.text_list("groups")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pendulum
 
+from moderator.problems import Words
 from moderator.programme.durations import whole_seconds
 from moderator.programme.model import Programme
 from moderator.programme.plan import plan, session_start
@@ -197,17 +198,16 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
     digests = {run.state.programme_sha256 or run.programme.sha256 for run in runs}
     counts = {len(run.programme.segments) for run in runs}
     same = len(digests) == 1 and len(counts) == 1
-    notes: list[str] = []
+    notes: list[str] = []  # ``Words``: said in the session's language by the face that prints them
     if not same:
-        detail = ", ".join(f"{t.label}: {len(r.programme.segments)} segments"
-                           for t, r in zip(timings, runs, strict=True))
-        notes.append(f"the runs' programmes differ ({detail}); segments are compared by number, "
-                     "titles and planned times are the first run's")
+        detail = ", ".join(f"{t.label}: {len(r.programme.segments)}" for t, r in zip(timings, runs, strict=True))
+        notes.append(Words("the runs' programmes differ (segments: {detail}); segments are compared by number, "
+                           "titles and planned times are the first run's", detail=detail))
     for timing in timings:
         if not timing.anchored_on_printed_start and timing.mode == "live" and timing.started is not None:
-            notes.append(f"{timing.label}: started away from the programme's day, so it is measured "
-                         "from its own start")
-        notes.extend(f"{timing.label}: {warning}" for warning in timing.warnings)
+            notes.append(Words("{run}: started away from the programme's day, so it is measured from its own start",
+                               run=timing.label))
+        notes.extend(f"{timing.label}: {warning}" for warning in timing.warnings)  # the journal's own words
     return TimingAnalysis(
         title=reference.session.title,
         timezone=reference.session.timezone,

@@ -100,7 +100,7 @@ class Engine:
         engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed,
                                  segments=len(programme.segments)))
         if state.current is not None and state.current >= len(programme.segments):
-            engine._emit(ev.Moved(segment=len(programme.segments) - 1))
+            engine._change_segment(ev.Moved(segment=len(programme.segments) - 1))
         return engine, warnings
 
     @classmethod
@@ -149,10 +149,17 @@ class Engine:
         finally:
             self._origin = None
 
-    def _emit(self, event: E) -> E:
-        """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners."""
-        t = max(round(self.now_t(), 3), self.state.last_t)
-        event = dataclasses.replace(event, t=t, wall=self.clock.now().isoformat())
+    def _emit(self, event: E, at_t: float | None = None) -> E:
+        """Stamp ``event`` with the clock, make it durable, then apply it and tell the listeners.
+
+        ``at_t``: the moment (on the session axis, not after now) the event happened, when the
+        engine learns of it late: a segment whose time ran out a second ago, or during a restart."""
+        now_t = self.now_t()
+        happened = now_t if at_t is None else min(at_t, now_t)
+        t = max(round(happened, 3), self.state.last_t)
+        wall = self.clock.now().add(microseconds=-round((now_t - t) * 1_000_000)) if at_t is not None \
+            else self.clock.now()
+        event = dataclasses.replace(event, t=t, wall=wall.isoformat())
         origin = self._origin
         if origin is not None:
             event = dataclasses.replace(event, command_id=origin.command_id)
@@ -177,7 +184,7 @@ class Engine:
         if self.status is not Status.NOT_STARTED:
             raise CommandRefused("the session has already started")
         self._check_index(segment)
-        self._emit(ev.Started(segment=segment))
+        self._change_segment(ev.Started(segment=segment))
 
     def pause(self) -> None:
         if self.status is not Status.RUNNING:
@@ -208,22 +215,22 @@ class Engine:
         current = self._current()
         if current + 1 >= len(self.programme.segments):
             raise CommandRefused("this is the last segment: end the session to finish")
-        self._emit(ev.Moved(segment=current + 1, via="next"))
+        self._change_segment(ev.Moved(segment=current + 1, via="next"))
 
     def previous(self) -> None:
         current = self._current()
         if current == 0:
             raise CommandRefused("this is the first segment")
-        self._emit(ev.Moved(segment=current - 1, via="previous"))
+        self._change_segment(ev.Moved(segment=current - 1, via="previous"))
 
     def goto(self, segment: int) -> None:
         self._check_index(segment)
         if self.status is Status.NOT_STARTED:
-            self._emit(ev.Started(segment=segment))
+            self._change_segment(ev.Started(segment=segment))
             return
         if segment == self._current():
             raise CommandRefused("that segment is already running")
-        self._emit(ev.Moved(segment=segment, via="goto"))
+        self._change_segment(ev.Moved(segment=segment, via="goto"))
 
     def adjust(self, seconds: int) -> None:
         """Give the current segment more (or less) time: ``+`` and ``-`` in the console.
@@ -245,7 +252,51 @@ class Engine:
             raise CommandRefused("the session has already ended")
         if self.status is Status.NOT_STARTED:
             raise CommandRefused("the session has not started")
-        self._emit(ev.Ended(segment=self.state.current))
+        self._change_segment(ev.Ended(segment=self.state.current))
+
+    def _change_segment(self, change: ev.Started | ev.Moved | ev.Ended, at_t: float | None = None) -> None:
+        """A new segment (or the end): what the stage showed the speaker who leaves goes with them,
+        first: the message (unless the moderator kept it for the next speaker; at the end, even
+        then) and the flash. Each is a journal event, so a restart finds the stage as it was left."""
+        message = self.state.stage_message
+        if message is not None and (not message.keep or isinstance(change, ev.Ended)):
+            self._emit(ev.MessageCleared(segment=self.state.current, via=ev.SEGMENT_CHANGED), at_t)
+        if self.state.flash:
+            self._emit(ev.FlashSet(on=False, segment=self.state.current, via=ev.SEGMENT_CHANGED), at_t)
+        self._emit(change, at_t)
+
+    def flow(self) -> Event | None:
+        """When the session flows (``[session] flow``) and the current segment's time is up: move on
+        to the next segment, or end the session after the last; the event says ``via="flow"`` and
+        is dated when the time ran out, however late this is called (a second later, or after a
+        restart: then as many segments as ran out meanwhile). Returns the last event made, if any.
+
+        The console calls this on its clock's tick; what happens is decided here, from the clock.
+        A segment flows on only if it had time left when it was entered: one gone back to after its
+        time was used up is the moderator's, until they move on."""
+        made: Event | None = None
+        for _ in range(len(self.programme.segments) + 1):
+            state = self.state
+            current = state.current
+            if state.status is not Status.RUNNING or current is None or current >= len(self.programme.segments):
+                break
+            segment = self.programme.segments[current]
+            actual = state.segments[current]
+            allowed = segment.duration + actual.added
+            if not self.programme.moves_on_by_itself(segment) or actual.spent_before_visit >= allowed:
+                break
+            now_t = self.now_t()
+            remaining = remaining_seconds(self.programme, state, now_t)
+            if remaining > 0:
+                break
+            ran_out = now_t + remaining
+            if current + 1 >= len(self.programme.segments):
+                self._change_segment(ev.Ended(segment=current, via=ev.FLOW), ran_out)
+                made = self.history[-1]
+                break
+            self._change_segment(ev.Moved(segment=current + 1, via=ev.FLOW), ran_out)
+            made = self.history[-1]
+        return made
 
     def _current(self) -> int:
         if self.status is Status.ENDED:
@@ -256,7 +307,7 @@ class Engine:
 
     def _check_index(self, segment: int) -> None:
         if not 0 <= segment < len(self.programme.segments):
-            raise CommandRefused(f"there is no segment {segment + 1}")
+            raise CommandRefused("there is no segment {n}", n=segment + 1)
         if self.status is Status.ENDED:
             raise CommandRefused("the session has ended")
 
@@ -280,7 +331,7 @@ class Engine:
         try:
             chosen_kind = NoteKind(kind) if kind is not None else parsed.kind
         except ValueError:
-            raise NoteError(f"unknown note kind {kind!r}") from None
+            raise NoteError("unknown note kind {kind}", kind=repr(kind)) from None
         note_id = self.state.next_note_id
         in_group = parsed.group is not None
         self._emit(ev.NoteAdded(
@@ -348,7 +399,7 @@ class Engine:
     def _note(self, note_id: int) -> Note:
         note = self.state.notes.get(note_id)
         if note is None or note.deleted:
-            raise CommandRefused(f"there is no note {note_id}")
+            raise CommandRefused("there is no note {id}", id=note_id)
         return note
 
     def current_rounds(self) -> tuple[str, ...]:
@@ -360,9 +411,9 @@ class Engine:
         try:
             round_ = self.programme.round(round_id)
         except KeyError:
-            raise CommandRefused(f"there is no round {round_id!r}") from None
+            raise CommandRefused("there is no round {round}", round=repr(round_id)) from None
         if not 0 <= index < len(round_.questions):
-            raise CommandRefused(f"{round_.title} has no question {index + 1}")
+            raise CommandRefused("{round} has no question {n}", round=round_.title, n=index + 1)
         self._emit(ev.QuestionAsked(round=round_id, index=index, segment=self.state.current))
 
     def unask_question(self, round_id: str, index: int) -> None:
@@ -389,14 +440,15 @@ class Engine:
 
     # ------------------------------------------------------------------ signals to the speaker
 
-    def show_message(self, text: str) -> None:
-        """Put a message on the speaker's stage view ("2 minutes left", "Please wrap up")."""
+    def show_message(self, text: str, *, keep: bool = False) -> None:
+        """Put a message on the speaker's stage view ("2 minutes left", "Please wrap up"). It leaves
+        with the speaker (cleared when the segment changes) unless ``keep``: for the next speaker too."""
         cleaned = " ".join(clean_text(text).split())
         if not cleaned:
             raise CommandRefused("the message is empty")
         if len(cleaned) > ev.MAX_STAGE_MESSAGE:
-            raise CommandRefused(f"a message to the speaker has at most {ev.MAX_STAGE_MESSAGE} characters")
-        self._emit(ev.MessageShown(text=cleaned, segment=self.state.current))
+            raise CommandRefused("a message to the speaker has at most {n} characters", n=ev.MAX_STAGE_MESSAGE)
+        self._emit(ev.MessageShown(text=cleaned, segment=self.state.current, keep=True if keep else None))
 
     def clear_message(self) -> None:
         if self.state.stage_message is None:

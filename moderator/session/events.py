@@ -75,6 +75,12 @@ class NoteKind(StrEnum):
     QUESTION = "question"
 
 
+FLOW = "flow"
+"""``via`` of a move or an end the engine made by itself: the segment's time was up and the session flows."""
+SEGMENT_CHANGED = "segment"
+"""``via`` of a stage signal taken down because the segment changed (it leaves with its speaker)."""
+
+
 class EventError(ValueError):
     """A decoded value is not a well-formed event; the message says which field and why."""
 
@@ -131,6 +137,8 @@ class Moved(BaseEvent):
     TYPE = EventType.MOVED
     segment: int = field(metadata=_bounded(0, MAX_SEGMENTS - 1))
     via: str | None = field(default=None, metadata={"max_length": 32})
+    """``next``, ``previous``, ``goto`` (the moderator), ``flow`` (the segment's time was up and it
+    moves on by itself: ``FLOW``), ``None`` (a resumed journal of a longer programme)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -156,6 +164,8 @@ class Adjusted(BaseEvent):
 class Ended(BaseEvent):
     TYPE = EventType.ENDED
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    via: str | None = field(default=None, metadata={"max_length": 32})
+    """``flow``: the last segment's time was up and the session flows (``None``: the moderator ended it)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -257,17 +267,23 @@ class ParticipantsSet(BaseEvent):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class MessageShown(BaseEvent):
-    """A message to the speaker, on the stage view until cleared or replaced."""
+    """A message to the speaker, on the stage view until cleared, replaced, or the segment changes
+    (the engine clears it then, with a ``MessageCleared`` of ``via`` ``segment``), unless ``keep``:
+    the moderator chose "keep for the next speaker", and it stays through one change of segment."""
 
     TYPE = EventType.MESSAGE_SHOWN
     text: str = field(metadata={"max_length": MAX_STAGE_MESSAGE})
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    keep: bool | None = None
+    """``None`` (left out of the line, as in journals written before it existed): not kept."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class MessageCleared(BaseEvent):
     TYPE = EventType.MESSAGE_CLEARED
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    via: str | None = field(default=None, metadata={"max_length": 32})
+    """``segment``: it left with its speaker, the segment changed (``None``: the moderator cleared it)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -277,6 +293,8 @@ class FlashSet(BaseEvent):
     TYPE = EventType.FLASH
     on: bool
     segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    via: str | None = field(default=None, metadata={"max_length": 32})
+    """``segment``: turned off because the segment changed (``None``: the moderator's switch)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

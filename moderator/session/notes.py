@@ -188,7 +188,7 @@ def resolve_mention(token: str, programme: Programme, groups: tuple[str, ...]) -
         position = int(number.group(1)) - 1
         if 0 <= position < len(groups):
             return "group", position
-        raise NoteError(f"@{token}: this break-out has groups @g1 to @g{len(groups)}")
+        raise NoteError("@{token}: this break-out has groups @g1 to @g{n}", token=token, n=len(groups))
     candidates: list[tuple[tuple[str, int | str], str]] = [(("person", pid), name) for pid, name in people(programme)]
     candidates += [(("group", position), name) for position, name in enumerate(groups)]
     exact = [key for key, name in candidates if _fold(name) == wanted or _fold(name).replace(" ", "") == wanted]
@@ -199,9 +199,9 @@ def resolve_mention(token: str, programme: Programme, groups: tuple[str, ...]) -
         if len(set(found)) == 1:
             return found[0]
         if len(set(found)) > 1 and found is by_prefix:
-            known = _known(programme, groups)
-            raise NoteError(f"@{token} could be several people or groups; use more of the name ({known})")
-    raise NoteError(f"no speaker matches @{token} ({_known(programme, groups)})")
+            raise NoteError("@{token} could be several people or groups; use more of the name (known: {known})",
+                            token=token, known=_known(programme, groups))
+    raise NoteError("no speaker matches @{token} (known: {known})", token=token, known=_known(programme, groups))
 
 
 def _known(programme: Programme, groups: tuple[str, ...]) -> str:
@@ -209,7 +209,7 @@ def _known(programme: Programme, groups: tuple[str, ...]) -> str:
     if programme.rapporteur is not None:
         names.append("@rapporteur")
     names += [f"@g{n}" for n in range(1, len(groups) + 1)]
-    return "known: " + ", ".join(names)
+    return ", ".join(names)
 
 
 def participants_count(raw: str) -> int | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pendulum
 
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.programme import Programme, load_programme
 from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
@@ -176,8 +176,9 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
 def resume_message(engine: Engine) -> str:
     snapshot = engine.snapshot()
     if snapshot.current is None:
-        return "Resumed before the start"
-    return f"Resumed at segment {snapshot.current + 1}, {format_duration(snapshot.segment_elapsed)} elapsed"
+        return Words("Resumed before the start")
+    return Words("Resumed at segment {n}, {elapsed} elapsed", n=snapshot.current + 1,
+                 elapsed=format_duration(snapshot.segment_elapsed))
 
 
 _REHEARSAL_NAME = re.compile(r"rehearsal-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(JOURNAL_SUFFIX))

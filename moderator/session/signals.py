@@ -47,9 +47,8 @@ def chat_signal(programme: Programme, snapshot: Snapshot, language: str | None =
     remaining = snapshot.remaining
     if remaining <= 0:
         return translate(TIME_IS_UP).format(who=who)
-    if remaining < 60:
-        seconds = math.ceil(remaining)
+    if remaining < 60:  # never more than is left: 0:45.8 is "45 seconds"
+        seconds = max(1, math.floor(remaining))
         return ngettext(language, *SECONDS_LEFT, seconds).format(who=who, n=seconds)
-    minutes = math.ceil(remaining / 60) if remaining % 60 > 30 else math.floor(remaining / 60)
-    minutes = max(1, minutes)
+    minutes = math.floor(remaining / 60)  # 11:45 left is "11 minutes", never 12
     return ngettext(language, *MINUTES_LEFT, minutes).format(who=who, n=minutes)

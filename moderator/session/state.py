@@ -37,6 +37,10 @@ class SegmentActual:
     pauses: int = 0
     paused_seconds: float = 0.0
     visits: int = 0
+    spent_before_visit: float = 0.0
+    """``spent`` when the segment was last entered: whether it still had time then (the session
+    flows on from a segment only when its time runs out during the visit, not on re-entering
+    one already used up)."""
 
     @property
     def visited(self) -> bool:
@@ -173,6 +177,9 @@ class StageMessage:
     """The position of the event that showed it: a new message (even with the same words) has a new id."""
     t: float
     wall: str
+    keep: bool = False
+    """The moderator chose "keep for the next speaker": it stays through the next change of segment
+    (and is then the next speaker's, leaving with them)."""
 
 
 @dataclass
@@ -318,7 +325,7 @@ def apply(state: State, event: Event) -> None:
             state.participants = event.count
             state.participants_wall = wall
         case ev.MessageShown():
-            state.stage_message = StageMessage(event.text, state.events + 1, t, wall)
+            state.stage_message = StageMessage(event.text, state.events + 1, t, wall, keep=bool(event.keep))
             _signal(state, event, event.text, True)
         case ev.MessageCleared():
             state.stage_message = None
@@ -386,10 +393,13 @@ def _enter(state: State, index: int, t: float, wall: str) -> None:
         left.last_left_t, left.last_left_wall = t, wall
     state.current = index
     state.current_question = None
+    if state.stage_message is not None and state.stage_message.keep:  # kept for this speaker: theirs now
+        state.stage_message = replace(state.stage_message, keep=False)
     actual = _actual(state, index)
     if actual.first_started_t is None:
         actual.first_started_t, actual.first_started_wall = t, wall
     actual.visits += 1
+    actual.spent_before_visit = actual.spent
     state.status = Status.RUNNING
     state.stretch_start_t = t
 

@@ -126,7 +126,7 @@ def _own_note(engine: Engine, sender: Sender, args: Mapping[str, Any]) -> int:
     note_id = whole_arg(args, "id", 1, 10_000_000)
     note = engine.state.notes.get(note_id)
     if note is None or note.deleted:
-        raise CommandRefused(f"there is no note {note_id}")
+        raise CommandRefused("there is no note {id}", id=note_id)
     if sender.seat is None or note.seat != sender.seat:
         raise CommandRefused("a seat can correct or delete only its own notes")
     return note_id
@@ -153,7 +153,8 @@ COMMANDS: dict[str, RemoteCommand] = {
     "ask_question": _steer(lambda engine, args: engine.ask_question(*_question(args))),
     "unask_question": _steer(lambda engine, args: engine.unask_question(*_question(args))),
     "tick_cue": RemoteCommand(_tick_cue, Needs.COMODERATOR),
-    "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT))),
+    "message": _steer(lambda engine, args: engine.show_message(text_arg(args, "text", MAX_SHORT_TEXT),
+                                                               keep=args.get("keep") is True)),
     "clear_message": _steer(lambda engine, _: engine.clear_message()),
     "flash": RemoteCommand(_switch("flash", Engine.set_flash, lambda engine: engine.state.flash), Needs.COMODERATOR),
     "blackout": RemoteCommand(_switch("blackout", Engine.set_blackout, lambda engine: engine.state.blackout),

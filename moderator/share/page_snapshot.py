@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from moderator.i18n import translator
-from moderator.programme import Programme, Segment
+from moderator.programme import Programme, Segment, SegmentKind
+from moderator.programme.plan import session_start
 from moderator.programme.zones import short_zone_label, zone
+from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.session.clock import parse_wall
 from moderator.session.snapshot import SegmentStatus, Snapshot
 from moderator.session.state import State, Status
@@ -28,11 +30,13 @@ PAGE_WORDS: dict[str, str] = {
     "connecting": "Connecting…", "reconnecting": "Reconnecting…", "stale": "Data may be out of date",
     "next": "Next", "min": "min", "on_time": "On time", "warn": "Wrap up", "danger": "Almost out of time",
     "overtime": "Overtime", "paused": "Paused", "not_started": "Not started", "ended": "Ended",
-    "enable_sound": "Enable sound", "sound_on": "Sound on", "agenda": "Agenda", "planned_start": "Planned",
-    "planned_duration": "Planned", "actual_start": "Started", "actual_duration": "Took", "difference": "Diff",
+    "enable_sound": "Enable sound", "sound_on": "Sound on", "agenda": "Agenda", "planned_start": "Planned start",
+    "planned_duration": "Planned time", "actual_start": "Started", "actual_duration": "Took", "difference": "Diff",
     "status": "Status", "pace": "Pace", "behind": "behind", "ahead": "ahead", "on_schedule": "on schedule",
     "projected_end": "Projected end", "message_on_stage": "Message on stage", "current": "Now", "done": "Done",
-    "skipped": "Skipped", "segment": "Segment",
+    "skipped": "Skipped", "segment": "Segment", "none": "nothing", "flashing": "Stage flashing",
+    "blackout": "Stage black", "backstage": "Backstage", "starts_in": "Starts in", "starting_soon": "Starting soon",
+    "back_at": "Back at {time}", "session_ended": "The session has ended", "thank_you": "Thank you",
 }
 """The pages' words (their keys are ``common.js``'s ``FALLBACK_LABELS``), English as the gettext msgid."""
 
@@ -52,13 +56,18 @@ def page_labels(language: str, *, seat: bool = False) -> dict[str, str]:
 def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t: float, *,
                   role: Role = Role.STAGE, rate: float = 1.0) -> dict[str, Any]:
     """The snapshot a page of ``role`` is sent. The stage gets what a speaker sees; backstage (and the
-    co-moderator, through the API) also the agenda, the pace and the projected end."""
+    co-moderator, through the API) also the agenda, the pace and the projected end.
+
+    ``holding``: before the start and during a break the stage shows a holding view (the session's
+    title and when it starts, or when it is back); after the end, no segment (a calm, ended stage)."""
     session = programme.session
     segment, following = snapshot.segment, snapshot.next_segment
     if snapshot.status is Status.NOT_STARTED and programme.segments:
         # Before the start the speaker sees the first segment, waiting ("Not started", its full time).
         segment = programme.segments[0]
         following = programme.segments[1] if len(programme.segments) > 1 else None
+    if snapshot.status is Status.ENDED:
+        segment, following = None, None
     running = snapshot.status is Status.RUNNING and segment is not None
     message = state.stage_message
     page: dict[str, Any] = {
@@ -74,6 +83,7 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
         "danger_s": segment.danger if segment is not None else session.danger,
         "message": {"text": message.text, "id": message.id} if message is not None else None,
         "flash": state.flash, "blackout": state.blackout,
+        "holding": _holding(programme, snapshot, host_t, rate),
     }
     if role is not Role.STAGE:
         zones = session.zones
@@ -82,6 +92,28 @@ def page_snapshot(programme: Programme, state: State, snapshot: Snapshot, host_t
         page["zones"] = [short_zone_label(name) for name in zones]
         page["agenda"] = _agenda(programme, snapshot, zones)
     return page
+
+
+def _holding(programme: Programme, snapshot: Snapshot, host_t: float, rate: float) -> dict[str, Any] | None:
+    """What the holding view says: before the start, the planned start (``starts_host_t``: on the host's
+    clock, for the page to count "starts in 04:12" by itself; ``None`` once that time has passed, or
+    far away); during a break, when the session is back (``back_at``, in the session's zone)."""
+    home = zone(programme.session.timezone)
+    if snapshot.status is Status.NOT_STARTED:
+        until = (session_start(programme) - snapshot.now).total_seconds()
+        counts = 0 < until <= HOLDING_COUNTDOWN_FROM
+        return {"kind": "before", "starts_host_t": host_t + until / rate if counts else None,
+                "starts_at": session_start(programme).in_timezone(home).format("HH:mm")}
+    if snapshot.status in (Status.RUNNING, Status.PAUSED) and snapshot.segment is not None \
+            and snapshot.segment.kind is SegmentKind.BREAK:
+        back = snapshot.now.add(microseconds=round(max(0.0, snapshot.remaining) * 1_000_000))
+        return {"kind": "break", "back_at": back.in_timezone(home).format("HH:mm")}
+    return None
+
+
+HOLDING_COUNTDOWN_FROM = 12 * 3600
+"""Seconds before the planned start from which the holding view counts down to it (a rehearsal the
+day before says the start time, not "starts in 23:10:00")."""
 
 
 def _speakers(programme: Programme, segment: Segment) -> list[str]:
@@ -105,6 +137,7 @@ def _in_zones(moment: Any, zones: tuple[str, ...], fmt: str = "HH:mm") -> dict[s
 
 def _agenda(programme: Programme, snapshot: Snapshot, zones: tuple[str, ...]) -> list[dict[str, Any]]:
     home = zone(programme.session.timezone)
+    tr = translator(programme.session.language)
     rows = []
     upcoming_seen = False
     for timing in snapshot.timings:
@@ -116,6 +149,7 @@ def _agenda(programme: Programme, snapshot: Snapshot, zones: tuple[str, ...]) ->
         started = timing.actual_start is not None
         rows.append({
             "number": timing.index + 1, "title": timing.segment.title, "kind": timing.segment.kind.value,
+            "kind_label": tr(SEGMENT_KIND_LABELS.get(timing.segment.kind, timing.segment.kind)),
             "planned_start": _in_zones(timing.planned_start, zones), "planned_s": timing.planned,
             "actual_start": parse_wall(timing.actual_start).in_timezone(home).format("HH:mm:ss") if started else None,
             "actual_s": round(timing.actual, 1) if status in ("done", "current") else None,

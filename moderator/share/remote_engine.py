@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from moderator.i18n import ngettext, translator
 from moderator.programme import parse_programme
+from moderator.session import events as ev
 from moderator.session.clock import Clock, SystemClock
 from moderator.session.engine import CommandRefused, E, Engine
-from moderator.session.events import NoteKind, clean_text
+from moderator.session.events import Event, NoteKind, clean_text
 from moderator.session.notes import NoteError, parse_note, participants_count
 from moderator.session.state import Note, apply, new_state
 from moderator.share.dispatch import COMODERATOR, POSTING_ROLES, allowed
 from moderator.text import visible
 
-SEAT_NAMES = {"rapporteur": "rapporteur seat", "comoderator": "co-moderator seat"}
+SEAT_NAMES = {"rapporteur": "rapporteur seat", "comoderator": "co-moderator seat", "stage": "stage seat",
+              "backstage": "backstage seat"}
 """The seat line's first words, one message a role so that each translates whole."""
 
 if TYPE_CHECKING:  # the console imports this module: it must not pay for importing aiohttp
@@ -96,7 +98,7 @@ class RemoteEngine(Engine):
 
     # ------------------------------------------------------------------ commands, sent
 
-    def _emit(self, event: E) -> E:
+    def _emit(self, event: E, at_t: float | None = None) -> E:
         """The base class checked the command and made its event: send the command instead."""
         sending, self._sending = self._sending, None
         if sending is None:
@@ -115,6 +117,14 @@ class RemoteEngine(Engine):
             check()
         finally:
             self._sending = None
+
+    def _change_segment(self, change: ev.Started | ev.Moved | ev.Ended, at_t: float | None = None) -> None:
+        """One command for the host, whose engine takes down what the stage showed the speaker leaving."""
+        self._emit(change, at_t)
+
+    def flow(self) -> Event | None:
+        """A seat never moves the session on by itself: the host's engine does, from its clock."""
+        return None
 
     def toggle(self) -> str:
         self._send("toggle", {}, super().toggle)
@@ -151,7 +161,7 @@ class RemoteEngine(Engine):
 
     def _require_posting(self) -> None:
         if self.role not in POSTING_ROLES:
-            raise CommandRefused(f"a {self.role or 'following'} seat cannot write notes")
+            raise CommandRefused("a {role} seat cannot write notes", role=self.role or "following")
 
     def log_entry(self, raw: str) -> Note | None:
         self._require_posting()

@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from moderator.share.hosting import Sharing
 
 
+SHARING_TOAST_SECONDS = 4
+"""How long the start-up "sharing on" toast stays: long enough to read, short enough not to sit on
+the note box while the rapporteur starts typing (the links stay one key away: ``s``)."""
+
+
+SHARING_TOAST_KEY = "sharing"
+
+
 class ModeratorApp(App[None]):
     CSS_PATH = "moderator.tcss"
     TITLE = "moderator"
@@ -162,7 +170,9 @@ class ModeratorApp(App[None]):
         interfaces = open_interfaces(self.sharing.host, self.sharing.port, self.tr)
         links_said = self.tr("{interfaces}. Links: s (and {file})").format(interfaces=interfaces,
                                                                            file=self.sharing.links_file)
-        self.notify(visible(links_said), title=self.tr("Sharing"), timeout=10, markup=False)
+        # Briefly, and gone as soon as the rapporteur goes to the note box: a 10-second toast sat on it.
+        self.console_screen.toasts.tell(visible(links_said), title=self.tr("Sharing"), timeout=SHARING_TOAST_SECONDS,
+                                        key=SHARING_TOAST_KEY)
 
     def _after_remote_command(self) -> None:
         self.console_screen.after_remote_event()

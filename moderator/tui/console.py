@@ -23,8 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from moderator.i18n import translator
+from moderator.problems import say
 from moderator.programme import Programme
 from moderator.programme.durations import format_duration
+from moderator.session import events as ev
 from moderator.session.engine import CommandRefused
 from moderator.session.events import Event
 from moderator.session.journal import JournalError
@@ -145,12 +147,15 @@ class ConsoleScreen(Screen[None]):
         self._editing_note: int | None = None
         self._tick_timer: Timer | None = None
         self._remote_refresh_due = False
+        self._toasts: Toasts | None = None
+        self._events_said = len(self.engine.history)
+        """Events up to here have been looked at for what they say by themselves (``_say_what_happened``)."""
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         tr = self.tr
-        yield ClockBar(id="clockbar")
+        yield _speaking(ClockBar(id="clockbar"), tr)
         with Horizontal(id="main"):
             with Vertical(id="now-panel"):
                 yield _speaking(Countdown(id="countdown"), tr)
@@ -182,7 +187,6 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         _ = self.tr
-        self.toasts = Toasts(self.app)
         self.query_one(Footer).show_command_palette = self.size.width >= self.PALETTE_HINT_FROM
         self.query_one("#agenda-panel").border_title = _("Agenda")
         self.query_one("#questions-panel").border_title = _("Questions")
@@ -192,14 +196,21 @@ class ConsoleScreen(Screen[None]):
         self.query_one(NotesLog).show_notes(self.programme, self.engine.state.visible_notes())
         self.refresh_all()
         if self.run_files.message:
-            self._tell(self.run_files.message, title=_("Resumed"), timeout=8)
+            self._tell(say(self.run_files.message, _), title=_("Resumed"), timeout=8)
         for warning in self.run_files.warnings:
-            self._tell(warning, severity="warning", timeout=12)
+            self._tell(say(warning, _), severity="warning", timeout=12)
         if self._ticking:
             self._schedule_tick()
         self.engine.subscribe(self._on_engine_event)
         if isinstance(self.engine, RemoteEngine):
             self.engine.on_status = self._refresh_soon
+
+    @property
+    def toasts(self) -> Toasts:
+        """The console's notifications (made on first use: the app may tell one before this screen mounts)."""
+        if self._toasts is None:
+            self._toasts = Toasts(self.app)
+        return self._toasts
 
     def _on_engine_event(self, event: Event, _: State) -> None:
         """An event this console did not cause (a seat's note at the host; anything, on a seat)."""
@@ -257,6 +268,7 @@ class ConsoleScreen(Screen[None]):
         """Read the remaining time from the engine; redraw when the whole second changed, or,
         before the start and while paused, the clocks and the pace that move all the same."""
         self._say_if_slept()
+        self._flow()
         if self.engine.status is Status.RUNNING:
             self.whole_seconds = displayed_seconds(self.engine.remaining())
         else:
@@ -279,6 +291,37 @@ class ConsoleScreen(Screen[None]):
                        title=self.tr("Time"), severity="warning", timeout=30)
             self._after_event()
 
+    def _flow(self) -> None:
+        """A segment that moves on by itself (``[session] flow``): the engine decides, from its clock."""
+        try:
+            moved = self.engine.flow()
+        except JournalError as error:
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
+                       timeout=30)
+            return
+        if moved is not None:
+            self._after_event()
+
+    def _say_what_happened(self) -> None:
+        """What the engine did by itself besides the command asked: the session moved on or ended
+        because the time was up, a message left the stage with its speaker."""
+        history = self.engine.history
+        new, self._events_said = history[self._events_said:], len(history)
+        if len(new) > 50:  # a seat catching up: old news
+            return
+        _ = self.tr
+        for event in new:
+            if isinstance(event, ev.Moved) and event.via == ev.FLOW:
+                segment = self.programme.segments[event.segment]
+                self._tell(segment_label(self.programme, segment),
+                           title=_("Time was up: moved on by itself to segment {n}").format(n=event.segment + 1),
+                           timeout=8, key="flow")
+            elif isinstance(event, ev.Ended) and event.via == ev.FLOW:
+                self._tell(_("The last segment's time was up: the session ended by itself."), timeout=12,
+                           key="flow")
+            elif isinstance(event, ev.MessageCleared) and event.via == ev.SEGMENT_CHANGED:
+                self._tell(_("The message left the stage with its speaker"), timeout=4, key="stage")
+
     def watch_whole_seconds(self, _: int) -> None:
         self.refresh_time()
 
@@ -296,7 +339,7 @@ class ConsoleScreen(Screen[None]):
         countdown.set_progress(snapshot.segment_elapsed, snapshot.segment_allowed)
         countdown.show_status(snapshot.status)
         self.query_one(PaceLine).show(self.programme, snapshot)
-        self.query_one(ClockBar).show(self.programme, snapshot, self._banner())
+        self.query_one(ClockBar).show(self.programme, snapshot, self._banner(), self.engine.state)
         self.query_one(Agenda).update_timings(snapshot)
 
     def refresh_all(self) -> None:
@@ -377,7 +420,7 @@ class ConsoleScreen(Screen[None]):
         try:
             command(*args)
         except (CommandRefused, NoteError) as refusal:
-            self._tell(self.tr(str(refusal)), severity="warning", timeout=4, key="refused")
+            self._tell(refusal.say(self.tr), severity="warning", timeout=4, key="refused")
             return False
         except JournalError as error:
             self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
@@ -398,6 +441,7 @@ class ConsoleScreen(Screen[None]):
         for notice in journal.take_notices() if journal is not None else ():  # recreated, continued elsewhere...
             self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
         self.refresh_all()
+        self._say_what_happened()
         self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)
         if self._tick_timer is not None:  # the countdown jumped: wake on its new boundaries
             self._schedule_tick()
@@ -431,7 +475,7 @@ class ConsoleScreen(Screen[None]):
         try:
             round_id, index = self.engine.ask_next_question()
         except CommandRefused as refusal:
-            self._tell(self.tr(str(refusal)), severity="warning", timeout=4)
+            self._tell(refusal.say(self.tr), severity="warning", timeout=4)
             return
         except JournalError as error:
             self._tell(self.tr("NOT SAVED: {error}").format(error=error), severity="error", timeout=30)
@@ -474,16 +518,21 @@ class ConsoleScreen(Screen[None]):
         def chosen(choice: StageChoice | None) -> None:
             if choice is None:
                 return
-            if choice.kind == "message" and self._command(self.engine.show_message, choice.text):
-                self._tell(choice.text, title=self.tr("On the stage view"), timeout=4)
+            if choice.kind == "message" and self._command(self._show_message, choice.text, choice.keep):
+                title = _("On the stage view, kept for the next speaker") if choice.keep else _("On the stage view")
+                self._tell(choice.text, title=title, timeout=4, key="stage")
             elif choice.kind == "clear" and self._command(self.engine.clear_message):
-                self._tell("Message cleared from the stage view", timeout=3)
+                self._tell(_("Message cleared from the stage view"), timeout=3, key="stage")
             elif choice.kind == "flash":
                 self._command(self.engine.set_flash, choice.on)
             elif choice.kind == "blackout":
                 self._command(self.engine.set_blackout, choice.on)
 
-        self.app.push_screen(StageMessagePicker(self.programme, self.engine.state), chosen)
+        _ = self.tr
+        self._open(StageMessagePicker(self.programme, self.engine.state, tr=_), chosen)
+
+    def _show_message(self, text: str, keep: bool) -> None:
+        self.engine.show_message(text, keep=keep)
 
     def action_share(self) -> None:
         """``s``: the links to share, with their QR codes (or how to start sharing)."""
@@ -497,6 +546,7 @@ class ConsoleScreen(Screen[None]):
         # Synchronously: keys already queued behind this one (a fast typist, a paste) must
         # land in the box, not drive the timer.
         self.set_focus(self.query_one(NoteBox))
+        self.toasts.drop("sharing")  # the start-up "sharing on" toast would sit on the box
 
     def action_cycle_view(self) -> None:
         position = NARROW_VIEWS.index(self.view)
@@ -615,7 +665,8 @@ class ConsoleScreen(Screen[None]):
             if editing is None:
                 logged = self.engine.log_entry(message.text)
                 if logged is None:  # ``participants: 42``
-                    self._tell(f"Participants: {self.engine.state.participants}", timeout=4)
+                    self._tell(self.tr("Participants: {count}").format(count=self.engine.state.participants),
+                               timeout=4)
                     self._after_event()
                     return
                 note = logged
@@ -623,7 +674,7 @@ class ConsoleScreen(Screen[None]):
                 note = self.engine.edit_note(editing, message.text)
         except (NoteError, CommandRefused) as refusal:
             message.box.give_back(message.text)
-            self._tell(self.tr(str(refusal)), severity="warning", timeout=5)
+            self._tell(refusal.say(self.tr), severity="warning", timeout=5)
             return
         except JournalError as error:
             message.box.give_back(message.text)
@@ -664,7 +715,7 @@ class ConsoleScreen(Screen[None]):
                        key="refused")
             return
         self._editing_note = note.id
-        box.value = visible(note_as_typed(note), keep_newlines=True)
+        box.value = visible(note_as_typed(note, self.language), keep_newlines=True)
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = self.tr(
             "Notes · editing note {id} (enter saves, esc cancels)").format(id=note.id)

@@ -41,7 +41,8 @@ def translate_bindings(bindings: BindingsMap, _: Translate) -> BindingsMap:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before something that cannot be undone; ``y`` confirms, anything else cancels."""
+    """Ask before something that cannot be undone; ``y`` confirms (and the session's own word for
+    yes: ``s`` for sí, ``o`` for oui), ``n`` or ``esc`` cancel."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
@@ -54,11 +55,14 @@ class ConfirmScreen(ModalScreen[bool]):
         self.detail = detail
         self.tr = tr
         self._bindings = translate_bindings(self._bindings, tr)
+        self.yes_key = yes_key(tr)
+        if self.yes_key != "y":
+            self._bindings.bind(self.yes_key, "answer(True)", tr("Yes"))
 
     def compose(self) -> ComposeResult:
         _ = self.tr
         keys = Text()
-        keys.append("y", style="bold")
+        keys.append(self.yes_key, style="bold")
         keys.append(" " + _("yes") + "   ")
         keys.append("n", style="bold")
         keys.append(" / ")
@@ -72,6 +76,13 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def yes_key(tr: Translate) -> str:
+    """The key that says yes in the session's language (``y``; ``s``, sí; ``o``, oui); never ``n``."""
+    # Translators: the one letter that answers "yes" in a confirmation (y/n): the word for yes begins with it.
+    key = tr("y")
+    return key if len(key) == 1 and key.isalpha() and key.islower() and key != "n" else "y"
 
 
 class Picker(ModalScreen[int | None]):

@@ -60,9 +60,14 @@ def speaker_name(programme: Programme, speaker_id: str | None) -> str:
         return speaker_id
 
 
-def note_as_typed(note: Note) -> str:
+PLAIN_NOTE_MARKS = {"es": "nota:"}
+"""The word that makes a note plain whatever follows, in the session's language (``note:`` else)."""
+
+
+def note_as_typed(note: Note, language: str = "en") -> str:
     """The text a rapporteur would type to get this note: its level, its speaker or group and its
-    mark included, so that editing it keeps them all (``parse_note`` reads it back the same)."""
+    mark included, so that editing it keeps them all (``parse_note`` reads it back the same); the
+    plain mark, when one is needed, in the session's language (``nota:`` in a Spanish session)."""
     level = "-" * note.level + " " if note.level else ""
     mention = f"@g{note.group + 1} " if note.group is not None else f"@{note.speaker} " if note.speaker else ""
     text = note.text
@@ -73,7 +78,7 @@ def note_as_typed(note: Note) -> str:
     elif note.kind == "question":
         body = f"? {text}"
     elif text[:1] in '"!?>-@' or _looks_like_a_word_mark(text):
-        body = f"note: {text}"
+        body = f"{PLAIN_NOTE_MARKS.get(language, 'note:')} {text}"
     else:
         body = text
     return f"{level}{mention}{body}"

@@ -39,6 +39,8 @@ def demo_path() -> Path:
 
 def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
     programme = load_programme(args.file)
+    if getattr(args, "flow", None):
+        programme = programme.with_flow(args.flow)
     share = share_options(args)  # bad sharing options are said before any file is written
     speed = getattr(args, "speed", 1.0)
     clock: Clock = ScaledClock(speed) if rehearsal and speed != 1 else SystemClock()
@@ -109,5 +111,5 @@ def _chat_follower(args: argparse.Namespace, programme: Programme) -> tuple[Chat
 def launch_demo() -> int:
     """``moderator`` with no arguments: rehearse the bundled workshop programme."""
     args = argparse.Namespace(file=demo_path(), out=Path("reports"), fresh=False, bell=False, speed=1.0,
-                              chat=None, zone=None, docx=False, lang=None)
+                              chat=None, zone=None, docx=False, lang=None, flow=None)
     return launch(args, rehearsal=True)

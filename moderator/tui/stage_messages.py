@@ -15,12 +15,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from moderator.i18n import translator
+from moderator.i18n import Translate, translator
 from moderator.programme import Programme
 from moderator.session.events import MAX_STAGE_MESSAGE
 from moderator.session.state import State
 from moderator.share.seat_words import STAGE_PRESETS
 from moderator.text import visible
+from moderator.tui.dialogs import translate_bindings
 
 PRESETS = STAGE_PRESETS
 """The built-in messages, as gettext msgids: shown in the session's language."""
@@ -28,61 +29,92 @@ PRESETS = STAGE_PRESETS
 
 @dataclass(frozen=True)
 class StageChoice:
-    """What the moderator chose: ``kind`` is ``message`` (with ``text``), ``clear``, ``flash`` or ``blackout``."""
+    """What the moderator chose: ``kind`` is ``message`` (with ``text``; ``keep``: for the next speaker
+    too), ``keep`` (the keep switch, flipped in the dialog), ``clear``, ``flash`` or ``blackout``."""
 
     kind: str
     text: str = ""
     on: bool = True
+    keep: bool = False
 
 
-def stage_choices(programme: Programme, state: State) -> list[tuple[str, StageChoice]]:
-    """The picker's lines, in order: the presets, the programme's own messages, then the switches."""
-    _ = translator(programme.session.language)
+def _english(text: str) -> str:
+    return text
+
+
+def stage_choices(programme: Programme, state: State, *, keep: bool = False,
+                  tr: Translate | None = None) -> list[tuple[str, StageChoice]]:
+    """The picker's lines, in order: the presets, the programme's own messages, the keep switch,
+    then the switches of the stage."""
+    _ = tr or translator(programme.session.language)
     choices: list[tuple[str, StageChoice]] = []
     texts = [_(preset) for preset in PRESETS] + list(programme.session.messages)
     for text in dict.fromkeys(texts):
-        choices.append((f"“{text}”", StageChoice("message", text)))
+        choices.append((f"“{text}”", StageChoice("message", text, keep=keep)))
+    choices.append((("☑ " if keep else "☐ ") + _("Keep the message for the next speaker"), StageChoice("keep")))
     if state.stage_message is not None:
-        choices.append(("✕ Clear the message", StageChoice("clear")))
-    flash = "⚡ Stop flashing" if state.flash else "⚡ Flash the stage"
-    choices.append((flash, StageChoice("flash", on=not state.flash)))
-    choices.append(("■ End the blackout" if state.blackout else "■ Black out the stage",
+        choices.append(("✕ " + _("Clear the message"), StageChoice("clear")))
+    flash = _("Stop flashing") if state.flash else _("Flash the stage")
+    choices.append(("⚡ " + flash, StageChoice("flash", on=not state.flash)))
+    choices.append(("■ " + (_("End the blackout") if state.blackout else _("Black out the stage")),
                     StageChoice("blackout", on=not state.blackout)))
     return choices
 
 
 class StageMessagePicker(ModalScreen[StageChoice | None]):
-    """A list to pick from, and a box to type a message of one's own (enter sends it)."""
+    """A list to pick from, and a box to type a message of one's own (enter sends it). A message
+    leaves the stage with its speaker unless "keep for the next speaker" is ticked first."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, programme: Programme, state: State) -> None:
+    def __init__(self, programme: Programme, state: State, *, tr: Translate | None = None) -> None:
         super().__init__()
-        self.choices = stage_choices(programme, state)
+        self.programme, self._stage_state = programme, state
+        self.tr = tr or translator(programme.session.language)
+        self._bindings = translate_bindings(self._bindings, self.tr)
+        self.keep = False
+        self.choices = stage_choices(programme, state, keep=self.keep, tr=self.tr)
         self.on_stage = state.stage_message.text if state.stage_message is not None else None
+        self.kept = state.stage_message is not None and state.stage_message.keep
 
     def compose(self) -> ComposeResult:
+        _ = self.tr
         with Vertical(id="stage-dialog"):
-            yield Label("Message to the speaker's stage view (enter to send, esc to cancel)", id="stage-title")
-            shown = Text("On stage now: ", style="dim")
+            yield Label(_("Message to the stage"), id="stage-title", markup=False)
+            yield Label(_("enter sends, esc cancels"), id="stage-hint", markup=False)
+            shown = Text(_("On stage now:") + " ", style="dim")
             if self.on_stage:
                 shown.append(visible(self.on_stage), style="bold")
+                if self.kept:
+                    shown.append(" · " + _("kept for the next speaker"), style="dim")
             else:
-                shown.append("nothing", style="dim")
+                shown.append(_("nothing"), style="dim")
             yield Label(shown, id="stage-now")
-            yield Input(placeholder="Type a message of your own…", max_length=MAX_STAGE_MESSAGE, id="stage-text")
-            options = (Option(Text(visible(label)), id=str(i)) for i, (label, _) in enumerate(self.choices))
-            yield OptionList(*options, id="stage-list")
+            yield Input(placeholder=_("Type a message of your own…"), max_length=MAX_STAGE_MESSAGE, id="stage-text")
+            yield OptionList(*self._options(), id="stage-list")
+
+    def _options(self) -> list[Option]:
+        return [Option(Text(visible(label)), id=str(i)) for i, (label, _) in enumerate(self.choices)]
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[int(event.option.id or 0)][1])
+        choice = self.choices[int(event.option.id or 0)][1]
+        if choice.kind != "keep":
+            self.dismiss(choice)
+            return
+        self.keep = not self.keep
+        self.choices = stage_choices(self.programme, self._stage_state, keep=self.keep, tr=self.tr)
+        picker = self.query_one(OptionList)
+        highlighted = picker.highlighted
+        picker.clear_options()
+        picker.add_options(self._options())
+        picker.highlighted = highlighted
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss(StageChoice("message", event.value))
+            self.dismiss(StageChoice("message", event.value, keep=self.keep))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

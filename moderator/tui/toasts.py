@@ -76,6 +76,12 @@ class Toasts:
         if len(kept) != len(self._shown):
             self._replace(kept, True)
 
+    def drop(self, key: str) -> None:
+        """The live toast with ``key`` goes (the others stay, their time left kept)."""
+        kept = [s for s in self._alive() if s.key != key]
+        if len(kept) != len(self._shown):
+            self._replace(kept, True)
+
     def clear(self) -> None:
         self._shown = []
         self.app.clear_notifications()

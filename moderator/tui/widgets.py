@@ -173,7 +173,9 @@ class Countdown(Speaks, Vertical):
     def _say_status(self) -> None:
         _ = self.tr
         time_text = countdown_text(self.seconds)
-        if self.status is Status.PAUSED:
+        if self.status is Status.PAUSED and self.seconds < 0:  # paused in overtime: still overtime
+            self._say(_("■ {time} OVERTIME · PAUSED").format(time=time_text))
+        elif self.status is Status.PAUSED:
             self._say(_("{time} left · PAUSED").format(time=time_text))
         elif self.status is Status.ENDED:
             self._say(_("Session ended"))
@@ -183,10 +185,12 @@ class Countdown(Speaks, Vertical):
             self._say(self._running_words())
 
 
-class ClockBar(Widget):
-    """The top line: the REHEARSAL banner (always whole), the title and the wall clocks in
-    every zone. When the line is short, zones go first (the session's own zone stays), then
-    the title shortens with an ellipsis; words are never cut."""
+class ClockBar(Speaks, Widget):
+    """The top line: the REHEARSAL banner (always whole), what the speakers' stage shows besides the
+    countdown (a blackout, a flash, a message: whole words, a long message cut), the title and the wall
+    clocks in every zone. When the line is short, zones go first (the session's own zone stays), then
+    the title shortens with an ellipsis; words are never cut. The line is there at every size, so the
+    moderator never leaves the stage dark, flashing or showing a message without seeing it."""
 
     MIN_TITLE = 12
     """Columns the title keeps before zones are dropped."""
@@ -194,25 +198,57 @@ class ClockBar(Widget):
     _banner = ""
     _title = ""
     _clocks: tuple[str, ...] = ()
+    _stage: tuple[str, ...] = ()
 
-    def show(self, programme: Programme, snapshot: Snapshot, banner: str) -> None:
+    def show(self, programme: Programme, snapshot: Snapshot, banner: str, state: State | None = None) -> None:
         clocks = tuple(f"{snapshot.now.in_timezone(zone(z)).format('HH:mm')} {short_zone_label(z)}"
                        for z in programme.session.zones)
-        new = (visible(banner), visible(programme.session.title), clocks)  # the banner has a seat's name
-        if new != (self._banner, self._title, self._clocks):
-            self._banner, self._title, self._clocks = new
+        stage = stage_badges(state, self.tr) if state is not None else ()
+        new = (visible(banner), visible(programme.session.title), clocks, stage)  # the banner has a seat's name
+        if new != (self._banner, self._title, self._clocks, self._stage):
+            self._banner, self._title, self._clocks, self._stage = new
             self.set_class(bool(banner), "-rehearsal")
+            self.set_class(bool(stage), "-stage")
             self.refresh()
 
     def render(self) -> Text:
-        return clock_line(self._banner, self._title, self._clocks, self.content_size.width or 80, self.MIN_TITLE)
+        return clock_line(self._banner, self._title, self._clocks, self.content_size.width or 80, self.MIN_TITLE,
+                          stage=self._stage)
 
 
-def clock_line(banner: str, title: str, clocks: tuple[str, ...], width: int, min_title: int = 12) -> Text:
+def stage_badges(state: State, tr: Translate = _english) -> tuple[str, ...]:
+    """What the stage view shows besides the countdown, in words: the blackout, the flash, the message
+    (its text, made visible; "keep" marked), most striking first."""
+    badges = []
+    if state.blackout:
+        badges.append(tr("■ STAGE BLACK"))
+    if state.flash:
+        badges.append(tr("⚡ STAGE FLASHING"))
+    message = state.stage_message
+    if message is not None:
+        kept = " ↪" if message.keep else ""
+        badges.append(f"✉ “{visible(message.text)}”{kept}")
+    return tuple(badges)
+
+
+MESSAGE_BADGE_SHARE = 0.45
+"""Of the line's width, at most this much goes to the message on stage (its start says which)."""
+
+
+def clock_line(banner: str, title: str, clocks: tuple[str, ...], width: int, min_title: int = 12,
+               stage: tuple[str, ...] = ()) -> Text:
     """The clock bar's one line at ``width`` columns (see ``ClockBar``)."""
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     if banner:
         line.append(f" {banner} ", style="bold reverse")
+        line.append(" ")
+    for badge in stage:
+        if badge.startswith("✉"):
+            room_for_it = max(12, int(width * MESSAGE_BADGE_SHARE))
+            badge = badge if Text(badge).cell_len <= room_for_it else _clip_cells(badge, room_for_it - 1) + "…”"
+            line.append(f" {badge} ", style="bold black on yellow")
+        else:
+            line.append(f" {badge} ", style="bold white on red")
         line.append(" ")
     room = width - line.cell_len
     wanted = min(Text(title).cell_len, max(min_title, room // 2))
@@ -228,6 +264,16 @@ def clock_line(banner: str, title: str, clocks: tuple[str, ...], width: int, min
         line.append("  ")
         line.append(clock_text, style="dim")
     return line
+
+
+def _clip_cells(text: str, cells: int) -> str:
+    """The start of ``text`` that fits in ``cells`` terminal columns (wide characters count two)."""
+    shown = ""
+    for char in text:
+        if Text(shown + char).cell_len > cells:
+            break
+        shown += char
+    return shown.rstrip()
 
 
 def shorten_words(text: str, width: int) -> str:
@@ -283,6 +329,12 @@ class NowCard(SteadyStatic):
                 ask = _("Ask next ({round}, question {number}):").format(round=round_.title, number=number)
                 text.append("\n" + ask + " ", style="bold")
                 text.append(round_.questions[following[1]])
+        if segment.groups:  # a break-out: its groups, and the names notes give them
+            text.append("\n" + _("Groups (notes: @g1…):"), style="dim")
+            for number, group in enumerate(segment.groups, start=1):  # one paragraph: a small screen keeps its notes
+                text.append(" · " if number > 1 else " ")
+                text.append(f"@g{number}", style="bold")
+                text.append(f" {group}")
         if not speakers and segment.kind in MODERATOR_LED:  # last: beside Zoom the question matters more
             text.append("\n" + _("Moderator: {name}").format(name=programme.moderator.name), style="dim")
         self.show_text(text)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from moderator.i18n import LOCALE_DIR, catalog
+from moderator.i18n import LOCALE_DIR, catalog, translator
 from moderator.tui.app import ModeratorApp
 from tests.conftest import ROOT, SESSIONS
 from tests.tui_helpers import label_text, let_time_pass, screen_lines
@@ -25,7 +25,12 @@ PROGRAMMES = {
     "fr": ROOT / "tests" / "golden" / "atelier-fr.toml",
 }
 TRANSLATING_CALLS = {"_", "N_", "tr", "translate"}
-SOURCES = [*sorted((ROOT / "moderator" / "tui").glob("*.py")), ROOT / "moderator" / "session" / "signals.py"]
+SOURCES = [*sorted((ROOT / "moderator" / "tui").glob("*.py")), ROOT / "moderator" / "session" / "signals.py",
+           ROOT / "moderator" / "commands" / "check.py", ROOT / "moderator" / "commands" / "timing.py"]
+SAID_CLASSES = {"CommandRefused", "NoteError", "Words"}
+"""Messages built in the core for a face to say in the session's language (``problems.Words``)."""
+SAID_SOURCES = [*sorted((ROOT / "moderator" / "session").glob("*.py")),
+                *sorted((ROOT / "moderator" / "share").glob("*.py")), ROOT / "moderator" / "report" / "timing.py"]
 
 
 def english_left(text: str, language: str) -> list[str]:
@@ -33,10 +38,12 @@ def english_left(text: str, language: str) -> list[str]:
     translations = catalog(language)
     assert isinstance(translations, gettext.GNUTranslations)
     found = []
+    native = {word for translated in translations._catalog.values()  # type: ignore[attr-defined]
+              for word in re.findall(r"\w+", translated)}
     for key, translated in translations._catalog.items():  # type: ignore[attr-defined]
         english = key[0] if isinstance(key, tuple) else key
-        if not english or translated == english or len(english) < 4:
-            continue
+        if not english or translated == english or len(english) < 4 or english in native:
+            continue  # (a one-word message the language also uses, "plan" in French, is no English)
         pieces = [re.escape(piece) for piece in re.split(r"\{[a-z_]+\}", english)]
         pattern = ".+?".join(pieces)
         if english[0].isalnum():
@@ -48,6 +55,35 @@ def english_left(text: str, language: str) -> list[str]:
     return found
 
 
+def without_paths(text: str) -> str:
+    """``text`` without file paths (the report's, under the notes: ``reports/…/rehearsal-….md``)."""
+    return re.sub(r"\S*/\S*", " ", text)
+
+
+def problem_lines_left_out(output: str) -> str:
+    """``check``'s output without its ``FILE:LINE: warning: …`` lines: they speak of the file, the same in
+    every language, for editors and for the programme's author (see the closing note of issue 25)."""
+    return "\n".join(line for line in output.splitlines() if ": warning: " not in line)
+
+
+def english_words_left(text: str, language: str, allowed: str = "") -> list[str]:
+    """Words of the console's English (its msgids) that no translation uses, nor ``allowed`` (the
+    programme's own text): they find an English sentence the catalog does not hold at all."""
+    translations = catalog(language)
+    assert isinstance(translations, gettext.GNUTranslations)
+    english, foreign = set(), set(re.findall(r"\w+", allowed.casefold()))
+    for key, translated in translations._catalog.items():  # type: ignore[attr-defined]
+        msgid = key[0] if isinstance(key, tuple) else key
+        english |= set(re.findall(r"[a-z]{5,}", re.sub(r"\{[a-z_]+\}", " ", msgid.casefold())))
+        foreign |= set(re.findall(r"\w+", translated.casefold()))
+    vocabulary = english - foreign - CONSOLE_WORDS
+    return sorted({word for word in re.findall(r"\w+", text.casefold()) if word in vocabulary})
+
+
+CONSOLE_WORDS = frozenset({"space", "enter", "chat", "zoom", "clear"})
+"""Key names and loanwords a Spanish or French screen shows as such."""
+
+
 async def _visit_every_state(app: ModeratorApp, pilot, clock, seen: list[str]) -> None:
     def look(label: str) -> None:
         seen.append(f"### {len(seen)}\n" + "\n".join(screen_lines(app)))  # (not label: it is English)
@@ -55,6 +91,25 @@ async def _visit_every_state(app: ModeratorApp, pilot, clock, seen: list[str]) -
     look("before the start")
     await pilot.press("space")
     look("started")
+    await pilot.press("p")  # refused: the first segment
+    look("a refusal")
+    await pilot.press("m")
+    look("the m dialog")
+    labels = [label for label, _ in app.screen.choices]
+    await pilot.press(*["down"] * next(i for i, label in enumerate(labels) if label.startswith("■")), "enter")
+    look("the stage blacked out")
+    await pilot.press("m")
+    await pilot.press(*["down"] * 1, "enter")  # a preset message
+    look("a message on stage")
+    await pilot.press("i")
+    await pilot.press(*"@zzz hola", "enter")
+    look("no speaker matches")
+    await pilot.press("ctrl+u", *"participants: 52", "enter")
+    look("participants")
+    if app.console_screen.language == "es":  # (French types note: as English does)
+        await pilot.press("ctrl+u", *"nota: ! no es una acción", "enter", "ctrl+e")
+        look("editing a plain note")
+    await pilot.press("escape", "escape")
     await pilot.press("minus", "minus")
     look("two minutes off")
     await pilot.press("n", "n", "n")
@@ -85,6 +140,7 @@ async def _visit_every_state(app: ModeratorApp, pilot, clock, seen: list[str]) -
     look("end dialog")
     await pilot.press("y")
     look("ended")
+    seen.append("### toasts\n" + "\n".join(app.console_screen.toasts.history))
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])
@@ -94,9 +150,13 @@ async def test_no_english_left_on_the_screen(make_app, clock, language, size):
     seen: list[str] = []
     async with app.run_test(size=size) as pilot:
         await _visit_every_state(app, pilot, clock, seen)
-    screens = "\n".join(seen)
+    screens = without_paths("\n".join(seen))
+    toasts = ""
     assert "ENSAYO" in screens or "RÉPÉTITION" in screens, "the screens were read"
-    assert english_left(screens, language) == [], screens
+    assert english_left(screens + "\n" + toasts, language) == [], screens
+    programme_text = PROGRAMMES[language].read_text(encoding="utf-8")
+    assert english_words_left(screens + "\n" + toasts, language, programme_text) == [], screens
+    assert language != "es" or "nota: ! no es una acción" in screens, "a plain note corrected in Spanish"
 
 
 async def test_lang_overrides_the_programme_language(make_app, clock, in_tmp):
@@ -118,6 +178,77 @@ async def test_lang_overrides_the_programme_language(make_app, clock, in_tmp):
 def test_the_check_finds_english_when_it_is_there():
     assert english_left("Next (10:00): Paula", "es") == ["Next", "Next ({duration}):"]
     assert english_left("Después (10:00): Paula", "es") == []
+    assert english_words_left("Message to the speaker's stage view", "es") == ["message", "speaker", "stage"]
+    assert english_words_left("Mensaje al escenario", "es") == []
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_end_confirmation_takes_the_language_s_yes(language):
+    from moderator.tui.dialogs import yes_key
+
+    assert yes_key(translator(language)) == {"es": "s", "fr": "o"}[language]
+    assert yes_key(translator("en")) == "y"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+async def test_ending_with_the_language_s_yes(make_app, language):
+    app = make_app(PROGRAMMES[language])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "e")
+        lines = "\n".join(screen_lines(app))
+        assert {"es": "s sí", "fr": "o oui"}[language] in lines
+        await pilot.press({"es": "s", "fr": "o"}[language])
+        assert app.engine.status.value == "ended"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_command_line_outputs_speak_the_session_s_language(language, tmp_path, capsys):
+    """``check``'s run sheet and ``timing``'s tables, notes and dates: no English word (issue 25)."""
+    import pendulum
+
+    from moderator.cli import main
+    from moderator.programme import load_programme
+    from moderator.session.clock import FakeClock
+    from moderator.session.runs import open_run
+
+    path = PROGRAMMES[language]
+    programme_text = path.read_text(encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    sheet = capsys.readouterr().out
+    run = open_run(load_programme(path), tmp_path, FakeClock(pendulum.datetime(2021, 12, 6, 9, 0, tz="UTC")))
+    run.engine.start()
+    for segment in run.engine.programme.segments[:3]:
+        run.engine.clock.advance(segment.duration + 75)  # type: ignore[attr-defined]
+        run.engine.next()
+    run.engine.clock.advance(7200)  # type: ignore[attr-defined]  # into the next day: a date is shown
+    run.engine.end()
+    assert run.journal is not None
+    run.journal.close()
+    assert main(["timing", str(run.journal_path)]) == 0
+    timing = capsys.readouterr().out
+    for output in (without_paths(problem_lines_left_out(sheet)), without_paths(timing)):
+        assert english_left(output, language) == [], output
+        assert english_words_left(output, language, programme_text + str(tmp_path)) == [], output
+    month = {"es": "dic", "fr": "déc"}[language]
+    assert f"06 {month}" in timing and "Dec" not in timing
+    assert "live: live:" not in timing
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_every_message_built_in_the_core_is_in_the_catalog(language):
+    """Refusals, resuming, timing's notes: made in the core as templates, said by the faces."""
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "moderator.po").open("rb") as handle:
+        known = {message.id for message in read_po(handle) if message.id and message.string}
+    said = set()
+    for path in SAID_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SAID_CLASSES
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                said.add(node.args[0].value)
+    assert len(said) > 20, "the core's messages were found"
+    assert sorted(said - known) == [], f"add them to {LOCALE_DIR}/{language}/LC_MESSAGES/moderator.po"
 
 
 def _messages_in_code() -> set[str]:

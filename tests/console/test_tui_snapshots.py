@@ -145,3 +145,25 @@ def test_a_300_character_note_shows_whole_at_80x24(snap_compare, make_app, clock
         assert " ".join(LONG_NOTE.split()) in " ".join(shown.split())
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
+
+
+async def _blackout_and_message(pilot) -> None:
+    """Issue 25: the stage dark and a message on it, set with ``m`` as a moderator does."""
+    app = pilot.app
+    await pilot.press("space", "m")
+    labels = [label for label, _ in app.screen.choices]
+    await pilot.press(*["down"] * labels.index("“Por favor, vaya terminando”"), "enter")
+    await pilot.press("m")
+    labels = [label for label, _ in app.screen.choices]
+    await pilot.press(*["down"] * next(i for i, label in enumerate(labels) if label.startswith("■")), "enter")
+    await _quiet(pilot)
+
+
+def test_the_stage_blacked_out_shows_on_the_console_at_80x24_in_spanish(snap_compare, make_app, clock):
+    """Issue 25: after "black out the stage" the console says so, at the smallest size, in Spanish."""
+
+    async def run(pilot):
+        await _blackout_and_message(pilot)
+        assert pilot.app.engine.state.blackout
+
+    assert snap_compare(make_app(SESSIONS_BY_LANGUAGE["es"]), terminal_size=(80, 24), run_before=run)

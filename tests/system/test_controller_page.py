@@ -151,3 +151,57 @@ async def test_a_spanish_session_s_pages_show_no_english_word(tmp_path: Path) ->
     finally:
         spanish.process.kill()
         spanish.process.wait()
+
+
+async def test_the_real_console_follows_the_controller_and_shows_the_rapporteur_s_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The moderator's own console (the Textual app, sharing on its loop) with both browser seats: a
+    press on the controller moves the console, a note from the rapporteur's page shows in its notes."""
+    from html import unescape
+
+    from moderator.programme import load_programme
+    from moderator.session.clock import SystemClock
+    from moderator.session.runs import open_run
+    from moderator.share.hosting import ShareOptions
+    from moderator.tui.app import ModeratorApp
+
+    monkeypatch.chdir(tmp_path)
+    run = open_run(load_programme(WORKSHOP_PATH), Path("reports"), SystemClock(), rehearsal=True)
+    app = ModeratorApp(run, share=ShareOptions(port=0, port_given=True))
+
+    def console_text() -> str:
+        return unescape(app.export_screenshot()).replace("\xa0", " ")
+
+    async with app.run_test(size=(120, 40)) as pilot, Chromium.launch(width=390, height=844) as browser:
+        assert app.sharing is not None, app.sharing_problem
+        urls = {link.role: link.url for link in app.sharing.links}
+        await pilot.press("space")
+        await browser.navigate(urls[Role.COMODERATOR])
+        await browser.wait_for("!document.getElementById('next').disabled"
+                               " && document.getElementById('segment-position').textContent === '1 / 10'")
+        await double_click(browser, "next")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.engine.state.current == 1 and "Introduction of the moderator" in console_text():
+                break
+        await pilot.pause(0.5)
+        assert app.engine.state.current == 1, "a double click moves one segment"
+        await browser.evaluate("document.getElementById('blackout').click()")
+        await browser.wait_for("document.getElementById('blackout').getAttribute('aria-pressed') === 'true'")
+        assert app.engine.state.blackout
+
+        await browser.navigate(urls[Role.RAPPORTEUR])
+        await browser.wait_for("!document.getElementById('name-form').hidden")
+        await browser.evaluate("document.getElementById('name-input').focus()")
+        await browser.type_text("Ana")
+        await browser.press("Enter")
+        await browser.wait_for("document.getElementById('link-state').dataset.state === 'online'")
+        await browser.type_text("the moderator frames the session")
+        await browser.press("Enter")
+        await browser.wait_for("document.getElementById('link-state').textContent.endsWith('all notes saved')")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "the moderator frames the session" in console_text():
+                break
+        assert "the moderator frames the session" in console_text()
+        assert browser.problems == []

@@ -156,8 +156,8 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     await type_note(browser, "participants: 42")
     await all_saved(browser)
     assert [event.count for event in host.events() if isinstance(event, ParticipantsSet)] == [42]
-    shown = await browser.evaluate("[...document.querySelectorAll('#notes .note-text')].map(e => e.textContent)")
-    assert shown[0] == "work integration needs public buyers", "newest first"
+    await browser.wait_for(  # newest first
+        "document.querySelector('#notes .note-text').textContent === 'work integration needs public buyers'")
 
     await browser.set_offline(True)
     await browser.wait_for("document.getElementById('link-state').dataset.state === 'offline'")
@@ -165,7 +165,7 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     for text in offline:
         await type_note(browser, text)
     assert await state_of(browser) == "offline: 3 waiting"
-    assert await browser.evaluate("document.querySelectorAll('#notes .note.waiting').length") == 3
+    await browser.wait_for("document.querySelectorAll('#notes .note.waiting').length === 3")
 
     with contextlib.suppress(BrowserError):  # offline, the reload itself fails: the notes wait in storage
         await browser.navigate(host.url(Role.RAPPORTEUR))
@@ -181,7 +181,8 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     assert [note.kind.value for note in notes[:4]] == ["note", "action", "question", "quote"]
     assert notes[4].level == 1
     assert [note.speaker for note in notes] == ["kim"] * 5 + ["leyton"] + ["kim"] * 3
-    assert browser.problems == []
+    # Offline, Chromium logs each failed reconnection; nothing else went wrong.
+    assert [problem for problem in browser.problems if "ERR_INTERNET_DISCONNECTED" not in problem] == []
 
 
 async def test_own_notes_corrected_and_deleted_and_others_shown_with_their_author(host: Host,
@@ -203,7 +204,7 @@ async def test_own_notes_corrected_and_deleted_and_others_shown_with_their_autho
     await browser.evaluate(f"document.getElementById('delete-{second.id}').click()")  # armed, then confirmed
     await browser.wait_for("document.querySelectorAll('#notes .note').length === 1")
     await all_saved(browser)
-    assert await browser.evaluate("document.querySelector('#notes .note-text').textContent") == "budgets, corrected"
+    await browser.wait_for("document.querySelector('#notes .note-text').textContent === 'budgets, corrected'")
     assert "saved" in await browser.evaluate("document.getElementById('announce').textContent")
 
     # A note from another seat (the terminal's rapporteur, Ben) shows with his name and no buttons.
@@ -277,3 +278,73 @@ async def test_a_host_that_lost_its_seats_asks_before_the_page_joins_as_a_new_se
     notes = host.notes()
     assert [note.text for note in notes] == ["saved as the first seat", "waiting while the host is away"]
     assert notes[0].seat != notes[1].seat and {note.author for note in notes} == {"Ana"}
+
+
+class FreezingProxy:
+    """Loopback TCP between the browser and the host that can go silent without closing anything, as
+    a laptop's connections are after a sleep (or behind a NAT that forgot them): connections open while
+    frozen carry nothing ever again; new ones, once thawed, work."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.port = 0
+        self.frozen: set[asyncio.Task[None]] = set()
+        self.live: set[asyncio.Task[None]] = set()
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    def freeze(self) -> None:
+        self.frozen |= self.live
+        self.live = set()
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError, asyncio.CancelledError):
+                while data := await source.read(65536):
+                    if any(task in self.frozen for task in tasks):
+                        continue  # swallowed: the other side never hears of it, nor of a close
+                    sink.write(data)
+                    await sink.drain()
+
+        tasks.update({asyncio.ensure_future(pipe(reader, up_writer)),
+                      asyncio.ensure_future(pipe(up_reader, writer))})
+        self.live |= tasks
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for task in self.frozen | self.live:
+            task.cancel()
+
+
+async def test_a_connection_gone_silent_after_a_sleep_is_dropped_and_the_notes_resent(host: Host,
+                                                                                       browser: Chromium) -> None:
+    """No close, no error, no 'offline' event: the socket just carries nothing (a laptop waking from
+    sleep). The page notices the silence, reconnects, and what it typed meanwhile lands once."""
+    proxy = FreezingProxy(host.port)
+    await proxy.start()
+    try:
+        await browser.navigate(f"http://127.0.0.1:{proxy.port}/rapporteur/{TOKENS.token(Role.RAPPORTEUR)}")
+        await browser.wait_for("!document.getElementById('name-form').hidden")
+        await browser.evaluate("document.getElementById('name-input').focus()")
+        await browser.type_text("Ana")
+        await browser.press("Enter")
+        await all_saved(browser)
+        await type_note(browser, "before the sleep")
+        await all_saved(browser)
+        proxy.freeze()
+        await type_note(browser, "typed into a dead connection one")
+        await type_note(browser, "typed into a dead connection two")
+        assert await state_of(browser) == "online · 2 waiting"
+        await all_saved(browser, timeout=45)
+    finally:
+        await proxy.stop()
+    assert_exactly_once(host, ["before the sleep", "typed into a dead connection one",
+                               "typed into a dead connection two"])

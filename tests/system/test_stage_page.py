@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import shutil
 import struct
 import time
 from collections.abc import AsyncIterator
@@ -337,4 +339,134 @@ async def test_screenshots_at_phone_and_full_hd(host: FakeHost, browser: Chromiu
     assert fits, "the countdown overflows a phone's width"
     phone = await browser.screenshot(tmp_path / "stage-phone.png")
     assert png_size(phone) == (390, 844)
+    assert browser.problems == []
+
+
+# ------------------------------------------------------------------ issue 25: pages that fit, in every state
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+LONG_MESSAGE = ("Por favor, vaya terminando: quedan dos minutos para las preguntas del público y tres personas "
+                "esperan su turno. Resuma su última idea en una frase y dé paso a la siguiente ponente; las "
+                "diapositivas que faltan se compartirán por correo con todas las personas inscritas hoy, gracias")
+SIZES = {"1920": (1920, 1080, False), "phone": (390, 844, True)}
+
+
+def _spanish_snapshot(host: FakeHost, **changes: Any) -> dict[str, Any]:
+    from moderator.share.page_snapshot import page_labels
+
+    return {**host.snapshot, "labels": page_labels("es"), "title": "DIESIS: internacionalización de la ESS",
+            **changes}
+
+
+async def _keep(browser: Chromium, name: str, tmp_path: Path) -> Path:
+    """A screenshot; with ``MODERATOR_UPDATE_SCREENSHOTS=1`` also kept in ``docs/`` (see docs/SHARING.md)."""
+    path = tmp_path / name
+    await browser.screenshot(path)
+    if os.environ.get("MODERATOR_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(path, DOCS / name)
+    return path
+
+
+ON_SCREEN = """(() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect();
+  const next = box('next'), message = box('message'), clock = box('countdown');
+  const text = document.getElementById('message');
+  return {
+    next_visible: !document.getElementById('next').hidden && next.top >= 0 && next.bottom <= innerHeight + 0.5,
+    message_whole: text.scrollHeight <= text.clientHeight + 1 && message.bottom <= next.top + 0.5,
+    clock_above_message: clock.bottom <= message.top + 0.5 && clock.height > 40,
+    no_scroll: document.documentElement.scrollWidth <= innerWidth
+      && document.documentElement.scrollHeight <= innerHeight,
+  };
+})()"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+async def test_a_280_character_message_fits_with_the_next_line(host: FakeHost, browser: Chromium, size: str,
+                                                               tmp_path: Path) -> None:
+    assert len(LONG_MESSAGE) == 280
+    width, height, mobile = SIZES[size]
+    await browser.set_viewport(width, height, mobile=mobile)
+    host.snapshot = _spanish_snapshot(host, message={"text": LONG_MESSAGE, "id": 9},
+                                      deadline_host_t=host.now() + 95.2)
+    await open_stage(host, browser)
+    await browser.wait_for(visible("message"))
+    await asyncio.sleep(0.4)
+    assert await browser.evaluate(text_of("message")) == LONG_MESSAGE
+    assert await browser.evaluate(ON_SCREEN) == {"next_visible": True, "message_whole": True,
+                                                 "clock_above_message": True, "no_scroll": True}
+    await _keep(browser, f"stage-long-message-{size}.png", tmp_path)
+    assert browser.problems == []
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+async def test_the_holding_view_before_the_start_and_during_a_break(host: FakeHost, browser: Chromium, size: str,
+                                                                    tmp_path: Path) -> None:
+    width, height, mobile = SIZES[size]
+    await browser.set_viewport(width, height, mobile=mobile)
+    host.snapshot = _spanish_snapshot(host, status="not_started", deadline_host_t=None, remaining_s=120.0,
+                                      holding={"kind": "before", "starts_host_t": host.now() + 252.5,
+                                               "starts_at": "21:30"})
+    await open_stage(host, browser)
+    await browser.wait_for(f"{text_of('level-word')} === 'Empieza en'")
+    assert seconds_shown(await browser.evaluate(text_of("countdown"))) in (252, 253)
+    assert await browser.evaluate(text_of("speakers")) == "DIESIS: internacionalización de la ESS"
+    assert await browser.evaluate("document.getElementById('stage').dataset.level") == "holding"
+    await _keep(browser, f"stage-holding-{size}.png", tmp_path)
+    await host.publish(status="running", segment={**host.snapshot["segment"], "kind": "break", "title": "Pausa",
+                                                   "speakers": []},
+                       deadline_host_t=host.now() + 600, holding={"kind": "break", "back_at": "15:30"})
+    await browser.wait_for(f"{text_of('level-word')} === 'Volvemos a las 15:30'")
+    assert browser.problems == []
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+async def test_the_ended_stage_is_calm(host: FakeHost, browser: Chromium, size: str, tmp_path: Path) -> None:
+    width, height, mobile = SIZES[size]
+    await browser.set_viewport(width, height, mobile=mobile)
+    host.snapshot = _spanish_snapshot(host, status="ended", segment=None, next=None, deadline_host_t=None,
+                                      remaining_s=None, holding=None)
+    await browser.navigate(f"{host.url}/stage/{TOKEN}")
+    await browser.wait_for(f"{text_of('level-word')} === 'La sesión ha terminado'")
+    background = await browser.evaluate("getComputedStyle(document.getElementById('stage')).backgroundColor")
+    assert background in ("rgba(0, 0, 0, 0)", "rgb(0, 0, 0)"), "no red alarm when the session is over"
+    assert await browser.evaluate("getComputedStyle(document.getElementById('countdown')).display") == "none"
+    await _keep(browser, f"stage-ended-{size}.png", tmp_path)
+    assert browser.problems == []
+
+
+async def test_backstage_fits_1440_with_three_zones(host: FakeHost, browser: Chromium, tmp_path: Path) -> None:
+    from moderator.share.page_snapshot import page_labels
+
+    zones = ["Seúl", "Madrid", "Ciudad de México"]
+    kinds = [("check", "Prueba de conexión"), ("intro", "Introducción"), ("speaker", "Ponente"),
+             ("speaker", "Ponente"), ("discussion", "Debate"), ("qa", "Preguntas y respuestas"),
+             ("closing", "Cierre")]
+    agenda = [
+        {"number": n + 1, "title": f"Organizaciones de la economía social y solidaria que operan a escala {n + 1}",
+         "kind": kind, "kind_label": label,
+         "planned_start": {zone: f"{21 + n // 6:02d}:{(n * 10) % 60:02d}" for zone in zones}, "planned_s": 600,
+         "actual_start": "21:31:10" if n < 3 else None, "actual_s": 655.0 if n < 3 else None,
+         "status": "done" if n < 3 else "current" if n == 3 else "pending"}
+        for n, (kind, label) in enumerate(kinds)
+    ]
+    await browser.set_viewport(1440, 900)
+    host.snapshot = {**host.snapshot, "labels": page_labels("es"), "agenda": agenda, "zones": zones,
+                     "projected_end": dict.fromkeys(zones, "23:05"), "blackout": True,
+                     "message": {"text": "Por favor, vaya terminando", "id": 3}}
+    await browser.navigate(f"{host.url}/backstage/{TOKEN}")
+    await browser.wait_for("document.querySelectorAll('#agenda tr').length === 7")
+    fits = await browser.evaluate(
+        "(() => { const s = document.querySelector('.table-scroll');"
+        " return s.scrollWidth <= s.clientWidth && document.documentElement.scrollWidth <= innerWidth; })()")
+    assert fits, "backstage cuts a column at 1440 px"
+    heads = await browser.evaluate("Array.from(document.querySelectorAll('thead th')).map((th) => th.textContent)")
+    planned = [head for head in heads if "previst" in head.casefold()]
+    assert planned == ["Inicio previsto", "Duración prevista"], heads
+    assert zones == heads[-3:]
+    cells = await browser.evaluate(
+        "Array.from(document.querySelectorAll('#agenda tr td.title')).map((td) => td.textContent)")
+    assert cells[0].endswith("Prueba de conexión") and not any(" check" in cell for cell in cells)
+    assert await browser.evaluate(text_of("flags")) == "■ Escenario a oscuras"
+    await _keep(browser, "backstage-1440.png", tmp_path)
     assert browser.problems == []

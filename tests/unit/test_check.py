@@ -141,8 +141,8 @@ def test_run_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Mexico City" in header
     rows = {line.split()[0]: line for line in out.splitlines() if re.match(r"\s*\d+ \S", line)}
     assert re.search(r"18:00\s.*09:00\s.*04:00\s.*11m\s.*check\s.*Internet connection check", rows["1"])
-    assert re.search(r"18:11\s.*09:11\s.*04:11\s.*10m\s.*speaker\s.*Young Kim", rows["2"])
-    assert re.search(r"19:20\s.*10:20\s.*05:20\s.*10m\s.*closing\s.*Closing \[remarks\]", rows["6"])
+    assert re.search(r"18:11\s.*09:11\s.*04:11\s.*10m\s.*Speaker\s.*Young Kim", rows["2"])  # the kind as people say it
+    assert re.search(r"19:20\s.*10:20\s.*05:20\s.*10m\s.*Closing\s.*Closing \[remarks\]", rows["6"])
     assert "Total 1h30m, planned end 19:30 Seoul, 10:30 UTC, 05:30 Mexico City" in out
 
 
@@ -295,3 +295,44 @@ def test_piped_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == f"{path}:1:1: the file is not UTF-8 text (save it as UTF-8)\n"
+
+
+# --------------------------------------------------------------------------- issue 25
+
+
+SMALL = """[session]
+title = "Small"
+date = {date}
+start = "{start}"
+timezone = "Europe/Madrid"
+also_show = ["America/Mexico_City"]
+[moderator]
+name = "M"
+[[segment]]
+kind = "check"
+title = "Connection check"
+duration = "1m"
+[[segment]]
+kind = "other"
+title = "Panel"
+duration = "2h"
+danger = "3h"
+"""
+
+
+def test_check_warns_when_a_segment_is_amber_or_red_from_its_first_second() -> None:
+    warnings = [str(p) for p in plan_warnings(load(SMALL.format(date="2021-06-01", start="10:00")))]
+    assert any(w.startswith("w.toml:9: warning: segment 1 (Connection check) lasts 1 min but its warn time is 2 min")
+               and "amber from its first second" in w for w in warnings), warnings
+    assert any(w.startswith("w.toml:13: warning: segment 2 (Panel) lasts 120 min but its danger time is 180 min")
+               for w in warnings), warnings
+    assert not any("clocks change" in w for w in warnings)
+
+
+def test_check_warns_when_daylight_saving_changes_during_the_session() -> None:
+    """31 October 2021: Madrid's clocks go back at 03:00; Mexico City's the same night, at 02:00 local."""
+    warnings = [str(p) for p in plan_warnings(load(SMALL.format(date="2021-10-31", start="01:30")))]
+    changes = [w for w in warnings if "clocks change" in w]
+    assert changes == ["w.toml:13: warning: the clocks change in Europe/Madrid during segment 2 (Panel): -60 min "
+                       "(daylight saving); times there jump by as much (tell the people who join from there, or "
+                       "move the session)"], warnings

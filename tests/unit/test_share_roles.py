@@ -33,7 +33,8 @@ OPENS: dict[Route, set[Role]] = {
 """Who may open what. Stage and backstage are no seats: the seats' socket refuses them at the upgrade."""
 
 STAGE_KEYS = {"type", "protocol", "language", "labels", "title", "segment", "next", "status", "deadline_host_t",
-              "remaining_s", "host_t", "rate", "warn_s", "danger_s", "message", "flash", "blackout"}
+              "remaining_s", "host_t", "rate", "warn_s", "danger_s", "message", "flash", "blackout",
+              "holding"}  # (issue 25: the holding view, the session's title and times only)
 BACKSTAGE_KEYS = STAGE_KEYS | {"pace_s", "projected_end", "zones", "agenda"}
 SEAT_PAGE_KEYS = {"people", "groups", "question", "breakouts"}
 """The browser seats' extras (``seat_view.py``): whom ``@`` may name, the question being discussed."""

@@ -139,8 +139,9 @@ def test_fall_back_keeps_real_durations_and_repeats_the_clock() -> None:
         assert (item.end - item.start).total_seconds() == 1800
     assert (timeline[-1].end - timeline[0].start).total_seconds() == 150 * 60
     assert f"{timeline[-1].end_in('Europe/Paris'):%H:%M}" == "03:00"
-    # both printed 02:00 and the printed end match the plan: no warning
-    assert plan_warnings(programme) == []
+    # both printed 02:00 and the printed end match the plan; the clock change itself is said (issue 25)
+    (warning,) = plan_warnings(programme)
+    assert "clocks change in Europe/Paris during segment 4" in warning.message and "-60 min" in warning.message
     # UTC is on the previous calendar day at the start
     assert day_marker(timeline[0].start_in("UTC"), programme.session.date) == "-1"
 
@@ -153,8 +154,9 @@ def test_spring_forward_skips_the_missing_hour() -> None:
     timeline = plan(programme)
     assert (timeline[-1].end - timeline[0].start).total_seconds() == 90 * 60
     assert f"{timeline[-1].end_in('Europe/Paris'):%H:%M}" == "04:00"
-    (warning,) = plan_warnings(programme)
-    assert "overrun 30 min" in warning.message  # 01:30-03:30 local is only 60 real minutes
+    change, overrun = plan_warnings(programme)
+    assert "clocks change in Europe/Paris during segment 2" in change.message and "+60 min" in change.message
+    assert "overrun 30 min" in overrun.message  # 01:30-03:30 local is only 60 real minutes
 
 
 def test_start_inside_the_skipped_hour_moves_forward() -> None:

@@ -42,7 +42,7 @@ function cell(tag, text, className = "") {
 
 function applySnapshot() {
   document.documentElement.lang = snapshot.language || "en";
-  document.title = `${snapshot.title} · backstage`;
+  document.title = `${snapshot.title} · ${labels.backstage || "Backstage"}`;
   setText($("session-title"), snapshot.title || "");
   const segment = snapshot.segment;
   setText($("segment-position"), segment ? `${segment.number} / ${segment.count}` : "");
@@ -57,17 +57,32 @@ function applySnapshot() {
   const message = snapshot.message && snapshot.message.text ? snapshot.message.text : "";
   setText($("message"), message || labels.none);
   $("message").classList.toggle("message-on", Boolean(message));
-  const flags = [snapshot.flash ? "⚡ flash" : "", snapshot.blackout ? "■ blackout" : ""].filter(Boolean);
+  const flags = [snapshot.flash ? `⚡ ${labels.flashing || "Stage flashing"}` : "",
+    snapshot.blackout ? `■ ${labels.blackout || "Stage black"}` : ""].filter(Boolean);
   setText($("flags"), flags.join("  "));
   setText($("agenda-label"), labels.agenda);
   showAgenda(snapshot.agenda || [], snapshot.zones || []);
   showConnection();
 }
 
+/** Two header rows: "planned start" once over its zones, so that no two columns say "planned" alike
+ * and the table fits 1440 px with three zones. */
 function showAgenda(agenda, zones) {
-  const head = ["#", labels.segment, ...zones.map((zone) => `${labels.planned_start} ${zone}`),
-    labels.planned_duration, labels.actual_start, labels.actual_duration, labels.difference, labels.status];
-  $("agenda-head").replaceChildren(...head.map((text) => cell("th", text)));
+  const spanning = (text, rows, columns = 1) => {
+    const th = cell("th", text);
+    if (rows > 1) th.rowSpan = rows;
+    if (columns > 1) th.colSpan = columns;
+    return th;
+  };
+  const two = zones.length ? 2 : 1;
+  $("agenda-head").replaceChildren(
+    spanning("#", two), spanning(labels.segment, two),
+    ...(zones.length ? [spanning(labels.planned_start, 1, zones.length)] : []),
+    spanning(labels.planned_duration, two), spanning(labels.actual_start, two), spanning(labels.actual_duration, two),
+    spanning(labels.difference, two), spanning(labels.status, two),
+  );
+  $("agenda-zones").replaceChildren(...zones.map((zone) => cell("th", zone, "zone")));
+  $("agenda-zones").hidden = !zones.length;
   $("agenda").replaceChildren(...agenda.map((item) => agendaRow(item, zones)));
 }
 
@@ -75,7 +90,8 @@ function agendaRow(item, zones) {
   const row = document.createElement("tr");
   row.className = item.status;
   const title = cell("td", item.title, "title");
-  if (item.kind) title.append(" ", cell("span", item.kind, "kind"));
+  const kind = item.kind_label || item.kind;  // in the session's language
+  if (kind) title.append(" ", cell("span", kind, "kind"));
   const difference = item.actual_s === null || item.actual_s === undefined ? null : item.actual_s - item.planned_s;
   const differenceText = difference === null ? "" : signed(Math.round(difference));
   const differenceClass = `time${difference > 0 ? " late" : difference < 0 ? " early" : ""}`;

@@ -48,7 +48,7 @@ const seat = new SeatConnection({
     renderNotes();
   },
   onRefused(command, reason) {
-    if (command.command === "add_note") refusedNotes.push({ text: command.args.text, reason });
+    if (command.command === "add_note") refusedNotes.push({ id: command.id, text: command.args.text, reason });
     announce(fill(labels.note_refused, { reason }));
     renderNotes();
   },
@@ -160,25 +160,74 @@ function element(tag, className, text) {
   return made;
 }
 
+const rendered = new Map(); // key -> { signature, item }: a note's element is rebuilt only when it changed
+
+/** The element for ``key``, reused while ``signature`` (what it shows) stays the same. */
+function cached(key, signature, build, keep) {
+  const found = rendered.get(key);
+  keep.add(key);
+  if (found && found.signature === signature) return found.item;
+  const item = build();
+  rendered.set(key, { signature, item });
+  return item;
+}
+
+let drawing = false;
+
+/** Redraw the list at the next frame (an event, its ack and a snapshot arriving together draw once);
+ * the status line ("all notes saved") is said at once. */
 function renderNotes() {
+  showStatus();
+  if (drawing) return;
+  drawing = true;
+  const draw = () => {
+    if (!drawing) return;
+    drawing = false;
+    drawNotes();
+  };
+  requestAnimationFrame(draw);
+  setTimeout(draw, 100); // a hidden tab gets no frames: draw anyway
+}
+
+function drawNotes() {
   const list = $("notes");
   const mySeat = store.seat().seat_id;
   const outbox = store.outbox();
   const pendingFor = new Map(); // note id -> a waiting correction or deletion
+  const keep = new Set();
+  const words = JSON.stringify([labels.sending, labels.saved, labels.edited, labels.refused, labels.correct,
+    labels.delete, labels.you, labels.lands_action, labels.lands_question, labels.lands_quote, labels.lands_sub,
+    labels.lands_subsub, snapshot && snapshot.people, seat.ready]);
   const items = [];
   for (const command of outbox) {
     if (command.command === "add_note" && !seenCommands.has(command.id)) {
-      items.unshift(waitingItem(command.args.text));
+      items.unshift(cached(`w:${command.id}`, words, () => waitingItem(command.args.text), keep));
     } else if (command.command !== "add_note") {
       pendingFor.set(command.args.id, command);
     }
   }
-  for (const refused of refusedNotes) items.unshift(refusedItem(refused));
+  for (const refused of refusedNotes) items.unshift(cached(`r:${refused.id}`, words, () => refusedItem(refused), keep));
   const saved = [...notes.values()].filter((note) => !note.deleted).sort((a, b) => b.id - a.id);
-  for (const note of saved.slice(0, MAX_SHOWN)) items.push(noteItem(note, note.seat && note.seat === mySeat, pendingFor.get(note.id)));
+  for (const note of saved.slice(0, MAX_SHOWN)) {
+    const mine = Boolean(note.seat && note.seat === mySeat);
+    const pending = pendingFor.get(note.id);
+    const signature = JSON.stringify([words, note.text, note.kind, note.speaker, note.level, note.group, note.edited,
+      note.author, mine, Boolean(pending), editing === note.id, armedDelete === note.id]);
+    items.push(cached(`n:${note.id}`, signature, () => noteItem(note, mine, pending), keep));
+  }
   const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-  list.replaceChildren(...items);
-  if (focused && $(focused)) $(focused).focus();
+  let child = list.firstChild;
+  for (const item of items) { // move or insert only what is out of place: no list rebuilt at every note
+    if (child === item) child = child.nextSibling;
+    else list.insertBefore(item, child);
+  }
+  while (child) {
+    const next = child.nextSibling;
+    child.remove();
+    child = next;
+  }
+  for (const key of [...rendered.keys()]) if (!keep.has(key)) rendered.delete(key);
+  if (focused && $(focused) && document.activeElement !== $(focused)) $(focused).focus();
   setText($("no-notes"), items.length ? "" : labels.no_notes);
   showStatus();
 }
@@ -220,7 +269,7 @@ function noteItem(note, mine, pending) {
     correct.id = `correct-${note.id}`;
     correct.addEventListener("click", () => {
       editing = note.id;
-      renderNotes();
+      drawNotes();
       const box = $(`edit-${note.id}`);
       if (box) box.focus();
     });
@@ -268,7 +317,7 @@ function editItem(item, note) {
   const done = (send) => {
     if (send && box.value.trim() && box.value !== asTyped(note)) seat.sendDurable("edit_note", { id: note.id, text: box.value });
     editing = null;
-    renderNotes();
+    drawNotes();
     const back = $(`correct-${note.id}`);
     (back || $("note-input")).focus();
   };

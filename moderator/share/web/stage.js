@@ -45,12 +45,18 @@ function showConnection() {
 function applySnapshot() {
   document.documentElement.lang = snapshot.language || "en";
   const segment = snapshot.segment;
+  const holding = snapshot.holding ? snapshot.holding.kind : "";
   document.title = segment ? `${segment.title} · ${snapshot.title}` : snapshot.title || "Stage";
   setText(view.position, segment ? `${segment.number} / ${segment.count}` : "");
   setText(view.title, segment ? segment.title : snapshot.title || "");
-  const names = segment && segment.speakers.length ? segment.speakers.join(" · ") : "";
+  // Before the start, during a break and after the end the stage holds: the session's title, calm.
+  const calm = holding || snapshot.status === "ended";
+  const names = calm ? snapshot.title || "" : segment && segment.speakers.length ? segment.speakers.join(" · ") : "";
   setText(view.speakers, names);
   view.speakers.hidden = !names;
+  view.speakers.classList.toggle("session-title", Boolean(calm));
+  if (calm) setText(view.title, segment && holding === "break" ? segment.title : "");
+  view.main.dataset.holding = holding;
   showNext(snapshot.next);
   showMessage(snapshot.message);
   view.main.dataset.status = snapshot.status;
@@ -73,10 +79,27 @@ function showMessage(message) {
   const text = message && message.text ? message.text : "";
   view.message.hidden = !text;
   view.main.classList.toggle("has-message", Boolean(text));
+  const changed = view.message.textContent !== text;
   setText(view.message, text);
   const id = message ? message.id : null;
   if (text && id !== messageId) restartAnimation(view.message, "arrived");
   messageId = id;
+  if (changed) fitMessage();
+}
+
+/** A message up to its 280 characters, whole: its text shrinks until it takes at most a third of the
+ * screen's height, so the countdown and the "next" line stay on screen with it. */
+function fitMessage() {
+  const box = view.message;
+  box.style.fontSize = "";
+  if (box.hidden) return;
+  const room = innerHeight * (innerHeight > innerWidth ? 0.36 : 0.32);
+  let size = parseFloat(getComputedStyle(box).fontSize);
+  while (size > 11 && (box.scrollHeight > room || box.scrollWidth > box.clientWidth + 1)) {
+    size *= 0.93;
+    box.style.fontSize = `${size}px`;
+  }
+  fitCountdown();
 }
 
 function restartAnimation(element, name) {
@@ -85,14 +108,36 @@ function restartAnimation(element, name) {
   element.classList.add(name);
 }
 
-/** Runs every frame; touches the page only when the shown second or the level changes. */
-function render() {
+/** What the clock shows: the segment's countdown; before the start, the time to the planned start
+ * ("starts in"); after the end, nothing but a calm word. */
+function clockNow() {
+  const status = snapshot ? snapshot.status : "";
+  const holding = snapshot && snapshot.holding ? snapshot.holding : null;
+  if (status === "ended") return { text: "", level: "ended", word: labels.session_ended || labels.ended };
+  if (holding && holding.kind === "before") {
+    const hostNow = link.hostNow();
+    if (holding.starts_host_t !== null && holding.starts_host_t !== undefined && hostNow !== null) {
+      const left = (holding.starts_host_t - hostNow) * (snapshot.rate || 1);
+      if (left > 0) return { text: clockText(displayedSeconds(left)), level: "holding", word: labels.starts_in || "Starts in" };
+    }
+    return { text: holding.starts_at || "--:--", level: "holding", word: labels.starting_soon || "Starting soon" };
+  }
   const remaining = remainingNow(snapshot, link);
-  const segment = snapshot && snapshot.segment ? snapshot.segment.number : null;
   const text = remaining === null ? "--:--" : clockText(displayedSeconds(remaining));
   const level = remaining === null ? "normal" : levelFor(remaining, snapshot);
+  if (holding && holding.kind === "break") {
+    const back = (labels.back_at || "Back at {time}").replace("{time}", holding.back_at);
+    return { text, level: level === "overtime" ? "overtime" : "holding", word: back };
+  }
+  return { text, level, word: levelWord(level, status, labels) };
+}
+
+/** Runs every frame; touches the page only when the shown second or the level changes. */
+function render() {
+  const segment = snapshot && snapshot.segment ? snapshot.segment.number : null;
+  const { text, level, word } = clockNow();
   const status = snapshot ? snapshot.status : "";
-  const state = status === "running" ? level : status;
+  const state = status === "running" ? `${level} ${word}` : `${status} ${level} ${word}`;
   if (text === shown.text && state === shown.state && segment === shown.segment) return;
   if (level === "overtime" && shown.level !== "overtime" && shown.segment === segment && status === "running") {
     timeIsUp();
@@ -101,14 +146,15 @@ function render() {
   setText(view.countdown, text);
   if (view.countdown.dataset.chars !== String(text.length)) fitCountdown();
   view.main.dataset.level = level;
-  setText(view.symbol, SYMBOLS[state] || "");
-  setText(view.word, levelWord(level, status, labels));
+  setText(view.symbol, level === "holding" ? "" : SYMBOLS[status === "running" ? level : status] || "");
+  setText(view.word, word);
 }
 
 /** The countdown as wide as the screen allows, whatever the font's digit widths, and as tall as the
  * clock's row (what the speaker line, message and next line leave) allows. */
 function fitCountdown() {
   const digits = view.countdown;
+  if (!digits.textContent) return;
   const clock = digits.parentElement;
   digits.dataset.chars = String(digits.textContent.length);
   digits.style.fontSize = "100px";
@@ -119,6 +165,7 @@ function fitCountdown() {
 }
 
 new ResizeObserver(fitCountdown).observe(view.countdown.parentElement);
+addEventListener("resize", fitMessage);
 
 function timeIsUp() {
   view.flash.hidden = false;
