@@ -180,7 +180,7 @@ class ReviewApp(App[None]):
         try:
             action()
         except ModeratorError as error:
-            self.notify(visible(str(error)), severity="warning")
+            self.notify(visible(self.tr(str(error))), severity="warning")  # the core's refusal, in the session's words
             return
         self.refresh_entry()
         self.notify(done)
