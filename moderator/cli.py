@@ -12,7 +12,7 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from moderator.i18n import LANGUAGES
 from moderator.problems import ModeratorError, ProgrammeError
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="moderator", description=DESCRIPTION,
                      epilog="With no command, rehearse the bundled demo workshop. "
                             "'moderator COMMAND --help' tells more about each command.")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction, help="show the version, the system and its clock")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     run = commands.add_parser("run", help="run a live session from a programme")
@@ -152,10 +152,31 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _version() -> str:
-    from moderator import __version__
+class _VersionAction(argparse.Action):
+    """``--version``: printed as written (argparse's own would re-wrap its lines), read only when asked."""
 
-    return f"moderator {__version__}"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> NoReturn:
+        print(_version())
+        parser.exit(0)
+
+
+def _version() -> str:
+    """The version, and what a bug report from a Windows or Mac laptop needs: the Python, the
+    system, and the clock the countdown reads (one that counts a sleep, or not)."""
+    import platform
+
+    from moderator import __version__
+    from moderator.session.clock import sleep_clocks
+
+    clocks = sleep_clocks()
+    counts = "counts a sleep" if clocks.awake is not None else "cannot tell a sleep"
+    return (f"moderator {__version__}\n"
+            f"Python {platform.python_version()} on {platform.system() or sys.platform} {platform.release()}; "
+            f"clock: {clocks.name} ({counts})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,10 @@ from enum import StrEnum
 from moderator.text import visible
 
 
+def _english(text: str) -> str:
+    return text
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -34,15 +38,20 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
+        return self.said(_english)
+
+    def said(self, translate: Callable[[str], str]) -> str:
+        """``FILE:LINE: warning: message (hint)`` with the words in ``translate``'s language where the
+        message and hint are ``Words`` (the plan's warnings); ``FILE:LINE:`` stays as editors read it."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        prefix = "" if self.is_error else "warning: "
-        text = f"{where}: {prefix}{self.message}"
+        prefix = "" if self.is_error else translate("warning:") + " "
+        text = f"{where}: {prefix}{say(self.message, translate)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({say(self.hint, translate)})"
         return visible(text)
 
 

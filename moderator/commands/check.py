@@ -23,7 +23,7 @@ from rich.text import Text
 from moderator.commands.columns import Column, lay_out
 from moderator.commands.output import terminal_console
 from moderator.i18n import Translate, translator
-from moderator.problems import Problem, ProgrammeError, Severity
+from moderator.problems import Problem, ProgrammeError, Severity, Words
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
 from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
@@ -116,7 +116,7 @@ def print_run_sheet(console: Console, programme: Programme) -> None:
         console.print()
         for problem in warnings:
             # soft_wrap: never fold a problem line, so editors and grep see it whole
-            console.print(Text(str(problem), style="yellow"), soft_wrap=True)
+            console.print(Text(problem.said(tr), style="yellow"), soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- data
@@ -165,9 +165,10 @@ def night_warnings(programme: Programme, shares: Iterable[SpeakerShare]) -> list
             continue
         problems.append(Problem(
             programme.path, share.first.segment.line,
-            f"{share.speaker.name}'s slot starts at {local:%H:%M} in {zone_name}",
-            f"segment {share.first.segment.index + 1}; between "
-            f"{NIGHT_STARTS:%H:%M} and {NIGHT_ENDS:%H:%M} there: confirm they can attend",
+            Words("{name}'s slot starts at {time} in {zone}", name=share.speaker.name, time=f"{local:%H:%M}",
+                  zone=zone_name),
+            Words("segment {n}; between {start} and {end} there: confirm they can attend",
+                  n=share.first.segment.index + 1, start=f"{NIGHT_STARTS:%H:%M}", end=f"{NIGHT_ENDS:%H:%M}"),
             severity=Severity.WARNING,
         ))
     return problems

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pendulum
 
-from moderator.problems import Problem, Severity
+from moderator.problems import Problem, Severity, Words
 from moderator.programme.model import Programme, Segment
 from moderator.programme.zones import zone
 
@@ -75,12 +75,14 @@ def plan_warnings(programme: Programme) -> list[Problem]:
         printed = local.replace(hour=segment.at.hour, minute=segment.at.minute, second=segment.at.second)
         if (local.hour, local.minute, local.second) != (segment.at.hour, segment.at.minute, segment.at.second):
             difference = int((local - printed).total_seconds() // 60)
+            hint = "{n} min later than printed; check the durations before it" if difference > 0 else \
+                "{n} min earlier than printed; check the durations before it"
             problems.append(Problem(
                 programme.path, segment.line,
-                f"segment {segment.index + 1} ({segment.title}) is planned at {local:%H:%M} "
-                f"but the programme prints at = \"{segment.at:%H:%M}\"",
-                f"{abs(difference)} min {'later' if difference > 0 else 'earlier'} than printed; "
-                "check the durations before it",
+                Words('segment {n} ({title}) is planned at {planned} but the programme prints at = "{printed}"',
+                      n=segment.index + 1, title=segment.title, planned=f"{local:%H:%M}",
+                      printed=f"{segment.at:%H:%M}"),
+                Words(hint, n=abs(difference)),
                 severity=Severity.WARNING,
             ))
     end = programme.session.end
@@ -92,13 +94,13 @@ def plan_warnings(programme: Programme) -> list[Problem]:
         actual = timeline[-1].end_in(session_zone)
         gap = int((wanted - actual).total_seconds())
         if gap:
-            what = "leave" if gap > 0 else "overrun"
+            message = "the segments end at {actual} but [session].end is {end}: they leave {gap}" if gap > 0 else \
+                "the segments end at {actual} but [session].end is {end}: they overrun {gap}"
             problems.append(Problem(
                 programme.path, programme.session.end_line,
-                f"the segments end at {actual:%H:%M} but [session].end is {end:%H:%M}: "
-                f"they {what} {abs(gap) // 60} min" + (f" {abs(gap) % 60} s" if abs(gap) % 60 else ""),
-                f"segments add up to {programme.total_duration // 60} min; "
-                f"start..end is {int((wanted - start_local).total_seconds()) // 60} min",
+                Words(message, actual=f"{actual:%H:%M}", end=f"{end:%H:%M}", gap=_minutes(abs(gap))),
+                Words("segments add up to {total} min; start..end is {span} min", total=programme.total_duration // 60,
+                      span=int((wanted - start_local).total_seconds()) // 60),
                 severity=Severity.WARNING,
             ))
     return problems
@@ -111,12 +113,15 @@ def _threshold_warnings(programme: Programme) -> list[Problem]:
     for segment in programme.segments:
         for name, threshold in (("warn", segment.warn), ("danger", segment.danger)):
             if threshold >= segment.duration:
+                message = ("segment {n} ({title}) lasts {duration} but its warn time is {threshold}: its timer is "
+                           "amber from its first second") if name == "warn" else \
+                    "segment {n} ({title}) lasts {duration} but its danger time is {threshold}: its timer is red " \
+                    "from its first second"
                 problems.append(Problem(
                     programme.path, segment.line,
-                    f"segment {segment.index + 1} ({segment.title}) lasts {_minutes(segment.duration)} but its "
-                    f"{name} time is {_minutes(threshold)}: its timer is {'amber' if name == 'warn' else 'red'} "
-                    "from its first second",
-                    f"give the segment a shorter {name} = \"...\"",
+                    Words(message, n=segment.index + 1, title=segment.title, duration=_minutes(segment.duration),
+                          threshold=_minutes(threshold)),
+                    Words('give the segment a shorter {key} = "..."', key=name),
                     severity=Severity.WARNING,
                 ))
                 break  # danger is shorter than warn: one warning says it
@@ -146,9 +151,10 @@ def _clock_change_warnings(programme: Programme) -> list[Problem]:
         segment = changed.segment
         problems.append(Problem(
             programme.path, segment.line,
-            f"the clocks change in {zone_name} during segment {segment.index + 1} ({segment.title}): "
-            f"{'+' if shift > 0 else '-'}{abs(shift)} min (daylight saving); times there jump by as much",
-            "tell the people who join from there, or move the session",
+            Words("the clocks change in {zone} during segment {n} ({title}): {shift} min (daylight saving); times "
+                  "there jump by as much", zone=zone_name, n=segment.index + 1, title=segment.title,
+                  shift=f"{'+' if shift > 0 else '-'}{abs(shift)}"),
+            Words("tell the people who join from there, or move the session"),
             severity=Severity.WARNING,
         ))
     return problems

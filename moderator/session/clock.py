@@ -6,10 +6,14 @@ under us) and ``now()`` for what people see and for the journal's timestamps.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
+import sys
 import time
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pendulum
 
@@ -28,46 +32,109 @@ class Clock(Protocol):
         ...
 
 
-_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", None)
+@dataclass(frozen=True)
+class SleepClocks:
+    """Two readings of one machine's time, in seconds: ``counting_sleep`` goes on while the computer
+    is suspended (the room went on talking), ``awake`` stops; their difference is the time slept.
+    ``awake`` is None where the system cannot tell (then a sleep cannot be noticed)."""
+
+    name: str
+    """Which clocks, for ``moderator --version`` and bug reports."""
+    counting_sleep: Callable[[], float]
+    awake: Callable[[], float] | None
+
+
+def sleep_clocks(platform: str = sys.platform, time_module: Any = time,
+                 kernel32: Callable[[], Any] | None = None) -> SleepClocks:
+    """The clocks of ``platform`` (``sys.platform``'s spelling) that count a sleep.
+
+    - Linux: ``CLOCK_BOOTTIME`` counts suspended time, ``CLOCK_MONOTONIC`` does not (clock_gettime(2)).
+    - macOS: ``CLOCK_MONOTONIC_RAW`` goes on while the Mac sleeps, ``CLOCK_UPTIME_RAW`` (the same ticks
+      as ``mach_absolute_time``, which Python's ``time.monotonic`` reads) does not (clock_gettime(3)
+      on Darwin). Python's own ``time.monotonic`` would lose the length of every sleep.
+    - Windows: ``GetTickCount64`` (milliseconds since boot, sleep and hibernation included) and
+      ``QueryUnbiasedInterruptTime`` (the same interrupt time, "not biased" by sleep or hibernation),
+      both in kernel32 since Windows 7 and read on the same clock tick. ``time.monotonic`` is not used:
+      it is ``GetTickCount64`` up to Python 3.12 but ``QueryPerformanceCounter`` from 3.13, whose
+      behaviour across a sleep Microsoft does not promise.
+    - Elsewhere, or when a clock is refused: ``time.monotonic``, and a sleep is not noticed.
+
+    ``time_module`` and ``kernel32`` (a loader of the DLL) are for tests, which choose any branch here.
+    """
+    if platform == "win32":
+        try:
+            return _windows_clocks((kernel32 or _load_kernel32)())
+        except (OSError, AttributeError):
+            return SleepClocks("time.monotonic", time_module.monotonic, None)
+    pairs = {"darwin": ("CLOCK_MONOTONIC_RAW", "CLOCK_UPTIME_RAW")}
+    with_sleep, without = pairs.get(platform, ("CLOCK_BOOTTIME", "CLOCK_MONOTONIC"))
+    counting_id, awake_id = getattr(time_module, with_sleep, None), getattr(time_module, without, None)
+    if counting_id is None or awake_id is None or not _clocks_work(time_module, counting_id, awake_id):
+        return SleepClocks("time.monotonic", time_module.monotonic, None)
+    read = time_module.clock_gettime
+    return SleepClocks(f"{with_sleep} - {without}", lambda: float(read(counting_id)), lambda: float(read(awake_id)))
+
+
+def _clocks_work(time_module: Any, *clock_ids: int) -> bool:
+    try:
+        for clock_id in clock_ids:
+            time_module.clock_gettime(clock_id)
+    except OSError:
+        return False
+    return True
+
+
+def _load_kernel32() -> Any:
+    loader = getattr(ctypes, "WinDLL", None)  # Windows only: read, not named, so mypy passes on every system
+    if loader is None:
+        raise OSError("kernel32 is Windows'")
+    return loader("kernel32", use_last_error=True)
+
+
+def _windows_clocks(kernel32: Any) -> SleepClocks:
+    tick_count = kernel32.GetTickCount64
+    tick_count.argtypes, tick_count.restype = [], ctypes.c_uint64
+    unbiased = kernel32.QueryUnbiasedInterruptTime
+    unbiased.argtypes, unbiased.restype = [ctypes.POINTER(ctypes.c_uint64)], ctypes.c_int
+
+    def counting_sleep() -> float:
+        return float(tick_count()) / 1_000
+
+    def awake() -> float:
+        value = ctypes.c_uint64()
+        if not unbiased(ctypes.pointer(value)):
+            raise OSError("QueryUnbiasedInterruptTime failed")
+        return value.value / 10_000_000
+
+    awake()  # refused here, not mid-session
+    return SleepClocks("GetTickCount64 - QueryUnbiasedInterruptTime", counting_sleep, awake)
 
 
 class SystemClock:
     """The computer's clocks. ``monotonic`` counts the time the computer slept (a laptop closed
-    mid-session: the room went on talking), where the system can tell: Linux's
-    ``CLOCK_BOOTTIME``. Python's ``time.monotonic`` stops while suspended, on Linux and macOS."""
+    mid-session: the room went on talking) and ``take_suspended`` says how long it slept, where the
+    system can tell (``sleep_clocks``: Linux, macOS and Windows can)."""
 
-    def __init__(self) -> None:
-        self._boottime = _BOOTTIME is not None and _clock_works(_BOOTTIME)
+    def __init__(self, clocks: SleepClocks | None = None) -> None:
+        self.clocks = clocks or sleep_clocks()
         self._suspended_seen = self._suspended_total()
 
     def monotonic(self) -> float:
-        if self._boottime:
-            assert _BOOTTIME is not None
-            return time.clock_gettime(_BOOTTIME)
-        return time.monotonic()
+        return self.clocks.counting_sleep()
 
     def now(self) -> pendulum.DateTime:
         return pendulum.now("UTC")
 
     def _suspended_total(self) -> float:
-        """Seconds suspended since boot: boot time minus monotonic time (which stops in sleep)."""
-        if not self._boottime:
+        """Seconds suspended since boot: the clock that counts a sleep minus the one that does not."""
+        if self.clocks.awake is None:
             return 0.0
-        assert _BOOTTIME is not None
-        return time.clock_gettime(_BOOTTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)
+        return self.clocks.counting_sleep() - self.clocks.awake()
 
     def take_suspended(self) -> float:
         total = self._suspended_total()
         slept, self._suspended_seen = max(0.0, total - self._suspended_seen), total
         return slept
-
-
-def _clock_works(clock_id: int) -> bool:
-    try:
-        time.clock_gettime(clock_id)
-    except OSError:
-        return False
-    return True
 
 
 class ScaledClock:

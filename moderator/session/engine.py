@@ -324,7 +324,31 @@ class Engine:
     def add_note(self, raw: str, *, kind: NoteKind | str | None = None, speaker: str | None = None) -> Note:
         """Log what the rapporteur typed; prefixes and ``@name`` in ``raw`` are understood
         (``moderator.session.notes``). The text after the markers is kept as it was typed."""
-        groups, group_segment = self.current_groups()
+        return self._add_note(raw, kind, speaker, None)
+
+    def log_entry_typed_in(self, raw: str, typed_in: int | None) -> Note | None:
+        """``log_entry`` for a note typed while segment ``typed_in`` ran (0-based) and arriving later (a
+        seat that was offline while the moderator moved on): it lands in that segment, under its
+        speaker, as if it had arrived at once. Only a segment already reached counts; otherwise, and
+        for ``None``, the note lands where ``log_entry`` puts it."""
+        count = participants_count(raw)
+        if count is not None:
+            self.set_participants(count)
+            return None
+        return self._add_note(raw, None, None, typed_in)
+
+    def _typed_segment(self, typed_in: int | None) -> int | None:
+        current = self.state.current
+        if typed_in is None or current is None or typed_in == current or self.status is Status.ENDED:
+            return current
+        if 0 <= typed_in < len(self.state.segments) and self.state.segments[typed_in].visited:
+            return typed_in
+        return current
+
+    def _add_note(self, raw: str, kind: NoteKind | str | None, speaker: str | None, typed_in: int | None) -> Note:
+        segment = self._typed_segment(typed_in)
+        here = segment == self.state.current
+        groups, group_segment = self.current_groups() if here else self._groups_at(segment)
         parsed = parse_note(clean_text(raw), self.programme, groups)
         if parsed.participants is not None:
             raise NoteError("that is the number of participants, not a note")
@@ -335,20 +359,21 @@ class Engine:
         note_id = self.state.next_note_id
         in_group = parsed.group is not None
         self._emit(ev.NoteAdded(
-            id=note_id, text=parsed.text, kind=chosen_kind, segment=self.state.current,
-            speaker=None if in_group else (speaker or parsed.speaker_id or self.default_speaker()),
-            question=self.state.current_question, level=parsed.level or None,
+            id=note_id, text=parsed.text, kind=chosen_kind, segment=segment,
+            speaker=None if in_group else (speaker or parsed.speaker_id or self.default_speaker(segment)),
+            question=self.state.current_question if here else None, level=parsed.level or None,
             group=parsed.group, group_segment=group_segment if in_group else None,
         ))
         return self.state.notes[note_id]
 
-    def default_speaker(self) -> str | None:
-        """Who a note is about when it names nobody: the speaker on stage, else the moderator
-        during introductions, else nobody (a discussion note belongs to its question, a shared
-        slot's note to the slot, every speaker in it)."""
-        if self.state.current is None or self.state.current >= len(self.programme.segments):
+    def default_speaker(self, at: int | None = None) -> str | None:
+        """Who a note is about when it names nobody: the speaker on stage (or of segment ``at``),
+        else the moderator during introductions, else nobody (a discussion note belongs to its
+        question, a shared slot's note to the slot, every speaker in it)."""
+        index = self.state.current if at is None else at
+        if index is None or index >= len(self.programme.segments):
             return None
-        segment = self.programme.segments[self.state.current]
+        segment = self.programme.segments[index]
         if len(segment.speaker_ids) == 1:
             return segment.speaker_ids[0]
         if segment.kind == "intro" and not segment.speaker_ids:

@@ -132,6 +132,12 @@ def _own_note(engine: Engine, sender: Sender, args: Mapping[str, Any]) -> int:
     return note_id
 
 
+def _typed_in(args: Mapping[str, Any]) -> int | None:
+    """``add_note``'s optional ``typed_in``: the segment (0-based) running when the note was typed, so a
+    note that waited offline while the session moved on lands where it was typed."""
+    return whole_arg(args, "typed_in", 0, MAX_SEGMENTS - 1) if "typed_in" in args else None
+
+
 def _steer(run: Callable[[Engine, Mapping[str, Any]], object]) -> RemoteCommand:
     return RemoteCommand(lambda engine, _, args: run(engine, args), Needs.COMODERATOR)
 
@@ -161,7 +167,8 @@ COMMANDS: dict[str, RemoteCommand] = {
                               Needs.COMODERATOR),
     # a note, or ``participants: 42``, as at the host's keyboard
     # held to the console's note length (``MAX_NOTE_CHARACTERS``), whoever sends it
-    "add_note": _note(lambda engine, _, args: engine.log_entry(text_arg(args, "text", MAX_NOTE_CHARACTERS))),
+    "add_note": _note(lambda engine, _, args: engine.log_entry_typed_in(text_arg(args, "text", MAX_NOTE_CHARACTERS),
+                                                                        _typed_in(args))),
     "edit_note": _note(lambda engine, sender, args: engine.edit_note(_own_note(engine, sender, args),
                                                                      text_arg(args, "text", MAX_NOTE_CHARACTERS))),
     "delete_note": _note(lambda engine, sender, args: engine.delete_note(_own_note(engine, sender, args))),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, cast
@@ -31,14 +32,13 @@ RESERVED_DESCRIPTORS = 256
 def connection_budget(wanted: int) -> int:
     """``wanted``, or less when the process may open fewer files than that plus what it keeps."""
     try:
-        import resource  # not on Windows
-
+        resource: Any = importlib.import_module("resource")  # not on Windows (mypy --platform win32 passes)
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     except (ImportError, OSError, ValueError):
         return wanted
     if soft == resource.RLIM_INFINITY or soft <= 0:
         return wanted
-    return max(32, min(wanted, soft - RESERVED_DESCRIPTORS))
+    return max(32, min(wanted, int(soft) - RESERVED_DESCRIPTORS))
 
 
 class ConnectionGuard:

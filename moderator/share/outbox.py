@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,11 @@ COMPACT_AFTER = 256
 """Acknowledgement lines kept before the file is rewritten with only what still waits."""
 
 
-def state_dir() -> Path:
+def state_dir(platform: str = sys.platform) -> Path:
+    """Where a seat keeps its outbox: ``%LOCALAPPDATA%`` on Windows (in the profile, the user's only by
+    its default permissions), ``$XDG_STATE_HOME`` (``~/.local/state``) elsewhere."""
+    if platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "moderator"
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "moderator"
 

@@ -29,13 +29,13 @@ def seat_extras(engine: Engine, role: Role) -> dict[str, Any]:
         "groups": list(groups),
         "question": _question(engine),
         "breakouts": {str(segment.index): list(segment.groups) for segment in programme.segments if segment.groups},
+        "current": state.current,
     }
     if role is Role.COMODERATOR:
         extras["questions"] = _questions(engine)
         extras["cues"] = _cues(engine)
         _ = translator(programme.session.language)
         extras["presets"] = list(dict.fromkeys([_(text) for text in STAGE_PRESETS] + list(programme.session.messages)))
-        extras["current"] = state.current
     return extras
 
 

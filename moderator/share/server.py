@@ -231,8 +231,11 @@ class ShareServer:
         await runner.setup()
         assert runner.server is not None
         try:
+            # With TLS, a connection reaches the guard once its handshake is done: until then the
+            # handshake's own timeout, the same seconds as for headers, bounds it.
             listener = await asyncio.get_running_loop().create_server(
-                guarded(runner.server, self.guard), host, port, ssl=ssl_context, backlog=256)
+                guarded(runner.server, self.guard), host, port, ssl=ssl_context, backlog=256,
+                ssl_handshake_timeout=self.limits.header_timeout if ssl_context is not None else None)
         except BaseException:
             await runner.cleanup()
             raise

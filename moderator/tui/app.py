@@ -5,7 +5,6 @@ console's actions in the command palette, and asks before quitting a running ses
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import signal
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from moderator.tui import shutdown
 from moderator.tui.console import ConsoleScreen, ReportStatus
 from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
+from moderator.tui.stopping import Stop, StopHandlers, install_stop_handlers
 
 if TYPE_CHECKING:
     from moderator.share.hosting import Sharing
@@ -84,8 +84,10 @@ class ModeratorApp(App[None]):
         assert isinstance(console, ConsoleScreen)
         return console
 
-    stopped_by: signal.Signals | None = None
-    """The signal (SIGTERM, SIGHUP) that closed the console, if one did."""
+    stopped_by: Stop | None = None
+    """What the system sent to close the console (SIGTERM, SIGHUP; on Windows SIGBREAK, the window
+    closed), if anything did."""
+    stop_handlers: StopHandlers | None = None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this system; on Linux and macOS ours, which no input bytes can stop."""
@@ -99,29 +101,21 @@ class ModeratorApp(App[None]):
         return ModeratorDriver if driver is LinuxDriver else driver
 
     def _close_on_signals(self) -> None:
-        """SIGTERM (a shutdown, ``kill``) and SIGHUP (the terminal closed) close the console as
-        ``ctrl+q`` does, without asking: every event is already on disk; the terminal is restored
-        and the report written. Python's default would end the process on the spot.
+        """A shutdown, ``kill``, the terminal or the console window closed (``tui.stopping``, for each
+        system) close the console as ``ctrl+q`` does, without asking: every event is already on
+        disk; the terminal is restored and the report written. Python's default would end the
+        process on the spot.
 
-        The handler is a plain signal handler, run by the main thread as soon as the signal comes
-        even if the loop is stuck: it arms the watchdog (``shutdown.arm``: the process ends within
-        3 s whatever blocks) and then asks the loop to close the console."""
-        loop = asyncio.get_running_loop()
+        The POSIX handlers are plain signal handlers, run by the main thread as soon as the signal
+        comes even if the loop is stuck; every handler arms the watchdog (``shutdown.arm``: the
+        process ends within 3 s whatever blocks) and then asks the loop to close the console."""
+        self.stop_handlers = install_stop_handlers(asyncio.get_running_loop(), self._stop_by_signal,
+                                                   arm=shutdown.arm)
 
-        def handler(number: int, _frame: object) -> None:
-            shutdown.arm(128 + number)
-            with contextlib.suppress(RuntimeError):  # the loop is closed: the console is ending
-                loop.call_soon_threadsafe(self._stop_by_signal, signal.Signals(number))
-
-        for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-            if number is not None:
-                with contextlib.suppress(ValueError, OSError):  # not the main thread (tests)
-                    signal.signal(number, handler)
-
-    def _stop_by_signal(self, number: signal.Signals) -> None:
-        self.stopped_by = number
+    def _stop_by_signal(self, stop: Stop) -> None:
+        self.stopped_by = stop
         self._closing_driver()
-        self.exit(return_code=128 + number)
+        self.exit(return_code=stop.exit_status)
 
     def terminal_gone(self) -> None:
         """The terminal closed or failed (the driver says so): close as SIGHUP does, within 3 s."""

@@ -31,7 +31,7 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
     try:
-        print(f"Connecting to {shown_link(url)}…", file=sys.stderr)
+        print(f"Connecting to {shown_link(url)}", file=sys.stderr)
         try:
             await _first_contact(client)
         except TimeoutError:

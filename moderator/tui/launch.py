@@ -64,6 +64,8 @@ def launch(args: argparse.Namespace, *, rehearsal: bool) -> int:
         report.flush(timeout=shutdown.time_left(default=5.0))
         report.close(timeout=shutdown.time_left(default=5.0))
         journal.close()
+        if app.stop_handlers is not None:
+            app.stop_handlers.finished()  # Windows' window closed: the handler may let it go now
     return _closing_words(app, journal.active_path, run.report_path, docx_path)
 
 

@@ -166,6 +166,8 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
         await type_note(browser, text)
     assert await state_of(browser) == "offline: 3 waiting"
     await browser.wait_for("document.querySelectorAll('#notes .note.waiting').length === 3")
+    # Meanwhile the moderator moves on: the notes typed about Young Kim stay with her.
+    assert (await host.command({"type": "next"}))["ok"]
 
     with contextlib.suppress(BrowserError):  # offline, the reload itself fails: the notes wait in storage
         await browser.navigate(host.url(Role.RAPPORTEUR))
@@ -181,6 +183,7 @@ async def test_notes_of_every_kind_then_offline_reload_and_back_online(host: Hos
     assert [note.kind.value for note in notes[:4]] == ["note", "action", "question", "quote"]
     assert notes[4].level == 1
     assert [note.speaker for note in notes] == ["kim"] * 5 + ["leyton"] + ["kim"] * 3
+    assert {note.segment for note in notes} == {KIM}
     # Offline, Chromium logs each failed reconnection; nothing else went wrong.
     assert [problem for problem in browser.problems if "ERR_INTERNET_DISCONNECTED" not in problem] == []
 

@@ -8,8 +8,9 @@ import pytest
 from helpers_engine import KIM, LEYTON, ROOT, new_engine
 
 from moderator.programme import load_programme
-from moderator.session.engine import CommandRefused
-from moderator.share.commands import run_command
+from moderator.session.engine import CommandRefused, Engine
+from moderator.session.state import Note
+from moderator.share.commands import BadCommand, run_command
 from moderator.share.note_preview import landing
 from moderator.share.page_snapshot import page_labels, page_snapshot
 from moderator.share.seat_view import seat_extras
@@ -98,3 +99,26 @@ def test_next_from_the_segment_shown_moves_once_however_often_it_is_pressed() ->
     assert engine.state.current == KIM
     run_command(engine, "next", {})  # without "from", as the HTTP API's Stream Deck sends it: every press counts
     assert engine.state.current == LEYTON
+
+
+def test_a_note_that_waited_while_the_session_moved_on_lands_where_it_was_typed() -> None:
+    engine, _ = new_engine()
+    engine.start(KIM)
+    engine.next()  # the rapporteur's network was cut; meanwhile Eric Leyton Inostroza took the stage
+    late = run_remote_note(engine, {"text": "budgets last longer than mandates", "typed_in": KIM})
+    assert (late.segment, late.speaker, late.question) == (KIM, "kim", None)
+    here = run_remote_note(engine, {"text": "public buyers", "typed_in": LEYTON})
+    assert (here.segment, here.speaker) == (LEYTON, "leyton")
+    named = run_remote_note(engine, {"text": "@luyiga from East Africa", "typed_in": KIM})
+    assert (named.segment, named.speaker) == (KIM, "luyiga")
+    future = run_remote_note(engine, {"text": "not reached yet", "typed_in": LEYTON + 2})
+    assert (future.segment, future.speaker) == (LEYTON, "leyton"), "only a segment already reached counts"
+    plain = run_remote_note(engine, {"text": "no hint"})
+    assert plain.segment == LEYTON
+    with pytest.raises(BadCommand):
+        run_command(engine, "add_note", {"text": "x", "typed_in": -1})
+
+
+def run_remote_note(engine: Engine, args: dict[str, object]) -> Note:
+    run_command(engine, "add_note", args)
+    return engine.state.notes[engine.state.next_note_id - 1]

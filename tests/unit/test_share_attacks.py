@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import ssl
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -265,6 +268,30 @@ async def test_half_sent_requests_from_one_address_cannot_hold_the_host(tmp_path
     finally:
         for _, writer in attackers:
             writer.close()
+        await server.stop()
+
+
+@pytest.mark.attack("N07")
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+async def test_with_tls_a_handshake_never_begun_is_closed_and_requests_are_served(tmp_path: Path) -> None:
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days",
+                    "1", "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    engine, _ = new_engine(tmp_path)
+    tokens = Tokens.new()
+    server = ShareServer(engine, tokens, limits=Limits(header_timeout=0.5))
+    [(_, port), *_] = await server.start("127.0.0.1", 0, context)
+    try:
+        idle = [await raw_connection(port, local="127.0.0.2") for _ in range(20)]  # no handshake, ever
+        url = f"https://127.0.0.1:{port}/api/state/{tokens.token(STAGE)}"
+        async with ClientSession() as http, http.get(url, ssl=False) as answer:
+            assert answer.status == 200
+        for reader, writer in idle:
+            assert await asyncio.wait_for(reader.read(), 3) == b""  # closed by the host
+            writer.close()
+    finally:
         await server.stop()
 
 

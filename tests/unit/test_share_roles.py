@@ -36,9 +36,9 @@ STAGE_KEYS = {"type", "protocol", "language", "labels", "title", "segment", "nex
               "remaining_s", "host_t", "rate", "warn_s", "danger_s", "message", "flash", "blackout",
               "holding"}  # (issue 25: the holding view, the session's title and times only)
 BACKSTAGE_KEYS = STAGE_KEYS | {"pace_s", "projected_end", "zones", "agenda"}
-SEAT_PAGE_KEYS = {"people", "groups", "question", "breakouts"}
+SEAT_PAGE_KEYS = {"people", "groups", "question", "breakouts", "current"}
 """The browser seats' extras (``seat_view.py``): whom ``@`` may name, the question being discussed."""
-CONTROLLER_KEYS = SEAT_PAGE_KEYS | {"questions", "cues", "presets", "current"}
+CONTROLLER_KEYS = SEAT_PAGE_KEYS | {"questions", "cues", "presets"}
 READS = {STAGE: STAGE_KEYS, BACKSTAGE: BACKSTAGE_KEYS, RAPPORTEUR: BACKSTAGE_KEYS | SEAT_PAGE_KEYS,
          COMODERATOR: BACKSTAGE_KEYS | CONTROLLER_KEYS}
 """What a role's page socket and ``/api/state`` carry: the stage's snapshot, or the backstage's (and a

@@ -1,7 +1,7 @@
 // The rapporteur's page: a browser seat. Notes are typed here, parsed on the host (one grammar), kept
 // in this browser's storage until the host says they are on disk, and resent in order after any cut.
 // Text goes in as text only (textContent), never as HTML.
-import { HostLink, clockText, displayedSeconds, remainingNow, setText } from "./common.js";
+import { HostLink, clockText, displayedSeconds, localNow, remainingNow, setText } from "./common.js";
 import { SeatConnection, SeatStore, fill, seatLabelsFrom } from "./seat_common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -123,6 +123,8 @@ function tick() {
 function showWho() {
   const { name } = store.seat();
   setText($("who"), name ? `✎ ${name}` : "");
+  $("who").hidden = !name;
+  $("who").setAttribute("aria-label", `${labels.your_name}: ${name || ""}`);
 }
 
 function showStatus() {
@@ -348,10 +350,19 @@ function announce(text) {
 
 const input = $("note-input");
 
+const TYPED_IN_FRESH_S = 30;
+
 function send() {
   const text = input.value;
   if (!text.trim()) return;
-  seat.sendDurable("add_note", { text });
+  const args = { text };
+  // Where the note was typed, if the page knew it lately: a note that waits through a short cut while
+  // the moderator moves on still lands under the speaker shown. After a long silence the page's
+  // segment may be stale, and the note lands where the session is when it arrives.
+  if (snapshot && Number.isInteger(snapshot.current) && localNow() - link.lastHeard < TYPED_IN_FRESH_S) {
+    args.typed_in = snapshot.current;
+  }
+  seat.sendDurable("add_note", args);
   input.value = "";
   closeCompletion();
   setText($("preview"), "");
