@@ -111,7 +111,7 @@ def second(sizes: Sizes, _: Path) -> list[Figure]:
                     f"{what}, {state}, {screen.label}", entry[metric], unit,
                     baseline=floor[metric], baseline_label="floor", ratio=entry[f"{metric}_ratio_floor"],
                     goal_max=goal, goal_on=goal_on, runs=sizes.cpu_rounds,
-                    peer=None if termdown is None else termdown[metric], peer_label="termdown 90m",
+                    peer=None if termdown is None else termdown[metric], peer_label="termdown 10m",
                     peer_ratio=entry.get(f"{metric}_ratio_termdown"),
                     note=f"{sizes.cpu_seconds:g} s a round, timer running; floor: one Digits set once a second"))
     return figures
@@ -205,12 +205,26 @@ def space(sizes: Sizes, _: Path) -> list[Figure]:
     ]
 
 
+GOAL_NOTE_COST = 1.5
+"""A note at 20,000 notes against a note at 20 (issue 27: "the same"; 1.5x leaves room for noise)."""
+
+
 def report(sizes: Sizes, _: Path) -> list[Figure]:
-    from benchmarks.bench_report import TARGET_MS, measure_render
+    from benchmarks.bench_report import TARGET_MS, measure_render, measure_rewrite_after_a_note
 
     result = measure_render(2000, sizes.render_repeats)
+    few, many = (measure_rewrite_after_a_note(n, sizes.render_repeats) for n in (20, NOTES))
+    note = ("CPU of the live report's rewrite after one new note, its RenderMemo kept from the last render "
+            f"(from nothing: {few['plain_ms']:.1f} ms at 20 notes, {many['plain_ms']:.0f} ms at {NOTES:,})")
     return [Figure("report_render_2000", "Report render (md), 2,000 notes", result["median_ms"], "ms",
-                   goal_max=TARGET_MS, runs=sizes.render_repeats, note=f"{result['bytes']:,} bytes")]
+                   goal_max=TARGET_MS, runs=sizes.render_repeats, note=f"{result['bytes']:,} bytes"),
+            Figure("report_note_20", "Live report rewrite after a note, 20 notes", few["memo_ms"], "ms CPU",
+                   runs=sizes.render_repeats, note=note),
+            Figure(f"report_note_{NOTES}", f"Live report rewrite after a note, {NOTES:,} notes", many["memo_ms"],
+                   "ms CPU", baseline=few["memo_ms"], baseline_label="20 notes",
+                   ratio=many["memo_ms"] / few["memo_ms"], goal_max=GOAL_NOTE_COST, goal_on="ratio",
+                   peer=many["plain_ms"], peer_label="no memo",
+                   peer_ratio=many["memo_ms"] / many["plain_ms"], runs=sizes.render_repeats, note=note)]
 
 
 def check(sizes: Sizes, _: Path) -> list[Figure]:

@@ -82,6 +82,28 @@ def measure_render(notes: int = 2000, repeats: int = 7) -> dict[str, Any]:
     }
 
 
+def measure_rewrite_after_a_note(notes: int, repeats: int = 5) -> dict[str, Any]:
+    """CPU milliseconds of the live report's rewrite after one new note, with ``notes`` notes before:
+    as ``LiveReport`` does it (a ``RenderMemo`` kept from the last render), and from nothing (no memo).
+    Median of ``repeats`` notes, each rendered once the memo holds the render before it."""
+    from moderator.report.memo import RenderMemo
+
+    engine, state = session_with_notes(notes)
+    memo = RenderMemo()
+    render_report(engine.programme, state, "md", memo)
+    with_memo, without = [], []
+    for number in range(repeats):
+        engine.add_note(f"one more note on alliances ({number})")
+        began = time.process_time()
+        text = render_report(engine.programme, state, "md", memo)
+        with_memo.append((time.process_time() - began) * 1000)
+        began = time.process_time()
+        plain = render_report(engine.programme, state, "md")
+        without.append((time.process_time() - began) * 1000)
+        assert text == plain
+    return {"notes": notes, "memo_ms": statistics.median(with_memo), "plain_ms": statistics.median(without)}
+
+
 def main() -> None:
     result = measure_render(2000, 7)
     print(f"report render, Markdown, {result['notes']} notes ({result['bytes']:,} bytes, {result['repeats']} runs): "

@@ -93,6 +93,10 @@ class _Builder:
         self.rounds = {r.id: r for r in programme.rounds}
         self.notes = sorted(state.visible_notes(), key=lambda n: (n.order, n.id))  # the review may reorder
         self.places = {note.id: self._place(note) for note in self.notes}
+        self._by_place: dict[str, list[Note]] = {}
+        """The notes of each place, in order: one pass, not one pass per place over every note."""
+        for note in self.notes:
+            self._by_place.setdefault(self.places[note.id], []).append(note)
         # the day times are read against: the day it ran (a rehearsal's own), else the planned one
         self.day = self.local(state.started_wall).date() if state.started_wall else self.info.date
         self._clocks: dict[tuple[str, bool], str] = {}
@@ -212,7 +216,7 @@ class _Builder:
         return (Bullets(self.note_items(notes, attribute=attribute)),)
 
     def placed(self, place: str) -> list[Note]:
-        return [note for note in self.notes if self.places[note.id] == place]
+        return list(self._by_place.get(place, ()))
 
     def _place(self, note: Note) -> str:
         """Where a note goes: exactly one section, so none is lost and none is repeated."""

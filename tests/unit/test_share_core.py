@@ -72,9 +72,9 @@ def test_the_signals_decode_with_their_bounds() -> None:
     shown = ev.MessageShown(text="Louder please", segment=3, t=1.0, wall="2021-10-08T09:00:01+00:00")
     assert decode_line(encode(shown)) == shown
     with pytest.raises(EventError, match="longer than"):
-        decode({"type": "message_shown", "t": 0, "wall": "", "text": "x" * 281})
+        decode({"type": "message_shown", "t": 0, "wall": "2021-10-08T09:00:00+00:00", "text": "x" * 281})
     with pytest.raises(EventError, match="missing 'on'"):
-        decode({"type": "flash", "t": 0, "wall": ""})
+        decode({"type": "flash", "t": 0, "wall": "2021-10-08T09:00:00+00:00"})
 
 
 # ------------------------------------------------------------------ the page snapshot

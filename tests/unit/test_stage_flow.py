@@ -103,12 +103,12 @@ def test_a_journal_written_before_keep_existed_reads_as_it_did(tmp_path: Path) -
 
 
 def test_keep_and_via_are_bounded_fields_of_their_events() -> None:
-    shown = ev.decode({"type": "message_shown", "t": 1, "wall": "x", "text": "hi", "keep": True})
+    shown = ev.decode({"type": "message_shown", "t": 1, "wall": "2021-10-08T09:00:00+00:00", "text": "hi", "keep": True})
     assert isinstance(shown, ev.MessageShown) and shown.keep is True
     with pytest.raises(ev.EventError, match="keep"):
-        ev.decode({"type": "message_shown", "t": 1, "wall": "x", "text": "hi", "keep": "yes"})
+        ev.decode({"type": "message_shown", "t": 1, "wall": "2021-10-08T09:00:00+00:00", "text": "hi", "keep": "yes"})
     with pytest.raises(ev.EventError, match="via"):
-        ev.decode({"type": "message_cleared", "t": 1, "wall": "x", "via": "x" * 33})
+        ev.decode({"type": "message_cleared", "t": 1, "wall": "2021-10-08T09:00:00+00:00", "via": "x" * 33})
     assert b'"keep"' not in ev.encode(ev.MessageShown(text="hi")), "not kept: the line is as before"
 
 
