@@ -16,6 +16,7 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,6 +212,7 @@ class Journal:
         self._size = 0
         self._closed = False
         self._lock: FileLock | None = None
+        self._batched: list[bytes] | None = None
         self._open_primary(read)
 
     def _open_primary(self, read: JournalContents | None) -> None:
@@ -261,11 +263,35 @@ class Journal:
         notices, self.notices = self.notices, []
         return notices
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Events appended inside are written and made durable together when it ends: one write and one
+        fsync for an import of 100,000 chat messages, not 100,000. For work done after the session
+        (``moderator chat``, ``transcript``), which says what it added only once the batch is on disk;
+        the live console never batches, so each note it acknowledges is on disk already."""
+        if self._batched is not None:  # already inside one
+            yield
+            return
+        self._batched = []
+        try:
+            yield
+        finally:
+            lines, self._batched = self._batched, None
+            if lines:
+                self._append_line(b"".join(lines), lines)
+
     def append(self, event: Event) -> None:
         """Write one event and make it durable; raise ``JournalError`` if no copy could be made."""
         if self._closed:
             raise JournalError(f"{self.path}: the journal is closed")
         line = encode(event)
+        if self._batched is not None:
+            self._batched.append(line)
+            return
+        self._append_line(line, [line])
+
+    def _append_line(self, line: bytes, lines: list[bytes]) -> None:
+        """Write ``line`` (the encoded ``lines``, joined) durably, here or in a fallback copy."""
         try:
             if self.fallback_path is None:
                 self._check_primary()
@@ -278,7 +304,7 @@ class Journal:
                     f"could not save to {self.path} ({primary_error.strerror}) "
                     f"nor to {self.fallback_dir} ({error.strerror})"
                 ) from None
-        self._lines.append(line)
+        self._lines.extend(lines)
 
     def _check_primary(self) -> None:
         """Recreate the journal if its file was removed, replaced or cut short under us."""
