@@ -60,8 +60,10 @@ HOSTILE_LINES = {
     "segment a billion": b'{"type":"moved","t":200,"wall":"2021-10-08T09:03:00+00:00","segment":1000000000}',
     "segment 99 of 10": b'{"type":"moved","t":200,"wall":"2021-10-08T09:03:00+00:00","segment":99}',
     "segment -1": b'{"type":"moved","t":200,"wall":"2021-10-08T09:03:00+00:00","segment":-1}',
-    "nested deep": b'{"type":"note_added","t":200,"wall":"2021-10-08T09:00:00+00:00","id":9,"text":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-    "5000 digits": b'{"type":"note_added","t":' + b"9" * 5000 + b',"wall":"2021-10-08T09:00:00+00:00","id":9,"text":"a"}',
+    "nested deep": b'{"type":"note_added","t":200,"wall":"2021-10-08T09:00:00+00:00","id":9,"text":'
+                   + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "5000 digits": b'{"type":"note_added","t":' + b"9" * 5000
+                   + b',"wall":"2021-10-08T09:00:00+00:00","id":9,"text":"a"}',
     "wall that is no time": b'{"type":"ended","t":200,"wall":""}',
     "escape in a note": b'{"type":"note_added","t":200,"wall":"2021-10-08T09:03:00+00:00","id":9,'
                         b'"text":"\\u001b]2;PWNED\\u0007 \\u009b31m"}',

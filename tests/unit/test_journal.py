@@ -220,7 +220,8 @@ def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
     engine.add_note("kept")
     whole = engine.journal.path.read_bytes()
     engine.journal.close()
-    torn = encode_event(decode({"type": "note_added", "t": 1.0, "wall": "2021-10-08T09:00:00+00:00", "id": 2, "text": "lost", "kind": "note"}))
+    torn = encode_event(decode({"type": "note_added", "t": 1.0, "wall": "2021-10-08T09:00:00+00:00",
+                                     "id": 2, "text": "lost", "kind": "note"}))
     engine.journal.path.write_bytes(whole + torn[: len(torn) // 2])
     state = replay_file(workshop(), engine.journal.path)
     assert [n.text for n in state.visible_notes()] == ["kept"]
