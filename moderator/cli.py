@@ -73,11 +73,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help="md (default), html, json (the session's data), docx (Word; needs -o)")
     report.add_argument("--programme", type=Path, metavar="FILE",
                         help="the programme the session was run from (default: the one the journal names)")
+    report.add_argument("--template", type=Path, metavar="FORM",
+                        help="fill the organizers' own Word form (.docx with placeholders; --format docx)")
 
     chat = commands.add_parser("chat", help="import a saved Zoom chat into a session's journal")
     chat.add_argument("journal", type=Path, metavar="JOURNAL")
     chat.add_argument("chat_file", type=Path, metavar="FILE", help="the chat as Zoom saved it (.txt)")
     chat.add_argument("--zone", help="the zone of the computer that saved the chat (default: this one's)")
+    chat.add_argument("--replace", action="store_true",
+                      help="remove what an earlier import of this file added, then import it again")
+
+    webinar = commands.add_parser("webinar", help="import a Zoom webinar's Q&A or poll report (.csv) into a journal")
+    webinar.add_argument("journal", type=Path, metavar="JOURNAL")
+    webinar.add_argument("report_file", type=Path, metavar="FILE",
+                         help="the Q&A or poll report as Zoom gives it (.csv)")
+    webinar.add_argument("--zone", help="the zone of the report's times (default: this computer's)")
+
+    review = commands.add_parser("review", help="review an ended session's report: quotes, summaries, key messages")
+    review.add_argument("journal", type=Path, metavar="JOURNAL")
+
+    transcript = commands.add_parser("transcript", help="import a Zoom transcript or captions (.vtt) into a journal")
+    transcript.add_argument("journal", type=Path, metavar="JOURNAL")
+    transcript.add_argument("vtt", type=Path, metavar="FILE", help="the transcript or closed captions (.vtt)")
+    transcript.add_argument("--started", metavar="TIME",
+                            help="when the recording began (HH:MM[:SS] or YYYY-MM-DD HH:MM; default: the run's start)")
+    transcript.add_argument("--zone", help="the zone of --started (default: the session's)")
 
     timing = commands.add_parser("timing", help="compare planned and actual timing of one or more runs")
     timing.add_argument("journals", nargs="+", type=Path, metavar="JOURNAL")
@@ -204,7 +224,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "report":
         from moderator.commands.report import run_report
 
-        return run_report(args.journal, args.output, args.format, programme=args.programme)
+        return run_report(args.journal, args.output, args.format, programme=args.programme, template=args.template)
     if command == "timing":
         from moderator.commands.timing import run_timing
 
@@ -212,7 +232,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "chat":
         from moderator.commands.chat import run_chat
 
-        return run_chat(args.journal, args.chat_file, args.zone)
+        return run_chat(args.journal, args.chat_file, args.zone, replace=args.replace)
+    if command == "webinar":
+        from moderator.commands.webinar import run_webinar
+
+        return run_webinar(args.journal, args.report_file, args.zone)
+    if command == "review":
+        from moderator.tui.review import run_review
+
+        return run_review(args.journal)
+    if command == "transcript":
+        from moderator.commands.transcript import run_transcript
+
+        return run_transcript(args.journal, args.vtt, args.started, args.zone)
     if command == "ics":
         from moderator.commands.ics import run_ics
 

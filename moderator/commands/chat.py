@@ -3,7 +3,11 @@
 Messages to everyone become ``chat_message`` events: the participant's name, the text, the
 message it replies to, the segment running when it was written, and whether it asks a
 question; the report lists the questions under "Questions from the audience". Private
-messages and reactions are left out (and counted). Importing the same file again adds nothing.
+messages and reactions are left out (and counted), and so are messages written outside the
+run (before its start or after its end: most often a chat read in the wrong zone; the count is
+said, with the remedy). Importing the same file again adds nothing; ``--replace`` first removes
+what an earlier import of the file added (each removal a ``chat_removed`` event), so a chat read
+in the wrong zone can be read again in the right one.
 
 Zoom writes local clock times without a zone: they are read in this computer's zone unless
 ``--zone`` names the zone of the computer that saved the chat, and the command says which.
@@ -17,10 +21,12 @@ from collections import Counter
 from pathlib import Path
 
 from moderator.problems import ModeratorError
+from moderator.session.chat import run_bounds
 from moderator.session.chat_follow import chat_zone
 from moderator.session.clock import parse_wall
 from moderator.session.runs import open_for_adding
 from moderator.session.zoom_chat import ChatParse, DatedChatMessage, assign_dates, decode_chat_bytes, parse_zoom_chat
+from moderator.text import visible
 
 
 def read_chat(path: Path) -> ChatParse:
@@ -34,7 +40,7 @@ def read_chat(path: Path) -> ChatParse:
         raise ModeratorError(f"{path}: {error}") from None
 
 
-def run_chat(journal: Path, chat_file: Path, zone: str | None = None) -> int:
+def run_chat(journal: Path, chat_file: Path, zone: str | None = None, *, replace: bool = False) -> int:
     zone_name, assumption = chat_zone(zone)
     parsed = read_chat(chat_file)
     target = open_for_adding(journal, busy_hint=f"import the chat there: moderator run PROGRAMME --chat {chat_file}")
@@ -43,16 +49,25 @@ def run_chat(journal: Path, chat_file: Path, zone: str | None = None) -> int:
         anchor = parse_wall(state.started_wall) if state.started_wall else None
         dated: tuple[DatedChatMessage, ...] = assign_dates(
             parsed.messages, target.run.programme.session.date, zone_name, anchor)
+        removed = target.engine.remove_chat_messages(m.fingerprint for m in parsed.messages) if replace else 0
+        bounds = run_bounds(state.started_wall, state.ended_wall, state.last_wall)
+        inside = [m for m in dated if bounds is None or bounds[0] <= m.wall <= bounds[1]]
         before = len(state.chat)
-        added = target.engine.add_chat_messages(dated)
+        added = target.engine.add_chat_messages(inside)
         questions = sum(1 for entry in state.chat[before:] if entry.kind == "question")
     finally:
         target.journal.close()
-    print(f"moderator: {assumption}", file=sys.stderr)
+    print(visible(f"moderator: {assumption}"), file=sys.stderr)
     left_out = Counter(str(skip.reason) for skip in parsed.skipped)
-    summary = (f"{chat_file}: {len(parsed.messages)} messages to everyone; {added} added "
-               f"({questions} questions), {len(parsed.messages) - added} already in the journal")
+    outside = len(dated) - len(inside)
+    summary = f"{chat_file}: {len(parsed.messages)} messages to everyone; "
+    if replace:
+        summary += f"{removed} of an earlier import removed; "
+    summary += f"{added} added ({questions} questions), {len(inside) - added} already in the journal"
+    if outside:
+        summary += (f"; {outside} outside the run, not added (were the times read in the right zone? "
+                    "try --zone with the zone of the computer that saved the chat, and --replace)")
     if left_out:
         summary += "; left out: " + ", ".join(f"{count} × {reason}" for reason, count in sorted(left_out.items()))
-    print(summary)
+    print(visible(summary))
     return 0

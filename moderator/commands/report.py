@@ -11,23 +11,34 @@ import sys
 from pathlib import Path
 
 from moderator.commands.output import check_output, deliver, refuse_binary_on_terminal
+from moderator.problems import ModeratorError
 from moderator.report.render import BINARY_FORMATS, render_report_bytes
 from moderator.session.runs import load_run
 from moderator.text import json_safe, visible, visible_lines
 
 
-def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None) -> int:
+def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None,
+               template: Path | None = None) -> int:
     """Print (or write atomically to ``output``) the report of a session; warnings go to stderr.
-    ``programme`` overrides the programme the journal names (moved, or its first line damaged)."""
+    ``programme`` overrides the programme the journal names (moved, or its first line damaged);
+    ``template`` is the organizers' own Word form to fill (``--format docx`` only)."""
+    if template is not None and fmt != "docx":
+        raise ModeratorError("--template fills a Word form: use it with --format docx")
     if output is None and fmt in BINARY_FORMATS:
         refuse_binary_on_terminal(fmt)
     if output is not None:  # before any work: the journal and the programme are safe
-        check_output(output, (journal, *((programme,) if programme else ())), what="the report")
+        check_output(output, (journal, *((programme,) if programme else ()), *((template,) if template else ())),
+                     what="the report")
     run = load_run(journal, programme)
     for warning in run.warnings:
         print(visible(f"moderator: warning: {warning}"), file=sys.stderr)
     inputs = (journal, Path(run.programme.path))
-    data = render_report_bytes(run.programme, run.state, fmt)
+    if template is not None:
+        from moderator.report.template import render_template
+
+        data = render_template(template, run.programme, run.state)
+    else:
+        data = render_report_bytes(run.programme, run.state, fmt)
     if fmt in BINARY_FORMATS:
         deliver(data, output, what="the report", inputs=inputs)
     else:

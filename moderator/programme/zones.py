@@ -76,14 +76,38 @@ def short_zone_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+LETTER_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
+"""The United States and its territories, where paper is US Letter; everywhere else it is A4."""
+
+
+def paper_size(name: str) -> str:
+    """``letter`` for a zone of the United States, else ``a4`` (UTC and fixed offsets included)."""
+    from babel.core import get_global
+
+    canonical = get_global("zone_aliases").get(name, name)
+    territory = get_global("zone_territories").get(canonical)
+    return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+_CONTINENTS = frozenset({"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+                         "Pacific"})
+_ALIAS_CITIES = {"America/Montreal": "Montréal"}
+"""Cities whose zone CLDR folds into another's (``America/Montreal`` -> Toronto) and whose own name
+has letters the zone's name cannot hold; any other such zone is named from its last part."""
+
+
 @functools.cache
 def city_label(name: str, language: str) -> str:
     """``America/Mexico_City`` in ``es`` -> ``Ciudad de México``: the zone's city in the reader's
     language, from the Unicode CLDR's names (through Babel); ``UTC`` and fixed offsets as written."""
     if name.upper() == "UTC" or _OFFSET.match(name):
         return name
+    from babel.core import get_global
     from babel.dates import get_timezone_location  # Babel's data is loaded only when a label is wanted
 
+    if name.split("/", 1)[0] in _CONTINENTS and get_global("zone_aliases").get(name, name) != name:
+        # a city's own zone that CLDR folds into another city's: name the one the programme names
+        return _ALIAS_CITIES.get(name, short_zone_label(name))
     try:
         city = get_timezone_location(name, locale=language, return_city=True)
     except (LookupError, ValueError):  # a zone or language CLDR does not know

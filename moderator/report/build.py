@@ -10,7 +10,8 @@ Pure: "now" is the state's last event, so the same programme and state give the 
 byte for byte; that is what lets ``moderator report JOURNAL`` reproduce the live file.
 
 Every note that is not deleted appears exactly once, in the first place that fits:
-an action -> actions (marked when typed after the end); typed after the end -> its own
+an action -> actions (marked when typed after the end); given to a person in the review ->
+their presentation; typed after the end -> its own
 section; a marked audience question -> questions from the audience; anything else said in a
 Q&A segment -> the Q&A's notes, under whoever answered when named; a break-out group named
 -> that group; a closing segment -> closing remarks; a guiding question or a discussion
@@ -36,7 +37,7 @@ import pendulum
 from moderator.programme.durations import format_duration, whole_seconds
 from moderator.programme.model import Person, Programme, Segment
 from moderator.programme.plan import day_marker, planned_end, session_start
-from moderator.programme.zones import city_label, zone
+from moderator.programme.zones import city_label, paper_size, zone
 from moderator.report.labels import LABELS
 from moderator.report.landing import Landing, guiding_question, landing
 from moderator.report.memo import RenderMemo
@@ -52,10 +53,12 @@ from moderator.report.model import (
     SpanStyle,
     Table,
 )
+from moderator.report.speaking import speaking_times
+from moderator.report.timing import end_of_run
 from moderator.session.clock import parse_wall
 from moderator.session.notes import MODERATOR_ID, QUOTE_MARKS, RAPPORTEUR_ID
 from moderator.session.snapshot import SegmentStatus, SegmentTiming, take_snapshot
-from moderator.session.state import ChatEntry, Note, State, Status
+from moderator.session.state import ChatEntry, Note, State, Status, WebinarEntry
 
 _PHOTO_CUE = re.compile(r"photo|foto|v[ií]d[eé]o|screen\s*shot|captur", re.IGNORECASE)
 """A cue about the group photo or screenshots (English, Spanish, French)."""
@@ -89,7 +92,7 @@ class _Builder:
         self.tz = zone(self.zone_name)
         self.speakers = {s.id: s for s in programme.speakers}
         self.rounds = {r.id: r for r in programme.rounds}
-        self.notes = sorted(state.visible_notes(), key=lambda n: n.id)
+        self.notes = sorted(state.visible_notes(), key=lambda n: (n.order, n.id))  # the review may reorder
         self.places = {note.id: landing(programme, note) for note in self.notes}
         self._by_place: dict[Landing, list[Note]] = {}
         """The notes of each place, in order: one pass, not one pass per place over every note."""
@@ -97,6 +100,8 @@ class _Builder:
             self._by_place.setdefault(self.places[note.id], []).append(note)
         # the day times are read against: the day it ran (a rehearsal's own), else the planned one
         self.day = self.local(state.started_wall).date() if state.started_wall else self.info.date
+        self._clocks: dict[tuple[str, bool], str] = {}
+        self._chat_marks = (Span(self.label("colon")), Span(" — "))
 
     # -- small helpers
 
@@ -108,8 +113,15 @@ class _Builder:
         return parse_wall(wall).in_timezone(self.tz)
 
     def clock(self, wall: str | None, *, seconds: bool = False) -> str:
-        """A journal time as ``HH:mm`` in the session's zone (``—`` for none)."""
-        return self.clock_at(self.local(wall), seconds=seconds) if wall else "—"
+        """A journal time as ``HH:mm`` in the session's zone (``—`` for none); each distinct time is
+        worked out once (a chat of 100,000 messages has a few thousand distinct seconds)."""
+        if not wall:
+            return "—"
+        key = (wall, seconds)
+        text = self._clocks.get(key)
+        if text is None:
+            text = self._clocks[key] = self.clock_at(self.local(wall), seconds=seconds)
+        return text
 
     def clock_at(self, moment: pendulum.DateTime, *, seconds: bool = False) -> str:
         """``HH:mm``, with the date when it is not the day the session ran (or was planned)."""
@@ -146,6 +158,16 @@ class _Builder:
             return self.programme.rapporteur.name
         return person_id
 
+    def group_label(self, note: Note) -> str:
+        """``Group 2 — Legal frameworks``: the group a note reports on (its number alone if the
+        programme no longer has it)."""
+        assert note.group is not None
+        number = self.label("group_n", n=note.group + 1)
+        segment = self.segment(note.group_segment)
+        if segment is not None and 0 <= note.group < len(segment.groups):
+            return f"{number} — {segment.groups[note.group]}"
+        return number
+
     def quoted(self, text: str) -> str:
         """A quotation in the report's language, marked once: text already quoted keeps its own marks."""
         text = text.strip()
@@ -170,6 +192,9 @@ class _Builder:
                 spans = (body, Span(" "), Span(self.label("question_for", name=name), SpanStyle.EM))
             else:
                 spans = (Span(name, SpanStyle.STRONG), Span(self.label("colon")), body)
+        elif attribute and note.group is not None and self.places.get(note.id) is not Landing.GROUPS:
+            # an action (or a question) typed for a break-out group: credited to the group, as its notes are
+            spans = (Span(self.group_label(note), SpanStyle.STRONG), Span(self.label("colon")), body)
         if note.after_end and self.places.get(note.id) is not Landing.AFTER_END:
             spans += (Span(" "), Span(self.label("after_end_tag"), SpanStyle.EM))
         return spans
@@ -206,8 +231,11 @@ class _Builder:
             self.groups(),
             self.discussion(),
             self.audience(),
+            self.polls(),
             self.simple(Landing.CLOSING, "closing"),
             self.simple(Landing.ACTIONS, "actions"),
+            self.review_section("key_messages"),
+            self.review_section("way_forward"),
             self.after_end(),
             self.other_notes(),
             self.timing(),
@@ -218,6 +246,7 @@ class _Builder:
             title=self.label("report_title"),
             sections=tuple(s for s in sections if s is not None),
             footer=self.footer(),
+            paper=paper_size(self.zone_name),
         )
 
     def header(self) -> Section:
@@ -299,12 +328,12 @@ class _Builder:
             if person_id in by_person and person_id not in self.speakers:
                 spans: tuple[Span, ...] = (Span(self.person_name(person_id), SpanStyle.STRONG),
                                            Span(f" ({self.label(tag)})"))
-                items.append(self._person_item(spans, by_person.pop(person_id)))
+                items.append(self._person_item(spans, by_person.pop(person_id), person_id))
         for speaker in self.programme.speakers:
             spans = (Span(speaker.name, SpanStyle.STRONG),)
             if speaker.topic:
                 spans += (Span(" — "), Span(speaker.topic, SpanStyle.EM))
-            items.append(self._person_item(spans, by_person.pop(speaker.id, [])))
+            items.append(self._person_item(spans, by_person.pop(speaker.id, []), speaker.id))
             for index in sorted(by_slot):  # a shared slot follows its first speaker
                 segment = self.segment(index)
                 if segment is not None and segment.speaker_ids[:1] == (speaker.id,):
@@ -326,9 +355,14 @@ class _Builder:
             spans += (Span(" — "), Span(segment.title, SpanStyle.EM))
         return self._person_item(spans, notes)
 
-    def _person_item(self, spans: tuple[Span, ...], notes: list[Note]) -> Item:
-        nothing = (Item((Span(self.label("no_notes"), SpanStyle.EM),)),)
+    def _person_item(self, spans: tuple[Span, ...], notes: list[Note], person: str | None = None) -> Item:
+        """Someone's entry: the summary the review wrote for them first, then their notes."""
+        summary = self.state.review_texts.get(f"summary:{person}") if person else None
+        nothing = () if summary else (Item((Span(self.label("no_notes"), SpanStyle.EM),)),)
         children = self.note_items(notes, attribute=False) if notes else nothing
+        if summary:
+            children = (Item((Span(self.label("summary_of"), SpanStyle.STRONG), Span(self.label("colon")),
+                              Span(summary))), *children)
         return Item(spans, Bullets(children))
 
     def discussion(self) -> Section:
@@ -400,8 +434,9 @@ class _Builder:
     def audience(self) -> Section:
         """The audience's marked questions; then what else was said in the Q&A, by whoever answered;
         then the Zoom chat's questions with the participant's name, and its other messages to everyone."""
-        questions = [entry for entry in self.state.chat if entry.kind == "question"]
-        others = [entry for entry in self.state.chat if entry.kind != "question"]
+        chat = self.state.visible_chat()
+        questions = [entry for entry in chat if entry.kind == "question"]
+        others = [entry for entry in chat if entry.kind != "question"]
         notes = self.placed(Landing.AUDIENCE)
         blocks: list[Block] = []
         if notes or not (questions or others):
@@ -413,16 +448,62 @@ class _Builder:
             blocks += [Heading(self.label("chat_questions")), Bullets(tuple(self.chat_item(e) for e in questions))]
         if others:
             blocks += [Heading(self.label("chat_other")), Bullets(tuple(self.chat_item(e) for e in others))]
+        webinar = self.state.webinar_questions
+        if webinar:
+            if not blocks or blocks == list(self.notes_or_nothing([])):
+                blocks = []
+            blocks += [Heading(self.label("webinar_questions")), Bullets(tuple(self.webinar_item(q) for q in webinar))]
         return Section("audience", self.label("audience_questions"), tuple(blocks))
+
+    def webinar_item(self, question: WebinarEntry) -> Item:
+        """``**Ana Pérez**: question — 22:47 (segment)``, its answer below, credited to who answered."""
+        spans = [Span(question.asker, SpanStyle.STRONG), Span(self.label("colon")), Span(question.text)]
+        if question.at:
+            spans += [Span(" — "), Span(self.clock(question.at), SpanStyle.EM)]
+        answer: list[Item] = []
+        if question.answer or question.live:
+            who = self.label("answer_by", name=question.answered_by) if question.answered_by else self.label("answer")
+            text = question.answer or self.label("answered_live")
+            answer.append(Item((Span(who, SpanStyle.STRONG), Span(self.label("colon")),
+                                Span(text, SpanStyle.EM if not question.answer else SpanStyle.PLAIN))))
+        return Item(tuple(spans), Bullets(tuple(answer)) if answer else None)
+
+    def polls(self) -> Section | None:
+        """Each poll question as a table of its answers, under the segment it was run in."""
+        if not self.state.polls:
+            return None
+        blocks: list[Block] = []
+        ordered = sorted(self.state.polls.values(), key=lambda p: (p.at or "", p.poll, p.question))
+        for poll in ordered:
+            where = f" — {self.segment_label(poll.segment)}" if poll.segment is not None else ""
+            spans: tuple[Span, ...] = (Span(poll.poll + where, SpanStyle.STRONG),)
+            if poll.at:
+                spans += (Span(" "), Span(f"({self.clock(poll.at)})", SpanStyle.EM))
+            blocks.append(Paragraph(spans))
+            blocks.append(Paragraph((Span(poll.question),)))
+            total = sum(count for _, count in poll.answers) or 1
+            rows = tuple((answer, str(count), f"{round(100 * count / total)} %") for answer, count in poll.answers)
+            blocks.append(Table((self.label("col_answer"), self.label("col_responses"), "%"), rows))
+        return Section("polls", self.label("polls"), tuple(blocks))
 
     def chat_item(self, entry: ChatEntry) -> Item:
         """``**Ana Pérez**: text (replying to “...”) — 22:47``."""
-        spans = [Span(entry.sender, SpanStyle.STRONG), Span(self.label("colon")), Span(entry.text)]
-        if entry.reply_to:
-            quote = self.label("quote_open") + entry.reply_to + self.label("quote_close")
-            spans += [Span(" "), Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM)]
-        spans += [Span(" — "), Span(self.clock(entry.at), SpanStyle.EM)]
-        return Item(tuple(spans))
+        colon, dash = self._chat_marks
+        if not entry.reply_to:  # most messages: one tuple, the marks shared
+            return Item((Span(entry.sender, SpanStyle.STRONG), colon, Span(entry.text), dash,
+                         Span(self.clock(entry.at), SpanStyle.EM)))
+        quote = self.label("quote_open") + entry.reply_to + self.label("quote_close")
+        return Item((Span(entry.sender, SpanStyle.STRONG), colon, Span(entry.text), Span(" "),
+                     Span(f"({self.label('replying_to', quote=quote)})", SpanStyle.EM), dash,
+                     Span(self.clock(entry.at), SpanStyle.EM)))
+
+    def review_section(self, key: str) -> Section | None:
+        """The key messages or the way forward, as the rapporteur wrote them in the review (one point a line)."""
+        text = self.state.review_texts.get(key)
+        if not text:
+            return None
+        points = [line.strip().removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
+        return Section(key, self.label(key), (Bullets(tuple(Item((Span(point),)) for point in points if point)),))
 
     def after_end(self) -> Section | None:
         notes = self.placed(Landing.AFTER_END)
@@ -467,6 +548,10 @@ class _Builder:
         lines: list[Item] = [self._line("planned_end", self.clock_at(snapshot.planned_end))]
         if state.status is not Status.NOT_STARTED:
             offset = whole_seconds(snapshot.offset)
+            end = snapshot.projected_end
+            if state.status is Status.ENDED:  # to the second, as ``moderator timing`` says it
+                ended, end_offset = end_of_run(self.programme, state)
+                end, offset = ended or end, end_offset if end_offset is not None else offset
             if offset > 0:
                 verdict = self.label("behind", duration=format_duration(offset))
             elif offset < 0:
@@ -474,7 +559,8 @@ class _Builder:
             else:
                 verdict = self.label("on_time")
             key = "actual_end" if state.status is Status.ENDED else "projected_end"
-            lines.append(self._line(key, f"{self.clock_at(snapshot.projected_end)} — {verdict}"))
+            when = self.clock_at(end, seconds=state.status is Status.ENDED)
+            lines.append(self._line(key, f"{when} — {verdict}"))
         pauses = sum(actual.pauses for actual in state.segments)
         if pauses:
             paused = sum(actual.paused_seconds for actual in state.segments)
@@ -484,7 +570,24 @@ class _Builder:
             Table(header, tuple(rows)),
             Bullets(tuple(lines)),
         )
-        return Section("timing", self.label("timing"), blocks + self.stage_signals())
+        return Section("timing", self.label("timing"), blocks + self.speaking() + self.stage_signals())
+
+    def speaking(self) -> tuple[Block, ...]:
+        """Who held the floor: stage time per speaker, and with a transcript, speaking time in discussions."""
+        times = speaking_times(self.programme, self.state)
+        if not times:
+            return ()
+        with_transcript = any(t.in_discussion is not None for t in times)
+        header: tuple[str, ...] = (self.label("col_name"), self.label("col_on_stage"))
+        if with_transcript:
+            header += (self.label("col_in_discussion"),)
+        rows = []
+        for time in times:
+            row: tuple[str, ...] = (time.name, format_duration(time.on_stage) if time.on_stage else "—")
+            if with_transcript:
+                row += (format_duration(time.in_discussion) if time.in_discussion else "—",)
+            rows.append(row)
+        return (Paragraph((Span(self.label("speaking_time"), SpanStyle.STRONG),)), Table(header, tuple(rows)))
 
     def stage_signals(self) -> tuple[Block, ...]:
         """When the speakers were signalled on their stage view (key m, the HTTP API): only if they were."""
@@ -542,6 +645,8 @@ class _Builder:
     def footer(self) -> str:
         state = self.state
         key = "footer_final" if state.status is Status.ENDED else "footer_live"
+        if state.final:
+            key = "footer_reviewed"
         when = self.clock(state.last_wall, seconds=True) if state.last_wall else "—"
         return self.label(key, events=state.events, time=when)
 

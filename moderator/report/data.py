@@ -22,6 +22,7 @@ import pendulum
 from moderator.programme.durations import whole_seconds
 from moderator.programme.model import Person, Programme
 from moderator.programme.plan import plan, session_start
+from moderator.report.speaking import speaking_times
 from moderator.session.clock import iso_utc, iso_utc_wall, parse_wall
 from moderator.session.notes import MODERATOR_ID
 from moderator.session.snapshot import SegmentStatus, take_snapshot
@@ -84,15 +85,44 @@ def report_data(programme: Programme, state: State) -> dict[str, Any]:
         "participants": {
             "count": state.participants,
             "recorded": iso_utc_wall(state.participants_wall),
-            "in_chat": sorted({entry.sender for entry in state.chat}, key=str.casefold),
+            "in_chat": sorted({entry.sender for entry in state.visible_chat()}, key=str.casefold),
         },
         "notes": _notes(state),
         "chat": [
             {"number": e.number, "sender": e.sender, "kind": str(e.kind), "text": e.text, "time": iso_utc_wall(e.at),
              "segment": e.segment, "reply_to": e.reply_to, "fingerprint": e.fingerprint}
-            for e in state.chat
+            for e in state.visible_chat()
+        ],
+        "transcript": [
+            {"number": line.number, "name": line.name, "speaker": line.speaker, "text": line.text,
+             "start": iso_utc_wall(line.at), "end": iso_utc_wall(line.until), "segment": line.segment,
+             "fingerprint": line.fingerprint}
+            for line in state.transcript
         ],
         "timing": _timing(programme, state),
+        "webinar": {
+            "questions": [
+                {"asker": q.asker, "text": q.text, "time": iso_utc_wall(q.at), "segment": q.segment,
+                 "answer": q.answer, "answered_by": q.answered_by, "answered_live": q.live}
+                for q in state.webinar_questions
+            ],
+            "polls": [
+                {"poll": p.poll, "question": p.question, "time": iso_utc_wall(p.at), "segment": p.segment,
+                 "answers": [{"answer": answer, "count": count} for answer, count in p.answers]}
+                for p in state.polls.values()
+            ],
+        },
+        "review": {
+            "final": state.final,
+            "summaries": {key.removeprefix("summary:"): text for key, text in sorted(state.review_texts.items())
+                          if key.startswith("summary:")},
+            "key_messages": state.review_texts.get("key_messages"),
+            "way_forward": state.review_texts.get("way_forward"),
+        },
+        "speaking": [
+            {"person": t.person, "name": t.name, "on_stage": t.on_stage, "in_discussion": t.in_discussion}
+            for t in speaking_times(programme, state)
+        ],
     }
 
 

@@ -108,6 +108,9 @@ EN: dict[str, str] = {
     "ahead": "{duration} ahead of schedule",
     "on_time": "on schedule",
     "pauses": "Pauses",
+    "speaking_time": "Speaking time",
+    "col_on_stage": "On stage",
+    "col_in_discussion": "Speaking in discussions and Q&A (transcript)",
     "signals": "Signals to the speakers",
     "signal_message": "message “{text}”",
     "signal_cleared": "message cleared",
@@ -127,6 +130,17 @@ EN: dict[str, str] = {
     "no_photo_cue": "No cue in the programme mentions the group photo or screenshots.",
     # footer
     "footer_final": "Final report, generated from the session journal (last event: no. {events}, at {time}).",
+    "webinar_questions": "From the webinar's Q&A",
+    "answer": "Answer",
+    "answer_by": "Answer by {name}",
+    "answered_live": "answered live",
+    "polls": "Polls",
+    "col_answer": "Answer",
+    "col_responses": "Responses",
+    "footer_reviewed": "Final report, reviewed by the rapporteur (last event: no. {events}, at {time}).",
+    "summary_of": "Summary",
+    "key_messages": "Key messages",
+    "way_forward": "Way forward",
     "footer_live": "Report in progress, rewritten after every event (last event: no. {events}, at {time}).",
     # typography
     "colon": ": ",
@@ -210,6 +224,9 @@ ES: dict[str, str] = {
     "ahead": "{duration} de adelanto",
     "on_time": "a la hora prevista",
     "pauses": "Pausas",
+    "speaking_time": "Tiempo de palabra",
+    "col_on_stage": "En escena",
+    "col_in_discussion": "Palabra en debates y preguntas (transcripción)",
     "signals": "Señales a los ponentes",
     "signal_message": "mensaje «{text}»",
     "signal_cleared": "mensaje retirado",
@@ -230,6 +247,17 @@ ES: dict[str, str] = {
     "footer_final": (
         "Informe final, generado a partir del diario de la sesión (último evento: n.º {events}, a las {time})."
     ),
+    "webinar_questions": "De las preguntas y respuestas del webinario",
+    "answer": "Respuesta",
+    "answer_by": "Respuesta de {name}",
+    "answered_live": "respondida en directo",
+    "polls": "Sondeos",
+    "col_answer": "Respuesta",
+    "col_responses": "Respuestas",
+    "footer_reviewed": "Informe final, revisado por la relatoría (último evento: n.º {events}, a las {time}).",
+    "summary_of": "Resumen",
+    "key_messages": "Mensajes clave",
+    "way_forward": "Próximos pasos",
     "footer_live": "Informe en curso, reescrito tras cada evento (último evento: n.º {events}, a las {time}).",
     "colon": ": ",
     "quote_open": "«",
@@ -312,6 +340,9 @@ FR: dict[str, str] = {
     "ahead": "{duration} d’avance",
     "on_time": "à l’heure",
     "pauses": "Pauses",
+    "speaking_time": "Temps de parole",
+    "col_on_stage": "Sur scène",
+    "col_in_discussion": "Parole dans les débats et questions (transcription)",
     "signals": "Signaux aux intervenants",
     "signal_message": "message « {text} »",
     "signal_cleared": "message retiré",
@@ -333,6 +364,19 @@ FR: dict[str, str] = {
         f"Rapport final, établi à partir du journal de la session (dernier événement{NBSP}: "
         f"n°{NBSP}{{events}}, à {{time}})."
     ),
+    "webinar_questions": "Des questions-réponses du webinaire",
+    "answer": "Réponse",
+    "answer_by": "Réponse de {name}",
+    "answered_live": "répondu en direct",
+    "polls": "Sondages",
+    "col_answer": "Réponse",
+    "col_responses": "Réponses",
+    "footer_reviewed": (
+        f"Rapport final, relu par le rapporteur (dernier événement{NBSP}: n°{NBSP}{{events}}, à {{time}})."
+    ),
+    "summary_of": "Résumé",
+    "key_messages": "Messages clés",
+    "way_forward": "Perspectives",
     "footer_live": (
         f"Rapport en cours, réécrit après chaque événement (dernier événement{NBSP}: "
         f"n°{NBSP}{{events}}, à {{time}})."

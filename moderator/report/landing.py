@@ -57,6 +57,8 @@ def landing(programme: Programme, note: Note) -> Landing:
     kind = segment.kind if segment is not None else None
     if note.kind == NoteKind.ACTION:
         return Landing.ACTIONS
+    if note.with_person and note.speaker and note.kind != NoteKind.QUESTION:  # the review gave it to them
+        return Landing.SUMMARY
     if note.after_end:
         return Landing.AFTER_END
     if note.kind == NoteKind.QUESTION:

@@ -30,7 +30,15 @@ _BREAK = "\x00"
 """Stands for a line break inside a bullet until the renderer knows the item's indentation."""
 
 
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<~|&]")
+"""A character some inline escape is about: a line without any needs only the check of its start."""
+
+
 def _md_escape_line(line: str, *, leading: bool = True, cell: bool = False) -> str:
+    if _MD_SPECIAL.search(line) is None:
+        if not leading:
+            return line
+        return _MD_LEADING.sub(lambda m: m.group(0) + "\\" if m.group(0).isdigit() else "\\" + m.group(0), line)
     line = _MD_INLINE.sub(lambda m: "\\" + m.group(0), line)
     if line.count("~") >= 2:  # strikethrough needs a pair
         line = line.replace("~", "\\~")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SpanStyle(StrEnum):
@@ -22,16 +23,15 @@ class SpanStyle(StrEnum):
     """A quotation, its marks already in the text (they differ by language)."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """A run of text in one style (a quote's marks are part of its text)."""
+class Span(NamedTuple):
+    """A run of text in one style (a quote's marks are part of its text). A named tuple, not a frozen
+    dataclass: a report of 100,000 chat messages makes half a million of them."""
 
     text: str
     style: SpanStyle = SpanStyle.PLAIN
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     spans: tuple[Span, ...]
     children: Bullets | None = None
 
@@ -78,6 +78,9 @@ class ReportDocument:
     title: str
     sections: tuple[Section, ...]
     footer: str
+    paper: str = "a4"
+    """``a4``, or ``letter`` for a session held in the US (its zone's country): what a printed
+    or PDF copy of the Word file is laid out on where the organizers are."""
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:

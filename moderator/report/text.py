@@ -13,6 +13,9 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 def text_lines(text: str) -> list[str]:
     """The text's non-blank lines, without indentation; tabs and control characters become spaces."""
+    if text.isprintable():  # one line, nothing to replace: most texts, worked out fast
+        line = text.strip(" ")
+        return [line] if line else []
     lines = []
     for line in text.splitlines():
         line = _CONTROL.sub(" ", line).strip(" \t")

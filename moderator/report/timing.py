@@ -28,6 +28,7 @@ import pendulum
 
 from moderator.problems import Words
 from moderator.programme.durations import whole_seconds
+from moderator.programme.model import Programme
 from moderator.programme.plan import plan, session_start
 from moderator.session.clock import parse_wall
 from moderator.session.runs import LoadedRun
@@ -253,6 +254,13 @@ def _rows(runs: Sequence[LoadedRun]) -> tuple[PlannedRow, ...]:
         segment = item.segment
         rows.append(PlannedRow(index, segment.kind, segment.title, segment.duration, item.start))
     return tuple(rows)
+
+
+def end_of_run(programme: Programme, state: State) -> tuple[pendulum.DateTime | None, int | None]:
+    """When a run ended (its last event, if it never did) and, if it ended, how late against its planned
+    end in seconds, exactly as ``moderator timing`` says them: the report prints the same figures."""
+    timing = _analyse_run(LoadedRun(programme, state, [], []), "")
+    return timing.ended, timing.end_offset
 
 
 def _analyse_run(run: LoadedRun, label: str) -> RunTiming:

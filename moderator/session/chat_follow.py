@@ -28,9 +28,12 @@ POLL_SECONDS = 2.0
 
 def host_zone() -> str:
     """This computer's zone (``TZ``, else the system's), as an IANA name when there is one."""
+    import os
+
     from pendulum.tz import local_timezone
 
-    name = local_timezone().name or "UTC"
+    # TZ first, read now: pendulum keeps the zone it found first for the life of the process
+    name = os.environ.get("TZ", "").removeprefix(":") or local_timezone().name or "UTC"
     try:
         return check_zone(name)
     except ZoneError:

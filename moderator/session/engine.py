@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import pendulum
 from moderator.problems import ModeratorError
 from moderator.programme import Programme
 from moderator.session import events as ev
-from moderator.session.chat import chat_kind, segment_at
+from moderator.session.chat import SegmentLocator, chat_kind
 from moderator.session.clock import Clock, parse_wall
 from moderator.session.events import Event, NoteKind, clean_text
 from moderator.session.journal import Journal
@@ -30,6 +31,7 @@ from moderator.session.snapshot import Snapshot, TimelineMemo, remaining_seconds
 from moderator.session.state import Note, State, Status, apply, new_state
 
 if TYPE_CHECKING:
+    from moderator.session.transcript import PlacedCue
     from moderator.session.zoom_chat import DatedChatMessage
 
 Listener = Callable[[Event, State], None]
@@ -543,21 +545,87 @@ class Engine:
         """Add the chat's messages to everyone that the journal does not hold yet; how many were new.
 
         Each is placed in the segment running when it was written, and is a question if it asks one.
+        The journal is made durable once, after the last (``Journal.batch``): an import of 100,000
+        messages is one fsync, and the command speaks only after it.
         """
         added = 0
-        for dated in messages:
-            message = dated.message
-            if message.fingerprint in self.state.chat_fingerprints:
-                continue
-            at = pendulum.instance(dated.wall).in_timezone("UTC").isoformat()
-            self._emit(ev.ChatMessageAdded(
-                sender=clean_text(message.sender)[:ev.MAX_SHORT_TEXT], text=clean_text(message.text)[:ev.MAX_TEXT],
-                at=at, fingerprint=message.fingerprint, kind=chat_kind(message.text),
-                segment=segment_at(self.state.timeline, at),
-                reply_to=clean_text(message.reply_to)[:ev.MAX_TEXT] if message.reply_to else None,
-            ))
-            added += 1
+        locator = SegmentLocator(self.state.timeline)
+        with self._batch():
+            for dated in messages:
+                message = dated.message
+                if message.fingerprint in self.state.chat_fingerprints:
+                    continue
+                at = dated.wall.astimezone(dt.UTC)
+                self._emit(ev.ChatMessageAdded(
+                    sender=clean_text(message.sender)[:ev.MAX_SHORT_TEXT],
+                    text=clean_text(message.text)[:ev.MAX_TEXT],
+                    at=at.isoformat(), fingerprint=message.fingerprint,
+                    kind=chat_kind(message.text), segment=locator.at(at),
+                    reply_to=clean_text(message.reply_to)[:ev.MAX_TEXT] if message.reply_to else None,
+                ))
+                added += 1
         return added
+
+    def remove_chat_messages(self, fingerprints: Iterable[str]) -> int:
+        """Take the journal's messages with these fingerprints back out (``chat --replace``); how many."""
+        removed = 0
+        with self._batch():
+            for fingerprint in fingerprints:
+                if fingerprint in self.state.chat_fingerprints:
+                    self._emit(ev.ChatMessageRemoved(fingerprint=fingerprint))
+                    removed += 1
+        return removed
+
+    def add_transcript(self, cues: Iterable[PlacedCue]) -> int:
+        """Add the transcript's cues the journal does not hold yet, each in the segment running then."""
+        added = 0
+        locator = SegmentLocator(self.state.timeline)
+        with self._batch():
+            for placed in cues:
+                cue = placed.cue
+                if cue.fingerprint in self.state.transcript_fingerprints:
+                    continue
+                at = placed.at.astimezone(dt.UTC)
+                self._emit(ev.TranscriptLine(
+                    text=clean_text(cue.text)[:ev.MAX_TEXT], at=pendulum.instance(at).isoformat(),
+                    until=pendulum.instance(placed.until.astimezone(dt.UTC)).isoformat(),
+                    fingerprint=cue.fingerprint, name=clean_text(cue.name)[:ev.MAX_SHORT_TEXT] if cue.name else None,
+                    speaker=placed.person, segment=locator.at(at),
+                ))
+                added += 1
+        return added
+
+    @contextlib.contextmanager
+    def _batch(self) -> Iterator[None]:
+        """Events emitted inside are made durable together, when it ends (one fsync)."""
+        if self.journal is None:
+            yield
+            return
+        with self.journal.batch():
+            yield
+
+    def add_webinar(self, questions: Iterable[tuple[ev.WebinarQuestion, dt.datetime | None]],
+                    polls: Iterable[tuple[ev.PollResult, dt.datetime | None]]) -> tuple[int, int]:
+        """Add a webinar's Q&A questions and poll results (each placed in the segment running at its time)
+        that the journal does not hold yet; how many of each were new."""
+        locator = SegmentLocator(self.state.timeline)
+        added = [0, 0]
+        with self._batch():
+            for question, at in questions:
+                if question.fingerprint not in self.state.webinar_fingerprints:
+                    self._emit(dataclasses.replace(question, segment=locator.at(at) if at else None))
+                    added[0] += 1
+            for poll, at in polls:
+                known = self.state.polls.get((poll.poll, poll.question))
+                if known is None or known.fingerprint != poll.fingerprint:
+                    self._emit(dataclasses.replace(poll, segment=locator.at(at) if at else None))
+                    added[1] += 1
+        return added[0], added[1]
+
+    def record(self, event: E) -> E:
+        """Journal an event made by a tool working on the finished session (the review,
+        ``moderator.session.review``), through the same path as every command."""
+        return self._emit(event)
 
     def set_participants(self, count: int) -> None:
         if count < 0:

@@ -61,6 +61,12 @@ class EventType(StrEnum):
     FLASH = "flash"
     BLACKOUT = "blackout"
     CHAT_MESSAGE = "chat_message"
+    CHAT_REMOVED = "chat_removed"
+    TRANSCRIPT_LINE = "transcript_line"
+    REVIEW_TEXT = "review_text"
+    WEBINAR_QUESTION = "webinar_question"
+    POLL_RESULT = "poll_result"
+    REPORT_FINAL = "report_final"
 
 
 class NoteKind(StrEnum):
@@ -183,6 +189,9 @@ class NoteAdded(BaseEvent):
     """The seat that typed it (``moderator join``); ``None``: the host's own keyboard."""
     author: str | None = field(default=None, metadata=_short())
     """The name given at ``join --name``: the report credits its rapporteurs."""
+    reviewed: bool | None = None
+    """``True``: added in the review after the session (``moderator review``: a transcript line promoted to a
+    quote): it belongs where its segment puts it, not among the notes typed after the end."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -197,6 +206,12 @@ class NoteEdited(BaseEvent):
     level: int | None = field(default=None, metadata=_bounded(0, MAX_LEVEL))
     group: int | None = field(default=None, metadata=_bounded(0, MAX_GROUPS - 1))
     group_segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+    question: tuple[str, int] | None = None
+    """Moved to this guiding question (the review)."""
+    detach: bool | None = None
+    """``True``: moved out of its guiding question and group: the note is its speaker's (the review)."""
+    position: float | None = field(default=None, metadata=_bounded(0.0, float(MAX_NOTE_ID + 1)))
+    """Where it sorts among the notes of its place (the review's reordering); by id until set."""
     seat: str | None = field(default=None, metadata={"max_length": 64})
     """The seat that made the correction; ``None``: the host's console (or a journal from before
     corrections recorded who made them)."""
@@ -313,10 +328,89 @@ class ChatMessageAdded(BaseEvent):
     """The start of the message it answers, as Zoom quoted it."""
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatMessageRemoved(BaseEvent):
+    """A chat message taken back out (``moderator chat --replace``: an import read in the wrong zone is
+    replaced, its earlier messages removed first); the journal keeps both."""
+
+    TYPE = EventType.CHAT_REMOVED
+    fingerprint: str = field(metadata={"max_length": 64})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TranscriptLine(BaseEvent):
+    """One cue of a Zoom transcript or closed captions (``moderator transcript``), kept with the run
+    and apart from the notes.
+
+    ``at``/``until``: when it was said (UTC: the recording's start plus the cue's offset); ``name`` as
+    the file wrote it, ``speaker`` the programme's id it matched (``None``: unknown); ``segment`` the one
+    running then. ``fingerprint`` (offset, name, text) makes an import idempotent.
+    """
+
+    TYPE = EventType.TRANSCRIPT_LINE
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    at: str = field(metadata={"max_length": 64})
+    until: str = field(metadata={"max_length": 64})
+    fingerprint: str = field(metadata={"max_length": 64})
+    name: str | None = field(default=None, metadata=_short())
+    speaker: str | None = field(default=None, metadata=_short())
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReviewText(BaseEvent):
+    """A text the rapporteur writes in the review: a presentation's summary (``key`` ``summary:<person
+    id>``), the key messages (``key_messages``) or the way forward (``way_forward``). The latest wins;
+    an empty text takes it back."""
+
+    TYPE = EventType.REVIEW_TEXT
+    key: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReportFinal(BaseEvent):
+    """The rapporteur marks the report final (or takes it back): the report says it was reviewed."""
+
+    TYPE = EventType.REPORT_FINAL
+    final: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WebinarQuestion(BaseEvent):
+    """An audience question from a Zoom webinar's Q&A report (``moderator webinar``), with its answer."""
+
+    TYPE = EventType.WEBINAR_QUESTION
+    asker: str = field(metadata=_short())
+    text: str = field(metadata={"max_length": MAX_TEXT})
+    fingerprint: str = field(metadata={"max_length": 64})
+    at: str | None = field(default=None, metadata={"max_length": 64})
+    answer: str | None = field(default=None, metadata={"max_length": MAX_TEXT})
+    answered_by: str | None = field(default=None, metadata=_short())
+    live: bool = False
+    """Answered live, aloud (the report says so instead of an answer)."""
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PollResult(BaseEvent):
+    """One question of a Zoom webinar poll (``moderator webinar``): ``results`` holds one ``count<TAB>answer``
+    line per answer, most chosen first. A later result for the same poll and question replaces it."""
+
+    TYPE = EventType.POLL_RESULT
+    poll: str = field(metadata=_short())
+    question: str = field(metadata={"max_length": MAX_TEXT})
+    results: str = field(metadata={"max_length": MAX_TEXT})
+    fingerprint: str = field(metadata={"max_length": 64})
+    at: str | None = field(default=None, metadata={"max_length": 64})
+    segment: int | None = field(default=None, metadata=_bounded(0, MAX_SEGMENTS - 1))
+
+
 Event: TypeAlias = (
     Opened | Reopened | Slept | Started | Moved | Paused | Resumed | Adjusted | Ended | NoteAdded | NoteEdited
     | NoteDeleted | QuestionAsked | QuestionUnasked | CueTicked | ParticipantsSet
-    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded
+    | MessageShown | MessageCleared | FlashSet | BlackoutSet | ChatMessageAdded | ChatMessageRemoved
+    | TranscriptLine | ReviewText | ReportFinal | WebinarQuestion | PollResult
 )
 
 EVENT_CLASSES: dict[EventType, type[Event]] = {

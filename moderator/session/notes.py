@@ -89,11 +89,13 @@ def parse_note(raw: str, programme: Programme, groups: tuple[str, ...] = ()) -> 
         level, text = len(leveled.group(1)), text[leveled.end():]
     kind: NoteKind | None = None
     who: tuple[str, int | str] | None = None
-    for _ in range(2):  # who and kind may come in either order, once each
+    for _ in range(3):  # who, kind and level may come in any order, once each (``@Andrés - las…``)
         if kind is None:
             text, kind = _take_kind(text)
         if who is None:
             text, who = _take_mention(text, programme, groups)
+        if not level and who is not None and (leveled := _LEVEL.match(text)):
+            level, text = len(leveled.group(1)), text[leveled.end():]
     if kind is NoteKind.QUOTE:
         text = _unquote(text)
     if not has_words(text):

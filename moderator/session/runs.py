@@ -30,6 +30,7 @@ from moderator.session.clock import Clock, parse_wall
 from moderator.session.engine import Engine, replay_state
 from moderator.session.events import Event, Opened
 from moderator.session.journal import (
+    PREVIOUS_CONSOLE_GRACE,
     Journal,
     JournalBusy,
     JournalError,
@@ -141,7 +142,7 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
         raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
     candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
     if candidate is not None:
-        ensure_not_running(candidate)  # before anything reads, merges or renames it
+        ensure_not_running(candidate, wait=PREVIOUS_CONSOLE_GRACE)  # before anything reads, merges or renames it
     recovered = merge_fallbacks(candidate) if candidate is not None else []
     contents = None
     if candidate is not None and candidate.exists():

@@ -79,6 +79,14 @@ class Note:
     author: str | None = None
     changes: list[NoteChange] = field(default_factory=list)
     """Every correction and deletion, in order, each with who made it."""
+    position: float | None = None
+    """Where the review put it among its place's notes (``None``: by id)."""
+    with_person: bool = False
+    """The review gave it to its speaker: it goes with their presentation, whatever segment it was typed in."""
+
+    @property
+    def order(self) -> float:
+        return self.position if self.position is not None else float(self.id)
 
 
 @dataclass
@@ -95,6 +103,48 @@ class ChatEntry:
     """When the participant wrote it (ISO, UTC)."""
     segment: int | None
     reply_to: str | None
+    fingerprint: str
+    removed: bool = False
+    """Taken back out (``chat --replace``): left out of every report."""
+
+
+@dataclass
+class TranscriptEntry:
+    """One line of the recording's transcript: who said it (the programme's id, and the name as written)."""
+
+    number: int
+    name: str | None
+    speaker: str | None
+    text: str
+    at: str
+    until: str
+    segment: int | None
+    fingerprint: str
+
+
+@dataclass
+class WebinarEntry:
+    """An audience question of the webinar's Q&A, and its answer."""
+
+    asker: str
+    text: str
+    at: str | None
+    answer: str | None
+    answered_by: str | None
+    live: bool
+    segment: int | None
+    fingerprint: str
+
+
+@dataclass
+class PollEntry:
+    """One poll question and how many chose each answer."""
+
+    poll: str
+    question: str
+    answers: tuple[tuple[str, int], ...]
+    at: str | None
+    segment: int | None
     fingerprint: str
 
 
@@ -154,7 +204,18 @@ class State:
     participants: int | None = None
     participants_wall: str | None = None
     chat: list[ChatEntry] = field(default_factory=list)
-    chat_fingerprints: set[str] = field(default_factory=set)
+    chat_fingerprints: dict[str, ChatEntry] = field(default_factory=dict)
+    """The messages in ``chat`` by fingerprint (the removed ones left out)."""
+    transcript: list[TranscriptEntry] = field(default_factory=list)
+    transcript_fingerprints: set[str] = field(default_factory=set)
+    webinar_questions: list[WebinarEntry] = field(default_factory=list)
+    webinar_fingerprints: set[str] = field(default_factory=set)
+    polls: dict[tuple[str, str], PollEntry] = field(default_factory=dict)
+    """(poll, question) -> its latest result."""
+    review_texts: dict[str, str] = field(default_factory=dict)
+    """The review's texts by key: ``summary:<person>``, ``key_messages``, ``way_forward``."""
+    final: bool = False
+    """The rapporteur marked the report final in the review."""
     timeline: list[tuple[str, int | None]] = field(default_factory=list)
     """(wall, segment entered) at every start and move, and (wall, None) at the end: which
     segment was running at a given moment (a chat message's, for one)."""
@@ -175,6 +236,10 @@ class State:
 
     def visible_notes(self) -> list[Note]:
         return [n for n in self.notes.values() if not n.deleted]
+
+    def visible_chat(self) -> list[ChatEntry]:
+        """The chat's messages, without those taken back out."""
+        return [entry for entry in self.chat if not entry.removed]
 
 
 _Record = TypeVar("_Record", Note, AskedQuestion)
@@ -273,6 +338,28 @@ def apply(state: State, event: Event) -> None:
             _signal(state, event, None, event.on)
         case ev.ChatMessageAdded():
             _chat_message(state, event)
+        case ev.ChatMessageRemoved():
+            removed = state.chat_fingerprints.pop(event.fingerprint, None)
+            if removed is not None:
+                removed.removed = True
+        case ev.TranscriptLine():
+            _transcript_line(state, event)
+        case ev.WebinarQuestion():
+            if event.fingerprint not in state.webinar_fingerprints:
+                state.webinar_fingerprints.add(event.fingerprint)
+                state.webinar_questions.append(WebinarEntry(
+                    event.asker, event.text, event.at, event.answer, event.answered_by, event.live, event.segment,
+                    event.fingerprint))
+        case ev.PollResult():
+            state.polls[(event.poll, event.question)] = PollEntry(
+                event.poll, event.question, poll_answers(event.results), event.at, event.segment, event.fingerprint)
+        case ev.ReviewText():
+            if event.text.strip():
+                state.review_texts[event.key] = event.text
+            else:
+                state.review_texts.pop(event.key, None)
+        case ev.ReportFinal():
+            state.final = event.final
         case _:  # a new event type without its case here is a mypy error, not a silent no-op
             assert_never(event)
     if event.command_id is not None:
@@ -348,7 +435,8 @@ def _note_added(state: State, event: ev.NoteAdded) -> None:
     note = Note(
         id=event.id, text=event.text, kind=event.kind, segment=event.segment, speaker=event.speaker,
         question=event.question, t=event.t, wall=event.wall, level=event.level or 0,
-        group=event.group, group_segment=event.group_segment, after_end=state.status is Status.ENDED,
+        group=event.group, group_segment=event.group_segment,
+        after_end=state.status is Status.ENDED and not event.reviewed,
         seat=event.seat, author=event.author,
     )
     state.notes[note.id] = note
@@ -369,6 +457,12 @@ def _note_edited(state: State, event: ev.NoteEdited) -> None:
         note.level = event.level
     if event.group is not None:  # a group named: the note is the group's, nobody's
         note.speaker, note.group, note.group_segment = None, event.group, event.group_segment
+    if event.detach:  # moved to a person: out of its guiding question and group, into their presentation
+        note.question, note.group, note.group_segment, note.with_person = None, None, None, True
+    if event.question is not None:
+        note.question, note.group, note.group_segment, note.with_person = event.question, None, None, False
+    if event.position is not None:
+        note.position = event.position
     note.edited = True
     note.changes.append(NoteChange(False, event.seat, event.author, event.wall))
 
@@ -377,8 +471,30 @@ def _chat_message(state: State, event: ev.ChatMessageAdded) -> None:
     """Keep the first message with a given fingerprint: importing a chat twice adds nothing."""
     if event.fingerprint in state.chat_fingerprints:
         return
-    state.chat_fingerprints.add(event.fingerprint)
-    state.chat.append(ChatEntry(
+    entry = ChatEntry(
         number=len(state.chat) + 1, sender=event.sender, text=event.text, kind=event.kind, at=event.at,
         segment=event.segment, reply_to=event.reply_to, fingerprint=event.fingerprint,
+    )
+    state.chat_fingerprints[event.fingerprint] = entry
+    state.chat.append(entry)
+
+
+def poll_answers(results: str) -> tuple[tuple[str, int], ...]:
+    """``count<TAB>answer`` lines (a ``poll_result``'s ``results``) as (answer, count) pairs."""
+    pairs = []
+    for line in results.splitlines():
+        count, _, answer = line.partition("\t")
+        if count.strip().isdigit() and answer:
+            pairs.append((answer, int(count)))
+    return tuple(pairs)
+
+
+def _transcript_line(state: State, event: ev.TranscriptLine) -> None:
+    """Keep the first line with a given fingerprint: importing a transcript twice adds nothing."""
+    if event.fingerprint in state.transcript_fingerprints:
+        return
+    state.transcript_fingerprints.add(event.fingerprint)
+    state.transcript.append(TranscriptEntry(
+        number=len(state.transcript) + 1, name=event.name, speaker=event.speaker, text=event.text, at=event.at,
+        until=event.until, segment=event.segment, fingerprint=event.fingerprint,
     ))

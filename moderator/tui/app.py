@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widgets import Input
 
 from moderator.i18n import translator
 from moderator.programme import Programme
@@ -29,6 +30,7 @@ from moderator.tui.dialogs import ConfirmScreen, translate_bindings
 from moderator.tui.keymap import palette_actions
 from moderator.tui.stopping import Stop, StopHandlers, install_stop_handlers
 from moderator.tui.textual_private import rebind
+from moderator.tui.typing_guard import TypedText
 
 if TYPE_CHECKING:
     from moderator.host import Host
@@ -65,6 +67,21 @@ class ModeratorApp(App[None]):
         self.speed = speed
         self.ticking = tick
         self._chat_problem: str | None = None
+
+    def keys_are_commands(self) -> bool:
+        """Whether a printable key now would run a console command (the console's own screen, the
+        note box not focused). Asked by the driver's input thread (``TypingGuard``): it only reads."""
+        try:
+            screen = self.screen
+            return isinstance(screen, ConsoleScreen) and not screen.words_only and \
+                not isinstance(screen.focused, Input)
+        except Exception:  # starting or closing: no screen yet, or none any more
+            return False
+
+    def on_typed_text(self, message: TypedText) -> None:
+        """Keys that arrived as typing while the box was not focused: into the box, never commands."""
+        if isinstance(self.screen, ConsoleScreen):
+            self.console_screen.take_typing(message.text)
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen(self.run_files, size=self.size, report=self.report, bell=self.ring_bell,

@@ -43,6 +43,7 @@ from moderator.tui.keymap import N_, bindings_for_role, console_bindings
 from moderator.tui.note_box import MAX_NOTE_CHARACTERS, LineBreaksShown, NameSuggester, NoteBox
 from moderator.tui.textual_private import rebind
 from moderator.tui.toasts import Toasts
+from moderator.tui.typing_guard import TypedText
 from moderator.tui.widgets import (
     Agenda,
     ClockBar,
@@ -235,6 +236,8 @@ class ConsoleScreen(Screen[None]):
         if self._ticking:
             self._schedule_tick()
         self.engine.subscribe(self._on_engine_event)
+        if self.words_only:  # a rapporteur seat opens where its person types
+            self.set_focus(self.query_one(NoteBox))
 
     # ------------------------------------------------------------------ the one road: event -> screen
 
@@ -679,11 +682,52 @@ class ConsoleScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``i`` and ``enter`` move to the note box only from outside it; while it has the
         focus, the keys that type text leave the Footer (their function keys still work).
-        (While a dialog is open, the console's keys are not active at all: the dialog is the screen.)"""
+        (While a dialog is open, the console's keys are not active at all: the dialog is the screen.)
+        A rapporteur seat has no single-letter commands at all: its keys are words (``on_key``)."""
         typing = isinstance(self.focused, Input)
+        if self.words_only and action in (*TYPING_ACTIONS, "focus_notes") and not self._from_palette:
+            return False
         if action == "focus_notes":
             return not typing
         return not (typing and action in TYPING_ACTIONS and not self._from_palette)
+
+    @property
+    def words_only(self) -> bool:
+        """A rapporteur seat: it writes notes and drives nothing, so every printable key is a word."""
+        return not self.engine.may("toggle") and self.engine.may("add_note")
+
+    def _words_outside_the_box(self, event: events.Key) -> None:
+        """On a rapporteur seat, a key typed outside the box (after Esc, say) goes into it, and Enter
+        goes back to it: never lost, never a command. On any console, a printable key that is no
+        command goes into the box too. (Bindings are looked up after this handler.)"""
+        if isinstance(self.focused, Input):
+            return
+        printable = event.is_printable and event.character is not None
+        if printable and not self.words_only and event.key not in self._bindings.key_to_bindings:
+            # A printable key that is no command (``l``, ``x``, ``é``): a word begun, for the box.
+            event.stop()
+            event.prevent_default()
+            self.take_typing(event.character or "")
+            return
+        if not self.words_only:
+            return
+        if printable or event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.take_typing(event.character if printable and event.character else "")
+
+    def take_typing(self, text: str) -> None:
+        """Typing that arrived while the box was not focused: into the box, which takes the focus;
+        said once per stretch of typing, so nobody wonders where the words went."""
+        box = self.query_one(NoteBox)
+        if self.focused is not box:
+            self.set_focus(box)
+            if text and not self.words_only:
+                self._tell(self.tr("Your typing went into the note box (Enter logs it, Esc leaves it)"),
+                           timeout=4, key="typing")
+        if text:
+            # Through the box's own queue, where the keys and pastes that follow go too: in order.
+            box.post_message(TypedText(text))
 
     # ------------------------------------------------------------------ notes
 
@@ -721,7 +765,9 @@ class ConsoleScreen(Screen[None]):
             self._tell(self.tr("Note {id} saved").format(id=note.id), timeout=3, key="note")
 
     def on_key(self, event: events.Key) -> None:
-        """``esc`` in the note box gives the keys back to the timer (and cancels an edit)."""
+        """``esc`` in the note box gives the keys back to the timer (and cancels an edit); on a
+        rapporteur seat, keys outside the box are words for it."""
+        self._words_outside_the_box(event)
         if event.key == "escape" and isinstance(self.focused, NoteBox):
             if self._editing_note is not None:
                 self.query_one(NoteBox).value = ""
@@ -742,14 +788,20 @@ class ConsoleScreen(Screen[None]):
         """Any note back into the box, as it would be typed (level, person or group, mark)."""
         box = self.query_one(NoteBox)
         if box.value.strip() and self._editing_note is None:
-            self._tell(self.tr("Log or clear the note you are typing first"), severity="warning", timeout=4,
-                       key="refused")
-            return
+            # What was being typed is not glued to the note corrected: it waits, and comes back after.
+            self._typed_aside = box.value
+            self._tell(self.tr("The note you were typing is kept aside; it comes back after this correction"),
+                       timeout=5, key="note")
         self._editing_note = note.id
         box.value = visible(note_as_typed(note, self.language), keep_newlines=True)
         box.cursor_position = len(box.value)
         self.query_one("#notes-panel").border_title = self.tr(
             "Notes · editing note {id} (enter saves, esc cancels)").format(id=note.id)
+        start = visible(note.text.replace("\n", " "))
+        start = start if len(start) <= 40 else start[:39] + "…"
+        box.border_title = self.tr("Correcting note {id}: {start} (Enter saves, Esc cancels)").format(
+            id=note.id, start=start)
+        box.add_class("-editing")
         self.set_focus(box)
 
     def action_delete_last_note(self) -> None:
@@ -803,9 +855,18 @@ class ConsoleScreen(Screen[None]):
         box.cursor_position = len(box.value)
         self.set_focus(box)
 
+    _typed_aside = ""
+    """A note being typed when a correction began: back in the box once the correction ends."""
+
     def _stop_editing(self) -> None:
         self._editing_note = None
         self.query_one("#notes-panel").border_title = self.tr("Notes")
+        box = self.query_one(NoteBox)
+        box.border_title = None
+        box.remove_class("-editing")
+        if self._typed_aside:
+            aside, self._typed_aside = self._typed_aside, ""
+            box.give_back(aside)
         if self._notes_changed:  # notes changed while one was being edited: drawn now
             self._notes_changed = False
             self._reload_notes()

@@ -9,7 +9,9 @@ kept the console busy for minutes, typing one character (and redrawing) at a tim
 input loop decoding with ``errors="replace"`` (an invalid byte becomes U+FFFD) and passing
 what follows the first ``BURST`` printable keys of one read of the terminal (more than anyone
 types between two reads) as one ``Paste``, which the note box takes in one go. Only ``run_input_thread`` differs from
-Textual 8's ``LinuxDriver`` in reading; it still uses Textual's own parser.
+Textual 8's ``LinuxDriver`` in reading; it still uses Textual's own parser. It also passes the
+keys through the ``TypingGuard`` (``typing_guard.py``): a sentence typed while the note box is not
+focused goes into the box, never runs as commands.
 
 And a terminal that goes away must never hold the console. Closing a terminal (SIGHUP; in tmux,
 ``kill-session``) hung one console in four forever, holding the journal's lock. A stack dump showed
@@ -37,6 +39,7 @@ import os
 import queue
 import selectors
 import threading
+import time
 from codecs import getincrementaldecoder
 from collections.abc import Callable, Iterable
 from typing import IO, Any
@@ -46,6 +49,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
 from moderator.tui.textual_private import ParseError, WriterThread, XTermParser
+from moderator.tui.typing_guard import TypingGuard
 
 BURST = 24
 """Printable keys in one read of the terminal beyond which they are a paste, not typing:
@@ -182,6 +186,17 @@ class ModeratorDriver(LinuxDriver):
         fileno = self.fileno
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")(errors="replace").decode
+        guard = TypingGuard()
+        app: Any = self._app
+        keys_are_commands = getattr(app, "keys_are_commands", lambda: False)
+
+        def deliver(messages: Iterable[Message]) -> None:
+            found = list(messages)
+            if not found:
+                return
+            commands = keys_are_commands()
+            for message in guard.feed(found, time.monotonic(), keys_are_commands=commands):
+                self.process_message(message)
 
         def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
             """Deliver what the terminal sent; ``False`` once it is gone (end of file, or an error)."""
@@ -194,15 +209,15 @@ class ModeratorDriver(LinuxDriver):
                     if not data:
                         return False  # end of file: the terminal (or the pipe) closed
                     text = decode(data, final=final and number == len(selector_events))
-                    for message in coalesce(parser.feed(text)):
-                        self.process_message(message)
-            for message in parser.tick():
+                    deliver(coalesce(parser.feed(text)))
+            deliver(parser.tick())
+            for message in guard.due(time.monotonic()):
                 self.process_message(message)
             return True
 
         try:
             while not self.exit_event.is_set():
-                if not process(selector.select(0.1)):
+                if not process(selector.select(guard.timeout(time.monotonic(), 0.1))):
                     self._terminal_gone()
                     return
             selector.unregister(self.fileno)

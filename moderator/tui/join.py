@@ -45,6 +45,7 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
     try:
+        _say_damage(client)
         print(f"Connecting to {shown_link(url)}", file=sys.stderr)
         try:
             await _first_contact(client)
@@ -56,19 +57,36 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
             print(f"The host did not know this seat ({client.identity_refused}): joined as a new seat.",
                   file=sys.stderr)
         engine = SeatEngine(client)
-        run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal")
+        run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal", warnings=_damage(client))
         from moderator.tui.app import ModeratorApp
 
-        await ModeratorApp(run, bell=bell).run_async()
+        app = ModeratorApp(run, bell=bell)
+        await app.run_async()
     finally:
         client.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(runner, 3.0)
-    waiting = len(client.waiting())
-    if waiting:
-        print(f"{waiting} command(s) not yet acknowledged are kept in {client.outbox.path}; "
-              "they are sent when you join again.", file=sys.stderr)
-    return 0
+    with contextlib.suppress(OSError):  # the terminal may be gone
+        _say_damage(client)
+        waiting = len(client.waiting())
+        if waiting:
+            print(f"{waiting} command(s) not yet acknowledged are kept in {client.outbox.path}; "
+                  "they are sent when you join again.", file=sys.stderr)
+    # Textual's 1 when the console crashed, 128 + N after signal N: a crash is never a success.
+    return app.return_code or 0
+
+
+def _damage(client: SeatClient) -> list[str]:
+    """Damaged lines of the outbox (kept aside, not sent): said on stderr, in the console and after it."""
+    if not client.outbox.damaged:
+        return []
+    return [f"{client.outbox.damaged} damaged line(s) in the seat's outbox could not be read and were not sent; "
+            f"they are kept in {client.outbox.damaged_path}"]
+
+
+def _say_damage(client: SeatClient) -> None:
+    for line in _damage(client):
+        print(line, file=sys.stderr)
 
 
 async def _first_contact(client: SeatClient) -> None:

@@ -25,6 +25,7 @@ from textual.widgets import Input
 from moderator.programme import Programme
 from moderator.session.notes import MAX_NOTE_CHARACTERS, people
 from moderator.text import visible
+from moderator.tui.typing_guard import TypedText
 
 LINE_BREAK_SHOWN = "↵"
 JOINERS = frozenset("\u200c\u200d")
@@ -133,6 +134,12 @@ class NoteBox(Input):
         self._overflow_told = False
         if text.strip():
             self.post_message(self.NoteSubmitted(self, text))
+
+    def on_typed_text(self, message: TypedText) -> None:
+        """Keys typed while the box did not have the focus (the console posts them here, so they
+        stay in order with the keys and pastes that follow them)."""
+        message.stop()
+        self._gather(message.text)
 
     def _gather(self, text: str) -> None:
         room = MAX_NOTE_CHARACTERS - len(self.value) - len(self._pending)

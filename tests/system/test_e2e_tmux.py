@@ -95,7 +95,7 @@ def test_kill_and_resume_in_a_real_terminal(tmp_path: Path, terminals: list[Term
     first.keys("Space")
     first.wait_for("left")
     first.keys("n")
-    first.wait_for("Introduction of the moderator")
+    first.wait_for("Introduction of the moderator · 2/")  # moved (a lone key runs 0.25 s after it is pressed)
     # Typed without pause, as a fast rapporteur (or a paste) would: nothing may be lost or glued.
     first.keys("i")
     first.type("the moderator opens with a story from Phnom Penh")

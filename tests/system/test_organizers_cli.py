@@ -63,7 +63,8 @@ def rehearsal(tmp_path: Path) -> Path:
 def test_the_diesis_session_gives_word_data_and_timing(rehearsal: Path, tmp_path: Path) -> None:
     imported = moderator("chat", str(rehearsal), str(CHATS / "diesis_es_oneline.txt"), "--zone", "Europe/Madrid")
     assert imported.returncode == 0, imported.stderr
-    assert "6 added (3 questions)" in imported.stdout and "Europe/Madrid" in imported.stderr
+    assert "5 added (3 questions)" in imported.stdout and "Europe/Madrid" in imported.stderr
+    assert "1 outside the run, not added" in imported.stdout  # the welcome, a minute before the start
     again = moderator("chat", str(rehearsal), str(CHATS / "diesis_es_oneline.txt"), "--zone", "Europe/Madrid")
     assert "0 added" in again.stdout
 
@@ -87,7 +88,7 @@ def test_the_diesis_session_gives_word_data_and_timing(rehearsal: Path, tmp_path
     data = json.loads(data_run.stdout)
     schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
-    assert data["session"]["mode"] == "rehearsal" and len(data["chat"]) == 6
+    assert data["session"]["mode"] == "rehearsal" and len(data["chat"]) == 5
 
     # timing: totals add up, in the session's language
     timing = moderator("timing", str(rehearsal), "--json")

@@ -37,8 +37,7 @@ def test_a_rapporteur_joins_from_another_terminal_and_its_notes_reach_the_host(t
         seat = Terminal(f"env XDG_STATE_HOME={tmp_path / 'seat-state'} {MODERATOR} join {link} --name Ana",
                         tmp_path, width=120, height=36)
         seat.wait_for("rapporteur seat · Ana · connected")
-        seat.keys("i")
-        seat.type("local budgets make alliances last")
+        seat.type("local budgets make alliances last")  # no i first: a rapporteur seat opens in the box
         seat.keys("Enter")
         host.wait_for("local budgets make alliances last — Ana")
         seat.wait_for("local budgets make alliances last — Ana")

@@ -59,13 +59,14 @@ def test_import_places_messages_in_their_segment_and_twice_adds_nothing(
     before = load_run(journal).state
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
     out, err = capsys.readouterr()
-    assert "6 messages to everyone; 6 added (3 questions)" in out and "1 × private message" in out
+    assert "6 messages to everyone; 5 added (3 questions)" in out and "1 × private message" in out
+    assert "1 outside the run, not added" in out and "--zone" in out  # the welcome, a minute before the start
     assert "chat times read as Europe/Madrid (--zone)" in err
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
     assert "0 added" in capsys.readouterr().out
     after = load_run(journal).state
-    assert len(after.chat) == 6
-    assert [e.segment for e in after.chat] == [None, 1, 3, 6, 8, 8]
+    assert len(after.chat) == 5
+    assert [e.segment for e in after.chat] == [1, 3, 6, 8, 8]
     # the import moved no clock: the timing and the footer's last event are as they were
     assert (after.last_t, after.last_wall, after.ended_wall) == (before.last_t, before.last_wall, before.ended_wall)
     report = render_report(load_run(journal).programme, after)
@@ -139,3 +140,40 @@ def test_the_engine_adds_live_messages_to_the_running_segment() -> None:
     assert added == 1 and engine.state.chat[0].segment == 8 and engine.state.chat[0].kind == "question"
     with pytest.raises(ModeratorError):
         run_chat(Path("/nonexistent/journal"), ONELINE, "UTC")
+
+
+def test_a_chat_read_in_the_wrong_zone_adds_nothing_and_says_so(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Read as UTC instead of Madrid time, every message falls two hours off the run: none is added."""
+    journal = diesis_journal(tmp_path)
+    assert run_chat(journal, ONELINE, "UTC") == 0
+    out = capsys.readouterr().out
+    assert "0 added" in out and "6 outside the run, not added" in out and "--zone" in out and "--replace" in out
+    assert load_run(journal).state.chat == []
+
+
+def test_replace_takes_back_an_earlier_import_and_reads_it_again(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An import from before the run's bounds were checked, read in the wrong zone (times in the run, but
+    in the wrong segments): ``--replace`` removes its messages, then imports them again in the right zone."""
+    from moderator.session.engine import Engine
+    from moderator.session.zoom_chat import assign_dates, decode_chat_bytes, parse_zoom_chat
+
+    journal = diesis_journal(tmp_path)
+    run = load_run(journal)
+    with Journal(journal) as writer:
+        engine = Engine.after_the_fact(run.programme, writer, read_journal(journal).events)
+        parsed = parse_zoom_chat(decode_chat_bytes(ONELINE.read_bytes()))
+        engine.add_chat_messages(assign_dates(parsed.messages, run.programme.session.date, "Europe/London"))
+    wrong = [entry.segment for entry in load_run(journal).state.chat]
+    assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
+    assert "0 added" in capsys.readouterr().out  # the same messages (time, sender, text): nothing new
+    assert run_chat(journal, ONELINE, "Europe/Madrid", replace=True) == 0
+    out = capsys.readouterr().out
+    assert "6 of an earlier import removed; 5 added" in out
+    state = load_run(journal).state
+    assert [entry.segment for entry in state.visible_chat()] == [1, 3, 6, 8, 8] != wrong
+    report = render_report(load_run(journal).programme, state)
+    assert report.count("¿ACCIÓ apoya también a cooperativas pequeñas?") == 1
+    assert main(["chat", str(journal), str(ONELINE), "--zone", "Europe/Madrid", "--replace"]) == 0
+    assert len(load_run(journal).state.visible_chat()) == 5  # replacing again gives the same chat

@@ -222,7 +222,7 @@ def test_a_torn_last_event_is_simply_not_in_the_replay(tmp_path):
     assert engine.journal is not None
     engine.journal.close()
     torn = encode_event(decode({"type": "note_added", "t": 1.0, "wall": "2021-10-08T09:00:00+00:00",
-                                "id": 2, "text": "lost", "kind": "note"}))
+                                     "id": 2, "text": "lost", "kind": "note"}))
     journal_file(engine).write_bytes(whole + torn[: len(torn) // 2])
     state = replay_file(workshop(), journal_file(engine))
     assert [n.text for n in state.visible_notes()] == ["kept"]
@@ -369,3 +369,25 @@ def test_a_journal_larger_than_any_real_one_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(journal_module, "read_bounded", lambda p: files.read_bounded(p, 100))
     with pytest.raises(JournalError, match="larger than"):
         read_journal(path)
+
+
+def test_a_batch_is_written_once_when_it_ends(tmp_path, monkeypatch) -> None:
+    """An import's events: one write and one fsync at the end of the batch, all of them on disk after it."""
+    import os as os_module
+
+    from moderator.session.events import Opened, ParticipantsSet
+
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path)
+    journal.append(Opened(t=0.0, wall="2021-10-07T12:00:00+00:00"))
+    opened = path.read_bytes()
+    syncs: list[int] = []
+    real_fsync = os_module.fsync
+    monkeypatch.setattr(os_module, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd))[1])
+    with journal.batch():
+        for count in range(50):
+            journal.append(ParticipantsSet(t=float(count), wall="2021-10-07T12:00:00+00:00", count=count))
+        assert path.read_bytes() == opened  # nothing written before the batch ends
+    assert len(syncs) == 1
+    assert len(read_journal(path).events) == 51
+    journal.close()

@@ -189,7 +189,7 @@ def test_windows_branch_reports_other_errors(tmp_path: Path) -> None:
 def test_a_journal_held_by_a_console_is_refused_with_who_holds_it(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     with Journal(path):
-        with pytest.raises(JournalBusy, match=rf"process {os.getpid()}.*links\.txt"):
+        with pytest.raises(JournalBusy, match=rf"process {os.getpid()}.*end its process \({os.getpid()}\)"):
             Journal(path)
         with pytest.raises(JournalBusy):
             ensure_not_running(path)

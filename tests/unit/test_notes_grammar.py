@@ -55,6 +55,23 @@ def test_levels_and_attributions_combine_in_one_order(raw, level, speaker, kind,
     assert (parsed.level, parsed.speaker_id, parsed.kind, parsed.text) == (level, speaker, kind, text)
 
 
+@pytest.mark.parametrize(("raw", "level", "speaker", "kind", "text"), [
+    ("@kim - las cooperativas acceden al crédito", 1, "kim", "note", "las cooperativas acceden al crédito"),
+    ("@Young -- ! crear mesas", 2, "kim", "action", "crear mesas"),
+    ("! @kim - x", 1, "kim", "action", "x"),
+    ("@kim -5 grados", 0, "kim", "note", "-5 grados"),
+])
+def test_a_level_mark_after_the_name_is_understood(raw, level, speaker, kind, text):
+    """Marks typed in another order than the grammar's (issue 22): stored as ``- las…`` before."""
+    parsed = parse_note(raw, workshop())
+    assert (parsed.level, parsed.speaker_id, parsed.kind, parsed.text) == (level, speaker, kind, text)
+
+
+def test_a_level_mark_after_a_group_is_understood():
+    parsed = parse_note("@g3 - garanties", workshop(), ("Alpha", "Beta", "Gamma"))
+    assert (parsed.level, parsed.group, parsed.text) == (1, 2, "garanties")  # the third group, from 0
+
+
 def test_the_rapporteur_and_moderator_can_be_named(tmp_path):
     text = WORKSHOP_PATH.read_text(encoding="utf-8")
     text = text.replace("[moderator]", '[rapporteur]\nname = "Ana Ruiz"\n\n[moderator]')

@@ -488,7 +488,7 @@ def test_the_timing_shows_overruns_pauses_and_the_end() -> None:
                for d in differences]
     sign = -1 if total.group(3).startswith("-") else 1
     assert sum(seconds) == sign * (int(total.group(3)[-5:-3]) * 60 + int(total.group(3)[-2:]))
-    assert "- **Actual end**: 18:19 — 11:50 ahead of schedule" in report
+    assert "- **Actual end**: 18:19:10 — 11:50 ahead of schedule" in report  # to the second, as timing says
     assert "- **Pauses**: 1 (01:30)" in report
     assert "| Actual end | 18:19 |" in report
 

@@ -46,7 +46,8 @@ def test_the_diesis_session_with_its_chat() -> None:
     data = json.loads(render_report(engine.programme, engine.state, "json"))
     validator().validate(data)
     assert list(data) == ["schema", "session", "moderator", "rapporteur", "speakers", "rounds", "segments",
-                          "groups", "participants", "notes", "chat", "timing"]
+                          "groups", "participants", "notes", "chat", "transcript", "timing", "webinar", "review",
+                          "speaking"]
     assert [s["id"] for s in data["speakers"]] == ["paula", "victor", "camila", "mariana"]
     assert data["moderator"]["id"] == MODERATOR_ID
     speaker_ids = {s["id"] for s in data["speakers"]} | {MODERATOR_ID}

@@ -205,3 +205,20 @@ def test_the_live_word_copy_survives_a_character_xml_cannot_hold(tmp_path) -> No
     assert report.problem is None
     text = "\n".join(p.text for p in read((tmp_path / "live.report.docx").read_bytes()).paragraphs)
     assert "la nota siguiente" in text
+
+
+def test_paper_is_a4_outside_the_united_states_and_letter_inside() -> None:
+    engine = diesis_with_chat()  # Seoul
+    section = read(render_report_bytes(engine.programme, engine.state, "docx")).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    word = read(render_docx(ReportDocument("en", "T", (), "f", paper="letter")))
+    assert round(word.sections[0].page_width.inches, 2) == 8.5
+
+
+def test_guiding_questions_keep_the_programmes_numbers_in_word() -> None:
+    """Numbered across rounds as Markdown and the console number them (the second round starts at 3, not 1)."""
+    from moderator.report.model import Item, Section, Span
+
+    numbered = Bullets((Item((Span("third"),)), Item((Span("fourth"),))), ordered=True, start=3)
+    word = read(render_docx(ReportDocument("en", "T", (Section("s", "S", (numbered,)),), "f")))
+    assert [p.text for p in word.paragraphs if p.text.endswith(("third", "fourth"))] == ["3. third", "4. fourth"]

@@ -81,3 +81,25 @@ def test_sub_points_nest_three_levels_deep_in_every_format():
 def test_participants_from_a_note_reach_the_header_and_the_last_value_wins():
     md = render_report(*_run("es"), "md")
     assert "| Participantes | 34 |" in md
+
+
+def test_an_action_typed_for_a_breakout_group_credits_the_group() -> None:
+    """``@g2 ! ...`` during the break-out: under "Actions", credited to group 2 by name, in every format."""
+    from unit.test_report_golden import NOTE_SCENARIOS, Scenario
+
+    from moderator.report import render_report
+
+    taller = NOTE_SCENARIOS["es"]
+
+    def play(engine, clock) -> None:  # the taller up to its working groups, then an action for group 2
+        engine.start()
+        while engine.programme.segments[engine.state.current].kind != "breakout":
+            clock.advance(300)
+            engine.next()
+        engine.add_note("@g2 ! publicar un mapa de los actores de la ESS")
+
+    engine = Scenario("taller-action", taller.programme_path, taller.start, play).run()
+    groups = engine.programme.segments[engine.state.current].groups
+    markdown = render_report(engine.programme, engine.state)
+    actions = markdown[markdown.index("## Acciones"):]
+    assert f"- **Grupo 2 — {groups[1]}**: publicar un mapa de los actores de la ESS" in actions

@@ -317,7 +317,7 @@ def test_a_torn_last_line_is_skipped_with_a_warning_and_the_run_resumes(tmp_path
     run.engine.add_note("durable")
     crash(run)
     torn = encode_event(decode({"type": "note_added", "t": 9.0, "wall": "2021-10-08T09:00:00+00:00",
-                                "id": 2, "text": "never acknowledged"}))
+                                     "id": 2, "text": "never acknowledged"}))
     with open(run.journal_path, "ab") as handle:
         handle.write(torn[:25])
     resumed = open_run(workshop(), tmp_path, clock)

@@ -3,6 +3,9 @@ authorship of notes; the journal's single writer; the seat's outbox and clock of
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -95,15 +98,34 @@ def test_bad_arguments_are_refused_not_raised(tmp_path, args):
     assert isinstance(run_command(engine, ANA, "c2", "format_disk", {}), Refused)
 
 
-def test_a_second_console_on_the_same_run_does_not_touch_the_journal(tmp_path):
+def test_a_second_console_on_the_same_run_does_not_touch_the_journal(tmp_path, monkeypatch):
+    monkeypatch.setattr("moderator.session.runs.PREVIOUS_CONSOLE_GRACE", 0.2)
     clock = fake_clock()
     first = open_run(workshop(), tmp_path, clock)
     before = first.journal_path.read_bytes()
-    with pytest.raises(JournalBusy, match=r"already running this session.*links\.txt"):
+    with pytest.raises(JournalBusy, match=r"already running this session") as refused:
+        open_run(workshop(), tmp_path, clock)
+    assert "links.txt" not in str(refused.value), "not shared: no co-moderator link to point at"
+    assert f"end its process ({os.getpid()})" in str(refused.value)
+    (first.journal_path.parent / "links.txt").write_text("co-moderator: http://…\n", encoding="utf-8")
+    with pytest.raises(JournalBusy, match=r"already running this session.*co-moderator link in .*links\.txt"):
         open_run(workshop(), tmp_path, clock)
     assert first.journal_path.read_bytes() == before
     first.journal.close()
     open_run(workshop(), tmp_path, clock).journal.close()  # the lock goes with the first console
+
+
+def test_starting_again_right_after_closing_waits_for_the_previous_console(tmp_path):
+    """The previous console is still closing (its terminal just closed): the next run waits for it."""
+    clock = fake_clock()
+    first = open_run(workshop(), tmp_path, clock)
+    closer = threading.Timer(1.0, first.journal.close)
+    closer.start()
+    started = time.monotonic()
+    second = open_run(workshop(), tmp_path, clock)
+    assert 0.8 < time.monotonic() - started < 4
+    second.journal.close()
+    closer.join()
 
 
 def test_the_outbox_keeps_what_waits_across_a_restart_in_order(tmp_path):

@@ -103,8 +103,8 @@ def test_a_journal_written_before_keep_existed_reads_as_it_did(tmp_path: Path) -
 
 
 def test_keep_and_via_are_bounded_fields_of_their_events() -> None:
-    shown = ev.decode({"type": "message_shown", "t": 1, "wall": "2021-10-08T09:00:00+00:00",
-                       "text": "hi", "keep": True})
+    shown = ev.decode({"type": "message_shown", "t": 1, "wall": "2021-10-08T09:00:00+00:00", "text": "hi",
+                       "keep": True})
     assert isinstance(shown, ev.MessageShown) and shown.keep is True
     with pytest.raises(ev.EventError, match="keep"):
         ev.decode({"type": "message_shown", "t": 1, "wall": "2021-10-08T09:00:00+00:00", "text": "hi", "keep": "yes"})

@@ -438,3 +438,32 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path, extra: list[str]) -> N
         os.close(write_end)
     assert result.returncode == 1  # Python's (and rich's) convention for EPIPE
     assert result.stderr == ""
+
+
+def test_the_report_and_timing_agree_on_the_end_to_the_second() -> None:
+    """Fractions of a second in every segment: the report's actual end and verdict are timing's own."""
+    from unit.test_report_golden import SCENARIOS, Scenario
+
+    from moderator.programme.durations import format_duration
+    from moderator.report import render_report
+    from moderator.report.timing import analyse_runs
+    from moderator.session.runs import LoadedRun
+
+    diesis = SCENARIOS["es"]
+
+    def play(engine, clock) -> None:
+        clock.advance(0.6)
+        engine.start()
+        for _ in range(len(engine.programme.segments) - 1):
+            clock.advance(540.4)
+            engine.next()
+        clock.advance(299.7)
+        engine.end()
+
+    engine = Scenario("fractions", diesis.programme_path, diesis.start, play).run()
+    (timing,) = analyse_runs([LoadedRun(engine.programme, engine.state, [], [])]).runs
+    assert timing.ended is not None and timing.end_offset is not None
+    ended = timing.ended.in_timezone(engine.programme.session.timezone).format("HH:mm:ss")
+    late = timing.end_offset
+    verdict = f"{format_duration(-late)} de adelanto" if late < 0 else f"{format_duration(late)} de retraso"
+    assert f"- **Fin real**: {ended} — {verdict}" in render_report(engine.programme, engine.state)

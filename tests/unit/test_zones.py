@@ -237,3 +237,26 @@ def test_day_marker() -> None:
     assert day_marker(moment, reference) == "+1"
     assert day_marker(moment.subtract(days=2), reference) == "-1"
     assert day_marker(moment.subtract(days=1), reference) == ""
+
+
+@pytest.mark.parametrize(("name", "language", "label"), [
+    ("America/Montreal", "fr", "Montréal"),  # CLDR folds it into Toronto: the programme named Montréal
+    ("America/Montreal", "en", "Montréal"),
+    ("America/Toronto", "fr", "Toronto"),
+    ("Asia/Seoul", "es", "Seúl"),
+    ("US/Eastern", "en", "New York"),  # not a city's zone: CLDR's city is the better name
+])
+def test_city_label_names_the_zone_the_programme_names(name: str, language: str, label: str) -> None:
+    from moderator.programme.zones import city_label
+
+    assert city_label(name, language) == label
+
+
+@pytest.mark.parametrize(("name", "paper"), [
+    ("America/New_York", "letter"), ("US/Pacific", "letter"), ("America/Puerto_Rico", "letter"),
+    ("America/Mexico_City", "a4"), ("Europe/Madrid", "a4"), ("Asia/Seoul", "a4"), ("UTC", "a4"), ("UTC+2", "a4"),
+])
+def test_paper_size_is_letter_only_in_the_united_states(name: str, paper: str) -> None:
+    from moderator.programme.zones import paper_size
+
+    assert paper_size(name) == paper
