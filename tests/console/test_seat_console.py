@@ -68,14 +68,12 @@ async def test_a_comoderator_seat_lives_through_a_sleep_and_sends_m_to_the_stage
 async def test_a_rapporteur_seat_shows_what_a_rapporteur_can_do(tmp_path: Path, clock: FakeClock) -> None:
     app, host, connection = seat_console(tmp_path, clock, Role.RAPPORTEUR)
     async with app.run_test(size=(120, 40)) as pilot:
-        keys = footer_keys(app)
-        assert {"o", "ctrl+e"} <= keys and not keys & {"space", "n", "p", "e", "a", "g"}
-        await pilot.press("space", "n", "m")
-        assert host.state.current == 0 and not isinstance(app.screen, StageMessagePicker)
+        keys = footer_keys(app)  # a rapporteur seat opens in the note box (its keys type text there)
+        assert "ctrl+e" in keys and not keys & {"space", "n", "p", "e", "a", "g"}
+        assert not app.engine.may("toggle") and not app.engine.may("message")
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Correct or delete a note…" in titles and "Next segment" not in titles
         assert "Message to the speaker…" not in titles
-        await pilot.press("i")
         await type_text(pilot, "participantes: 37")
         await pilot.press("enter")
         await pilot.pause()
