@@ -138,8 +138,9 @@ def test_a_sub_point_level_and_group_survive_the_journal_and_old_lines_still_loa
     engine.start(KIM)
     engine.add_note("a point")
     engine.add_note("-- a detail")
-    line = ev.encode(ev.NoteAdded(id=9, text="x", level=2, group=1, group_segment=3))
-    assert ev.decode_line(line) == ev.NoteAdded(id=9, text="x", level=2, group=1, group_segment=3)
+    wall = "2021-10-08T09:00:00+00:00"  # a journal line's wall is an ISO time (a damaged line otherwise)
+    line = ev.encode(ev.NoteAdded(id=9, text="x", level=2, group=1, group_segment=3, wall=wall))
+    assert ev.decode_line(line) == ev.NoteAdded(id=9, text="x", level=2, group=1, group_segment=3, wall=wall)
     old = '{"type":"note_added","t":1.0,"wall":"2021-10-08T09:00:00+00:00","id":1,"text":"old"}'
     assert ev.decode_line(old) == ev.NoteAdded(t=1.0, wall="2021-10-08T09:00:00+00:00", id=1, text="old")
     for bad in ('"level":3', '"level":-1', '"group":-1', '"group_segment":99999999'):
