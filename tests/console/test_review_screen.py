@@ -3,10 +3,10 @@ every change lands in the journal and the report re-renders from it."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from unit.test_report_golden import SCENARIOS
 
 from moderator.cli import main
 from moderator.report import render_report
@@ -15,8 +15,6 @@ from moderator.session.runs import load_run, open_for_adding
 from moderator.tui.review import ReviewApp, TextDialog
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "unit"))
-from test_report_golden import SCENARIOS  # noqa: E402
 
 DATA = TESTS / "data"
 

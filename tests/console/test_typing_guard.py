@@ -3,6 +3,8 @@ the keys' timing, and the console takes typed text into the box."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from textual import events
 
@@ -26,11 +28,11 @@ def typed(guard: TypingGuard, text: str, start: float, every: float, *, commands
     return out
 
 
-def text_of(out: list[object]) -> str:
+def text_of(out: Sequence[object]) -> str:
     return "".join(m.text for m in out if isinstance(m, TypedText))
 
 
-def keys_of(out: list[object]) -> list[str]:
+def keys_of(out: Sequence[object]) -> list[str]:
     return [m.key for m in out if isinstance(m, events.Key)]
 
 
@@ -74,8 +76,8 @@ def test_typing_goes_on_until_a_pause_and_escape_ends_it() -> None:
     out += guard.feed([events.Key("enter", None)], 0.5, keys_are_commands=False)
     out += guard.feed([key("n")], 0.6, keys_are_commands=False)  # within the gap: still typing
     assert text_of(out) == "holan" and keys_of(out) == ["enter"]
-    out = guard.feed([events.Key("escape", None)], 0.7, keys_are_commands=True)
-    assert keys_of(out) == ["escape"]
+    after = guard.feed([events.Key("escape", None)], 0.7, keys_are_commands=True)
+    assert keys_of(after) == ["escape"]
     assert guard.feed([key("n")], 0.8, keys_are_commands=True) == [], "held again: typing ended with escape"
     assert keys_of(guard.due(0.8 + HOLD)) == ["n"]
     later = 0.8 + HOLD + TYPING_GAP

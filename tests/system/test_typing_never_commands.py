@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def _type_like_a_person(terminal: Terminal, text: str, every: float = 0.1) -> No
         time.sleep(every)
 
 
-def _journal(folder: Path) -> list[object]:
+def _journal(folder: Path) -> Sequence[object]:
     return read_journal(next(folder.glob("*/live.journal.jsonl"))).events
 
 

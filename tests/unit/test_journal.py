@@ -383,7 +383,12 @@ def test_a_batch_is_written_once_when_it_ends(tmp_path, monkeypatch) -> None:
     opened = path.read_bytes()
     syncs: list[int] = []
     real_fsync = os_module.fsync
-    monkeypatch.setattr(os_module, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd))[1])
+
+    def counted_fsync(fd: int) -> None:
+        syncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os_module, "fsync", counted_fsync)
     with journal.batch():
         for count in range(50):
             journal.append(ParticipantsSet(t=float(count), wall="2021-10-07T12:00:00+00:00", count=count))

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from moderator.session.journal import JournalError
-from moderator.share import outbox as outbox_module
 from moderator.share.outbox import Outbox, OutboxBusy, OutboxError, Pending
 
 
@@ -32,7 +31,7 @@ def test_short_writes_are_continued_until_the_line_is_whole(tmp_path: Path, monk
         return real_write(fd, bytes(data[:3]))
 
     box = Outbox(tmp_path / "o.jsonl")
-    monkeypatch.setattr(outbox_module.os, "write", three_bytes_at_a_time)
+    monkeypatch.setattr(os, "write", three_bytes_at_a_time)
     for number in range(3):
         box.put(note(number))
     monkeypatch.undo()
@@ -54,7 +53,7 @@ def test_a_failed_write_leaves_no_half_line_and_says_not_kept(tmp_path: Path, mo
             return real_write(fd, bytes(data[: len(data) // 2]))
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(outbox_module.os, "write", half_then_fail)
+    monkeypatch.setattr(os, "write", half_then_fail)
     with pytest.raises(OutboxError, match="not kept on this computer") as failed:
         box.put(note(2))
     assert isinstance(failed.value, JournalError), "the console's NOT SAVED path handles it"
@@ -77,7 +76,7 @@ def test_an_acknowledgement_that_cannot_be_written_is_not_an_error(tmp_path: Pat
     def full(fd: int, data: bytes | memoryview) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(outbox_module.os, "write", full)
+    monkeypatch.setattr(os, "write", full)
     assert box.acked("id-1")
     monkeypatch.undo()
     assert [p.id for p in box.waiting()] == ["id-2"]

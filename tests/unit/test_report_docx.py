@@ -210,9 +210,11 @@ def test_the_live_word_copy_survives_a_character_xml_cannot_hold(tmp_path) -> No
 def test_paper_is_a4_outside_the_united_states_and_letter_inside() -> None:
     engine = diesis_with_chat()  # Seoul
     section = read(render_report_bytes(engine.programme, engine.state, "docx")).sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     word = read(render_docx(ReportDocument("en", "T", (), "f", paper="letter")))
-    assert round(word.sections[0].page_width.inches, 2) == 8.5
+    width = word.sections[0].page_width
+    assert width is not None and round(width.inches, 2) == 8.5
 
 
 def test_guiding_questions_keep_the_programmes_numbers_in_word() -> None:

@@ -99,6 +99,7 @@ def test_an_action_typed_for_a_breakout_group_credits_the_group() -> None:
         engine.add_note("@g2 ! publicar un mapa de los actores de la ESS")
 
     engine = Scenario("taller-action", taller.programme_path, taller.start, play).run()
+    assert engine.state.current is not None
     groups = engine.programme.segments[engine.state.current].groups
     markdown = render_report(engine.programme, engine.state)
     actions = markdown[markdown.index("## Acciones"):]

@@ -43,7 +43,7 @@ def test_the_gsef_form_is_filled_with_the_diesis_session() -> None:
     assert facts["Title of the session"].startswith("DIESIS")
     assert facts["Date"] == "7 de octubre de 2021" and facts["Time"] == "21:30–23:00 (Seúl)"
     assert facts["Participants"] == "27" and facts["Language"] == "español"
-    paragraphs = [(p.text, p.style.name) for p in word.paragraphs]
+    paragraphs = [(p.text, p.style.name if p.style is not None else None) for p in word.paragraphs]
     assert ("Samuel (DIESIS)", "Normal") in paragraphs
     presentations = [text for text, style in paragraphs if style == "List Bullet" and " — " in text]
     assert any(text.startswith("Victor — Diálogo internacional") for text in presentations)

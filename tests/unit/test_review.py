@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_transcript import DATA, journal_of
 from unit.test_report_golden import check_golden
+from unit.test_transcript import DATA, journal_of
 
 from moderator.cli import main
 from moderator.report import render_report

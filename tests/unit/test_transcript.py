@@ -133,7 +133,7 @@ def test_captions_in_another_zone(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_the_report_data_carries_the_transcript_by_segment_and_speaker(tmp_path: Path) -> None:
-    from test_report_data import validator
+    from unit.test_report_data import validator
 
     journal = journal_of(tmp_path, "es")
     main(["transcript", str(journal), str(DATA / "diesis_es_transcript.vtt"), "--started", "21:32"])

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_transcript import journal_of
+from unit.test_transcript import journal_of
 
 from moderator.cli import main
 from moderator.report import render_report, render_report_bytes
