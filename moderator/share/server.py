@@ -91,10 +91,10 @@ class Limits:
     """Open WebSockets from one address. Behind a tunnel every viewer comes from 127.0.0.1, so room for
     a few hundred viewers; a client opening thousands is stopped."""
     send_queue: int = 32
+    """Messages waiting for one slow client; beyond it the client is dropped (it reconnects)."""
     send_queue_bytes: int = 4 * 1024 * 1024
     """Bytes waiting for one slow client (a snapshot is a few kilobytes; a programme of a thousand
     segments makes its agenda long): beyond it, too, the client is dropped."""
-    """Messages waiting for one slow client; beyond it the client is dropped (it reconnects)."""
     commands_per_second: float = 5.0
     command_burst: int = 10
     pings_per_second: float = 5.0
