@@ -177,6 +177,8 @@ def test_the_installed_console_killed_five_times_keeps_every_note_shown(tmp_path
             else:
                 terminal.wait_for("Resumed at segment")
             terminal.keys("n")
+            # moved: a lone command key runs 0.25 s after it is pressed (an `i` sooner would be typing)
+            terminal.wait_for(f" {attempt + 2}/10")
             terminal.keys("i")
             texts = [f"k{attempt}n{k} alliances across borders" for k in range(2)]
             for text in texts:
