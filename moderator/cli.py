@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from moderator.i18n import LANGUAGES
+from moderator.i18n import LANGUAGES, translator
 from moderator.problems import ModeratorError, ProgrammeError
 from moderator.programme.model import FLOW_MODES
 from moderator.text import visible
@@ -187,11 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ProgrammeError as error:
+        tr = _session_words(args, error)
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(problem.said(tr), file=sys.stderr)
         return EXIT_USAGE
     except ModeratorError as error:
-        print(visible(f"moderator: {error}"), file=sys.stderr)
+        print(visible(f"moderator: {error.say(_session_words(args, error))}"), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         from moderator.commands.output import reader_went_away
@@ -199,6 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reader_went_away()
     except KeyboardInterrupt:
         return 130
+
+
+def _session_words(args: argparse.Namespace, error: ModeratorError) -> Callable[[str], str]:
+    """An error said in the session's language: ``--lang`` where the command has it, else the
+    language the error's session declares (``ModeratorError.language``), else English."""
+    return translator(getattr(args, "lang", None) or error.language or "en")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

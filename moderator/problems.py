@@ -77,8 +77,13 @@ def say(text: str, translate: Callable[[str], str]) -> str:
 
 
 def _said(template: str, words: dict[str, object], translate: Callable[[str], str], english: str) -> str:
+    """A word that is itself ``Words`` ("not {kind}" with kind "a number") is said in the same language;
+    any other word (a title, a path, a number) is the person's and goes in as it is."""
     try:
-        return translate(template).format(**words) if words else translate(template)
+        if not words:
+            return translate(template)
+        said = {name: word.say(translate) if isinstance(word, Words) else word for name, word in words.items()}
+        return translate(template).format(**said)
     except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
         return english
 
@@ -89,6 +94,11 @@ class ModeratorError(Exception):
     ``ModeratorError("there is no segment {n}", n=12)``: the message is a template (the gettext msgid,
     English) and its words, so that a face says it in the session's language (``say``); ``str()``
     gives the English, filled in."""
+
+    language: str | None = None
+    """The language of the session the error is about, set by whoever knew it (the programme's
+    ``[session] language``, the host once it loaded the programme): the command line says the
+    error in it. ``None``: English."""
 
     def __init__(self, message: object = "", /, **words: object) -> None:
         self.template = str(message)
@@ -103,10 +113,11 @@ class ModeratorError(Exception):
 class ProgrammeError(ModeratorError):
     """A programme could not be loaded; carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, language: str | None = None) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
         errors = [p for p in problems if p.is_error]
         super().__init__("\n".join(str(p) for p in errors) or "invalid programme")
+        self.language = language
 
     @property
     def errors(self) -> tuple[Problem, ...]:
