@@ -484,7 +484,7 @@ class ConsoleScreen(Screen[None]):
     def _after_event(self) -> None:
         """Everything that depends on state, once a frame (``_draw_events``)."""
         for notice in self.engine.take_notices():  # the journal recreated, continued elsewhere...
-            self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
+            self._tell(say(notice, self.tr), title=self.tr("Journal"), severity="error", timeout=30)
         self.refresh_all()
         self._say_what_happened()
         self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)
