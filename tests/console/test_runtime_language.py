@@ -16,7 +16,7 @@ from pathlib import Path
 import pendulum
 import pytest
 from conftest import WORKSHOP
-from test_tui_language import PROGRAMMES, english_left, english_words_left, without_paths
+from console.test_tui_language import PROGRAMMES, english_left, english_words_left, without_paths
 
 from moderator.cli import main
 from moderator.i18n import translator
