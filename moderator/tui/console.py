@@ -278,9 +278,13 @@ class ConsoleScreen(Screen[None]):
                     log.add_note(self.programme, note)
         if self._chat_questions:
             questions, self._chat_questions = self._chat_questions, 0
-            self._tell(self.tr("{count} new question(s) in the chat").format(count=questions),
-                       title=self.tr("Chat"), timeout=5)
+            self.toasts.accumulate("chat", questions, self._chat_questions_said, window=5)
         self._after_event()
+
+    def _chat_questions_said(self, total: int, _: int) -> tuple[str, str]:
+        """One toast counting the chat's new questions while it is up (a busy chat is not a stream of
+        toasts over the notes)."""
+        return self.tr("{count} new question(s) in the chat").format(count=total), self.tr("Chat")
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
               timeout: float = 5.0, key: str | None = None, segment: int | None = None) -> None:

@@ -44,5 +44,12 @@ async def test_messages_written_while_the_session_runs_join_it(in_tmp: Path, clo
         assert len(app.engine.state.chat) == 2
         await pilot.pause()
         assert any("1 new question(s) in the chat" in note.message for note in app._notifications)
+        with chat.open("a", encoding="utf-8") as handle:  # another question while the toast is up: it counts on
+            handle.write("18:01:10 From  Bo  to  Everyone : Where are the slides?\n")
+        await host.poll_chat()
+        await wait_for(pilot, lambda: len(app.engine.state.chat) == 3)
+        await pilot.pause()
+        chat_toasts = [note.message for note in app._notifications if "in the chat" in note.message]
+        assert chat_toasts == ["2 new question(s) in the chat"]
         await asyncio.sleep(0)
     host.close()
