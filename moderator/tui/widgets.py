@@ -537,6 +537,9 @@ class NotesLog(Speaks, ScrollView, can_focus=False):
         """Each shown note's screen lines at ``_wrap_width``, by the identity of its ``Text``."""
         self._wrap_width = 0
         self._strips: list[Strip] = []
+        self._drawn: dict[int, Strip] = {}
+        """Screen lines as drawn (cropped to the width, in the panel's style), by their number: the
+        screen asks for every visible line at each frame, and the notes change far less often."""
 
     def show_notes(self, programme: Programme, notes: list[Note], sending: list[Note] | None = None) -> None:
         """Show exactly these notes (after an edit or a deletion), then a seat's unsent ones."""
@@ -581,7 +584,7 @@ class NotesLog(Speaks, ScrollView, can_focus=False):
                 lines = [Strip(line) for line in self.app.console.render_lines(text, options, pad=False)]
             wrapped[id(text)] = lines
             strips.extend(lines)
-        self._wrapped, self._strips = wrapped, strips
+        self._wrapped, self._strips, self._drawn = wrapped, strips, {}
         self.virtual_size = Size(width, len(strips))
         self.refresh()
         self.call_after_refresh(self.scroll_end, animate=False)
@@ -589,11 +592,18 @@ class NotesLog(Speaks, ScrollView, can_focus=False):
     def on_resize(self, _: events.Resize) -> None:
         self._redraw()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = {}
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
         number = self.scroll_offset.y + y
-        line = self._strips[number] if number < len(self._strips) else Strip.blank(0)
-        return line.crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
+        drawn = self._drawn.get(number)
+        if drawn is None:
+            width, style = self.scrollable_content_region.width, self.rich_style
+            line = self._strips[number] if number < len(self._strips) else Strip.blank(0)
+            drawn = self._drawn[number] = line.crop_extend(0, width, style).apply_style(style)
+        return drawn
 
     @property
     def lines(self) -> list[Strip]:
