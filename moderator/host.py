@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from moderator.problems import ModeratorError, about_session
+from moderator.problems import ModeratorError, Words, about_session
 from moderator.programme import Programme, load_programme
 from moderator.report.live import LiveReport
 from moderator.session.chat_follow import POLL_SECONDS, ChatFollower, chat_zone
@@ -79,7 +79,7 @@ class Host:
             tls_context(options.share)  # a missing or unreadable certificate is said before anything starts
         self.options = options
         self.chat: ChatFollower | None = None
-        self.chat_assumption = ""
+        self.chat_assumption: str = ""
         """How the chat's times are read ("chat times read as Asia/Seoul (--zone)")."""
         if options.chat is not None:
             zone, self.chat_assumption = chat_zone(options.zone)
@@ -119,8 +119,8 @@ class Host:
 
         try:
             self.sharing = await start_sharing(self.engine, self.run.journal_path, options, rate=self.speed)
-        except ModeratorError as error:
-            self.sharing_problem = str(error)
+        except ModeratorError as error:  # said by the face, in the session's language
+            self.sharing_problem = Words(error.template, **error.words)
 
     async def _follow_chat(self, follower: ChatFollower) -> None:
         while True:

@@ -20,12 +20,20 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from moderator.problems import ModeratorError
+from moderator.i18n import translator
+from moderator.problems import ModeratorError, Words, about_session, say
 from moderator.session.chat import run_bounds
 from moderator.session.chat_follow import chat_zone
 from moderator.session.clock import parse_wall
 from moderator.session.runs import open_for_adding
-from moderator.session.zoom_chat import ChatParse, DatedChatMessage, assign_dates, decode_chat_bytes, parse_zoom_chat
+from moderator.session.zoom_chat import (
+    ChatParse,
+    DatedChatMessage,
+    SkipReason,
+    assign_dates,
+    decode_chat_bytes,
+    parse_zoom_chat,
+)
 from moderator.text import visible
 
 
@@ -33,18 +41,30 @@ def read_chat(path: Path) -> ChatParse:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ModeratorError(f"{path}: cannot read the chat: {error.strerror or error}") from None
+        raise ModeratorError("{path}: cannot read the chat: {reason}", path=str(path),
+                             reason=error.strerror or str(error)) from None
     try:
         return parse_zoom_chat(decode_chat_bytes(data))
     except ModeratorError as error:
-        raise ModeratorError(f"{path}: {error}") from None
+        raise ModeratorError("{path}: {problem}", path=str(path),
+                             problem=Words(error.template, **error.words)) from None
+
+
+SKIPPED = {SkipReason.PRIVATE: Words("private message"), SkipReason.REACTION: Words("reaction"),
+           SkipReason.EMPTY: Words("empty message"), SkipReason.UNREADABLE: Words("unreadable"),
+           SkipReason.TRUNCATED: Words("truncated")}
+"""Why a line was left out, as a person reads it (the reasons' values are English)."""
 
 
 def run_chat(journal: Path, chat_file: Path, zone: str | None = None, *, replace: bool = False) -> int:
     zone_name, assumption = chat_zone(zone)
-    parsed = read_chat(chat_file)
-    target = open_for_adding(journal, busy_hint=f"import the chat there: moderator run PROGRAMME --chat {chat_file}")
+    target = open_for_adding(journal, busy_hint=Words("import the chat there: moderator run PROGRAMME --chat {file}",
+                                                      file=str(chat_file)))
+    language = target.run.programme.session.language
+    _ = translator(language)
     try:
+        with about_session(language):  # the chat file's problems in the session's language
+            parsed = read_chat(chat_file)
         state = target.engine.state
         anchor = parse_wall(state.started_wall) if state.started_wall else None
         dated: tuple[DatedChatMessage, ...] = assign_dates(
@@ -57,17 +77,20 @@ def run_chat(journal: Path, chat_file: Path, zone: str | None = None, *, replace
         questions = sum(1 for entry in state.chat[before:] if entry.kind == "question")
     finally:
         target.journal.close()
-    print(visible(f"moderator: {assumption}"), file=sys.stderr)
-    left_out = Counter(str(skip.reason) for skip in parsed.skipped)
+    print(visible(f"moderator: {say(assumption, _)}"), file=sys.stderr)
+    left_out = Counter(skip.reason for skip in parsed.skipped)
     outside = len(dated) - len(inside)
-    summary = f"{chat_file}: {len(parsed.messages)} messages to everyone; "
+    said = [_("{file}: {n} messages to everyone").format(file=chat_file, n=len(parsed.messages))]
     if replace:
-        summary += f"{removed} of an earlier import removed; "
-    summary += f"{added} added ({questions} questions), {len(inside) - added} already in the journal"
+        said.append(_("{n} of an earlier import removed").format(n=removed))
+    said.append(_("{added} added ({questions} questions), {already} already in the journal").format(
+        added=added, questions=questions, already=len(inside) - added))
     if outside:
-        summary += (f"; {outside} outside the run, not added (were the times read in the right zone? "
-                    "try --zone with the zone of the computer that saved the chat, and --replace)")
+        said.append(_("{n} outside the run, not added (were the times read in the right zone? try --zone with the "
+                      "zone of the computer that saved the chat, and --replace)").format(n=outside))
     if left_out:
-        summary += "; left out: " + ", ".join(f"{count} × {reason}" for reason, count in sorted(left_out.items()))
-    print(visible(summary))
+        reasons = ", ".join(_("{count} × {reason}").format(count=count, reason=say(SKIPPED[reason], _))
+                            for reason, count in sorted(left_out.items(), key=lambda item: str(item[0])))
+        said.append(_("left out: {reasons}").format(reasons=reasons))
+    print(visible("; ".join(said)))
     return 0

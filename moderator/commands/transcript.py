@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pendulum
 
-from moderator.problems import ModeratorError
+from moderator.i18n import translator
+from moderator.problems import ModeratorError, Words, about_session, say
 from moderator.programme.zones import ZoneError, check_zone, zone
 from moderator.session.chat import run_bounds
 from moderator.session.chat_follow import chat_zone
@@ -41,14 +42,16 @@ def read_transcript(path: Path) -> TranscriptParse:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ModeratorError(f"{path}: cannot read the transcript: {error.strerror or error}") from None
+        raise ModeratorError("{path}: cannot read the transcript: {reason}", path=str(path),
+                             reason=error.strerror or str(error)) from None
     try:
         return parse_transcript(decode_transcript_bytes(data))
     except TranscriptFileError as error:
-        raise ModeratorError(f"{path}: {error}") from None
+        raise ModeratorError("{path}: {problem}", path=str(path),
+                             problem=Words(error.template, **error.words)) from None
 
 
-def recording_start(started: str | None, zone_name: str, state: State) -> tuple[dt.datetime, str]:
+def recording_start(started: str | None, zone_name: str, state: State) -> tuple[dt.datetime, Words]:
     """When the recording began (aware UTC), and a sentence saying where that came from.
 
     Without ``started``: the run's own start. A clock time without a date is taken on the day, among
@@ -58,19 +61,20 @@ def recording_start(started: str | None, zone_name: str, state: State) -> tuple[
         if state.started_wall is None:
             raise ModeratorError("the session never started: give the recording's start with --started")
         begin = parse_wall(state.started_wall)
-        return begin, (f"cues placed from the run's start, {begin.in_timezone(tz):%H:%M:%S} ({zone_name}); "
-                       "use --started if the recording began at another time")
+        return begin, Words("cues placed from the run's start, {time} ({zone}); use --started if the recording "
+                            "began at another time", time=f"{begin.in_timezone(tz):%H:%M:%S}", zone=zone_name)
     match = _STARTED.match(started.strip())
     if match is None:
-        raise ModeratorError(f"--started: {started!r} is not a time (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM)")
+        raise ModeratorError("--started: {value} is not a time (HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM)",
+                             value=repr(started))
     hours, minutes, seconds = int(match["h"]), int(match["m"]), int(match["s"] or 0)
     if hours > 23 or minutes > 59 or seconds > 59:
-        raise ModeratorError(f"--started: no such time of day {started!r}")
+        raise ModeratorError("--started: no such time of day {value}", value=repr(started))
     if match["date"]:
         try:
             days = [dt.date.fromisoformat(match["date"])]
         except ValueError:
-            raise ModeratorError(f"--started: no such date {match['date']!r}") from None
+            raise ModeratorError("--started: no such date {value}", value=repr(match["date"])) from None
     elif state.started_wall is not None:
         day = parse_wall(state.started_wall).in_timezone(tz).date()
         days = [day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
@@ -79,7 +83,8 @@ def recording_start(started: str | None, zone_name: str, state: State) -> tuple[
     candidates = [pendulum.datetime(d.year, d.month, d.day, hours, minutes, seconds, tz=tz) for d in days]
     anchor = parse_wall(state.started_wall) if state.started_wall else candidates[0]
     moment = min(candidates, key=lambda c: abs((c - anchor).total_seconds()))
-    return moment.in_timezone("UTC"), f"recording started at {moment:%Y-%m-%d %H:%M:%S} ({zone_name}, --started)"
+    return moment.in_timezone("UTC"), Words("recording started at {time} ({zone}, --started)",
+                                            time=f"{moment:%Y-%m-%d %H:%M:%S}", zone=zone_name)
 
 
 def transcript_zone(zone_name: str | None, session_zone: str) -> str:
@@ -94,13 +99,16 @@ def run_transcript(journal: Path, vtt: Path, started: str | None = None, zone_na
             check_zone(zone_name)
         except ZoneError as error:
             raise ModeratorError(f"--zone: {error} ({error.hint})") from None
-    parsed = read_transcript(vtt)
-    target = open_for_adding(journal, busy_hint="import the transcript once the console is closed")
+    target = open_for_adding(journal, busy_hint=Words("import the transcript once the console is closed"))
+    language = target.run.programme.session.language
+    _ = translator(language)
     try:
-        state = target.engine.state
-        programme = target.run.programme
-        where = transcript_zone(zone_name, programme.session.timezone)
-        begin, said = recording_start(started, where, state)
+        with about_session(language):  # the file's problems and --started's in the session's language
+            parsed = read_transcript(vtt)
+            state = target.engine.state
+            programme = target.run.programme
+            where = transcript_zone(zone_name, programme.session.timezone)
+            begin, placed_from = recording_start(started, where, state)
         placed = place_cues(parsed.cues, begin, programme)
         bounds = run_bounds(state.started_wall, state.ended_wall, state.last_wall)
         inside = [cue for cue in placed if bounds is not None and bounds[0] <= cue.at <= bounds[1]]
@@ -108,19 +116,22 @@ def run_transcript(journal: Path, vtt: Path, started: str | None = None, zone_na
         added = target.engine.add_transcript(inside)
     finally:
         target.journal.close()
-    print(visible(f"moderator: {said}"), file=sys.stderr)
+    print(visible(f"moderator: {say(placed_from, _)}"), file=sys.stderr)
     names = {cue.cue.name for cue in inside if cue.cue.name}
     unknown = sorted({cue.cue.name for cue in inside if cue.cue.name and cue.person is None}, key=str.casefold)
-    summary = (f"{vtt}: {len(parsed.cues)} cues; {added} added, {len(inside) - added} already in the journal; "
-               f"{len(names) - len(unknown)} of {len(names)} names matched to the programme")
+    said = [_("{file}: {n} cues").format(file=vtt, n=len(parsed.cues)),
+            _("{added} added, {already} already in the journal").format(added=added, already=len(inside) - added),
+            _("{matched} of {names} names matched to the programme").format(matched=len(names) - len(unknown),
+                                                                              names=len(names))]
     if outside:
-        summary += (f"; {outside} outside the run, not added (is the recording's start right? "
-                    "give it with --started HH:MM)")
+        said.append(_("{n} outside the run, not added (is the recording's start right? give it with --started "
+                      "HH:MM)").format(n=outside))
     if parsed.unreadable:
-        summary += f"; {parsed.unreadable} unreadable cues left out"
+        said.append(_("{n} unreadable cues left out").format(n=parsed.unreadable))
     if parsed.cut:
-        summary += f"; {parsed.cut} cues cut to their first characters"
-    print(visible(summary))
+        said.append(_("{n} cues cut to their first characters").format(n=parsed.cut))
+    print(visible("; ".join(said)))
     if unknown:
-        print(visible("kept as written: " + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")))
+        print(visible(_("kept as written: {names}").format(
+            names=", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))))
     return 0

@@ -14,7 +14,8 @@ import hashlib
 import sys
 from pathlib import Path
 
-from moderator.problems import ModeratorError
+from moderator.i18n import translator
+from moderator.problems import ModeratorError, Words, about_session, say
 from moderator.programme.zones import zone as zone_named
 from moderator.session import events as ev
 from moderator.session.chat import run_bounds
@@ -29,24 +30,28 @@ def read_report(path: Path) -> WebinarReport:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ModeratorError(f"{path}: cannot read the report: {error.strerror or error}") from None
+        raise ModeratorError("{path}: cannot read the report: {reason}", path=str(path),
+                             reason=error.strerror or str(error)) from None
     try:
         return parse_webinar_report(decode_report_bytes(data))
     except WebinarReportError as error:
-        raise ModeratorError(f"{path}: {error}") from None
+        raise ModeratorError("{path}: {problem}", path=str(path),
+                             problem=Words(error.template, **error.words)) from None
 
 
 def run_webinar(journal: Path, report_file: Path, zone: str | None = None) -> int:
-    zone_name, assumption = chat_zone(zone)
-    assumption = assumption.replace("chat times", "report times")
-    report = read_report(report_file)
+    zone_name, assumption = chat_zone(zone, report=True)
     tz = zone_named(zone_name)
 
     def utc(local: dt.datetime | None) -> dt.datetime | None:
         return local.replace(tzinfo=tz).astimezone(dt.UTC) if local is not None else None
 
-    target = open_for_adding(journal, busy_hint="import the report once the console is closed")
+    target = open_for_adding(journal, busy_hint=Words("import the report once the console is closed"))
+    language = target.run.programme.session.language
+    _ = translator(language)
     try:
+        with about_session(language):  # the report file's problems in the session's language
+            report = read_report(report_file)
         state = target.engine.state
         bounds = run_bounds(state.started_wall, state.ended_wall, state.last_wall)
 
@@ -75,18 +80,20 @@ def run_webinar(journal: Path, report_file: Path, zone: str | None = None) -> in
         added_questions, added_polls = target.engine.add_webinar(kept_questions, kept_polls)
     finally:
         target.journal.close()
-    print(visible(f"moderator: {assumption}"), file=sys.stderr)
+    print(visible(f"moderator: {say(assumption, _)}"), file=sys.stderr)
     outside = len(questions) - len(kept_questions) + len(polls) - len(kept_polls)
     if report.questions:
-        summary = (f"{report_file}: {len(questions)} questions of the webinar's Q&A; {added_questions} added, "
-                   f"{len(kept_questions) - added_questions} already in the journal")
+        said = [_("{file}: {n} questions of the webinar's Q&A").format(file=report_file, n=len(questions)),
+                _("{added} added, {already} already in the journal").format(
+                    added=added_questions, already=len(kept_questions) - added_questions)]
     else:
-        summary = (f"{report_file}: {len(polls)} poll questions; {added_polls} added or updated, "
-                   f"{len(kept_polls) - added_polls} already in the journal")
+        said = [_("{file}: {n} poll questions").format(file=report_file, n=len(polls)),
+                _("{added} added or updated, {already} already in the journal").format(
+                    added=added_polls, already=len(kept_polls) - added_polls)]
     if outside:
-        summary += (f"; {outside} outside the run, not added (were the times read in the right zone? "
-                    "try --zone with the zone of the Zoom account that ran the webinar)")
+        said.append(_("{n} outside the run, not added (were the times read in the right zone? try --zone with the "
+                      "zone of the Zoom account that ran the webinar)").format(n=outside))
     if report.unreadable:
-        summary += f"; {report.unreadable} unreadable rows left out"
-    print(visible(summary))
+        said.append(_("{n} unreadable rows left out").format(n=report.unreadable))
+    print(visible("; ".join(said)))
     return 0

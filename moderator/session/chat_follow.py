@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.programme.zones import ZoneError, check_zone
 from moderator.session.zoom_chat import (
     MAX_CHAT_BYTES,
@@ -40,16 +40,22 @@ def host_zone() -> str:
         return "UTC"
 
 
-def chat_zone(zone: str | None) -> tuple[str, str]:
-    """The zone to read the chat's times in, and a sentence saying where it came from."""
+def chat_zone(zone: str | None, *, report: bool = False) -> tuple[str, Words]:
+    """The zone to read the chat's times in (``report``: a webinar report's), and a sentence saying
+    where it came from (``Words``: said in the session's language)."""
     if zone is not None:
         try:
             chosen = check_zone(zone)
         except ZoneError as error:
             raise ModeratorError(f"--zone: {error} ({error.hint})") from None
-        return chosen, f"chat times read as {chosen} (--zone)"
+        return chosen, (Words("report times read as {zone} (--zone)", zone=chosen) if report
+                        else Words("chat times read as {zone} (--zone)", zone=chosen))
     chosen = host_zone()
-    return chosen, f"chat times read as {chosen}, this computer's zone (use --zone if the chat was saved elsewhere)"
+    if report:
+        return chosen, Words("report times read as {zone}, this computer's zone (use --zone if the chat was saved "
+                             "elsewhere)", zone=chosen)
+    return chosen, Words("chat times read as {zone}, this computer's zone (use --zone if the chat was saved elsewhere)",
+                         zone=chosen)
 
 
 

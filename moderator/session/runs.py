@@ -15,6 +15,7 @@ A rehearsal never touches the live run's files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pendulum
 
-from moderator.problems import ModeratorError, Words
+from moderator.problems import ModeratorError, Words, about_session
 from moderator.programme import Programme, load_programme
 from moderator.programme.durations import format_duration
 from moderator.session.clock import Clock, parse_wall
@@ -279,8 +280,16 @@ def refuse_if_running(journal_path: Path, hint: str) -> None:
     try:
         ensure_not_running(journal_path)
     except JournalBusy:
-        raise SessionRunning("{path}: a console is running this session ({hint})", path=str(journal_path),
-                             hint=hint) from None
+        raise _running(journal_path, hint) from None
+
+
+def _running(journal_path: Path, hint: str) -> SessionRunning:
+    """The refusal, in the language of the session the journal holds (read, not written: its console
+    may read it at any time) when it can be known."""
+    refusal = SessionRunning("{path}: a console is running this session ({hint})", path=str(journal_path), hint=hint)
+    with contextlib.suppress(ModeratorError, OSError):  # the refusal is what matters: else said in English
+        refusal.language = load_run(journal_path).programme.session.language
+    return refusal
 
 
 @dataclass
@@ -297,11 +306,11 @@ def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
     is running (``busy_hint`` tells what to do instead). Close ``journal`` when done."""
     refuse_if_running(journal_path, busy_hint)
     run = load_run(journal_path)
-    try:
-        journal = Journal(journal_path)  # holds the lock while the chat is added
-    except JournalBusy:  # a console started since the check
-        raise SessionRunning("{path}: a console is running this session ({hint})", path=str(journal_path),
-                             hint=busy_hint) from None
+    with about_session(run.programme.session.language):
+        try:
+            journal = Journal(journal_path)  # holds the lock while the chat is added
+        except JournalBusy:  # a console started since the check
+            raise _running(journal_path, busy_hint) from None
     contents = read_journal(journal_path)
     engine = Engine.after_the_fact(run.programme, journal, contents.events)
     return AppendingRun(run, engine, journal)

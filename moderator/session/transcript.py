@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.programme.model import Programme
 from moderator.session.notes import fold, people
 
@@ -77,9 +77,9 @@ class PlacedCue:
 
 def decode_transcript_bytes(data: bytes) -> str:
     if len(data) > MAX_TRANSCRIPT_BYTES:
-        raise TranscriptFileError(f"the transcript is {len(data) / 1024 / 1024:.1f} MB, more than the "
-                                  f"{MAX_TRANSCRIPT_BYTES // 1024 // 1024} MB a transcript can plausibly be; "
-                                  "is it the right file?")
+        raise TranscriptFileError("the transcript is {size} MB, more than the {limit} MB a transcript can plausibly "
+                                  "be; is it the right file?", size=f"{len(data) / 1024 / 1024:.1f}",
+                                  limit=MAX_TRANSCRIPT_BYTES // 1024 // 1024)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -100,17 +100,20 @@ def parse_transcript(text: str) -> TranscriptParse:
 
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) * MAX_CONTROL_SHARE):
-        raise TranscriptFileError(f"the transcript is not text ({controls} control characters); is it the right file?")
+        raise TranscriptFileError("the transcript is not text ({n} control characters); is it the right file?",
+                                  n=controls)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     timings = len(_TIMING.findall(text))
     if timings > MAX_CUES:
-        raise TranscriptFileError(f"the transcript has {timings} cues, more than the {MAX_CUES} a session can have")
+        raise TranscriptFileError("the transcript has {n} cues, more than the {limit} a session can have",
+                                  n=timings, limit=MAX_CUES)
     try:
         captions = webvtt.from_string(text).captions
     except (MalformedFileError, MalformedCaptionError) as error:
         first = text.lstrip()[:6]
-        why = "it does not start with WEBVTT" if first != "WEBVTT" else str(error)
-        raise TranscriptFileError(f"not a WebVTT transcript ({why}); save the transcript from Zoom as .vtt") from None
+        why = Words("it does not start with WEBVTT") if first != "WEBVTT" else str(error)
+        raise TranscriptFileError("not a WebVTT transcript ({why}); save the transcript from Zoom as .vtt",
+                                  why=why) from None
     cues: list[Cue] = []
     cut = 0
     for number, caption in enumerate(captions, start=1):

@@ -71,7 +71,8 @@ class WebinarReport:
 
 def decode_report_bytes(data: bytes) -> str:
     if len(data) > MAX_REPORT_BYTES:
-        raise WebinarReportError(f"the report is {len(data) / 1024 / 1024:.1f} MB, more than a webinar's can be")
+        raise WebinarReportError("the report is {size} MB, more than a webinar's can be",
+                                 size=f"{len(data) / 1024 / 1024:.1f}")
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise WebinarReportError("the report is not text (it contains NUL bytes); download it from Zoom as CSV")
     for encoding in (("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")):
@@ -87,9 +88,9 @@ def parse_webinar_report(text: str) -> WebinarReport:
     try:
         rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
     except csv.Error as error:
-        raise WebinarReportError(f"not a CSV report ({error})") from None
+        raise WebinarReportError("not a CSV report ({reason})", reason=str(error)) from None
     if len(rows) > MAX_ROWS:
-        raise WebinarReportError(f"the report has {len(rows)} rows, more than a webinar's can have")
+        raise WebinarReportError("the report has {n} rows, more than a webinar's can have", n=len(rows))
     for number, row in enumerate(rows):
         names = [cell.strip().casefold() for cell in row]
         if "question" in names and any(name.startswith("asker") for name in names):

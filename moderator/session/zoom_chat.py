@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.programme.zones import ZoneError, check_zone
 from moderator.programme.zones import zone as zone_named
 
@@ -161,9 +161,9 @@ def decode_chat_bytes(data: bytes) -> str:
     raise ChatFileError("the chat file is not readable text (neither UTF-8 nor UTF-16 nor Windows-1252)")
 
 
-def _too_big(size: int) -> str:
-    return (f"the chat file is {size / 1024 / 1024:.1f} MB, more than the {MAX_CHAT_BYTES // 1024 // 1024} MB "
-            "a Zoom chat can plausibly be; is it the right file?")
+def _too_big(size: int) -> Words:
+    return Words("the chat file is {size} MB, more than the {limit} MB a Zoom chat can plausibly be; is it the "
+                 "right file?", size=f"{size / 1024 / 1024:.1f}", limit=MAX_CHAT_BYTES // 1024 // 1024)
 
 
 def _check_text(text: str) -> None:
@@ -175,7 +175,7 @@ def _check_text(text: str) -> None:
         raise ChatFileError("the chat file is not text (it contains NUL characters); save the chat from Zoom as .txt")
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) * MAX_CONTROL_SHARE):
-        raise ChatFileError(f"the chat file is not text ({controls} control characters); is it the right file?")
+        raise ChatFileError("the chat file is not text ({n} control characters); is it the right file?", n=controls)
 
 
 # ----------------------------------------------------------------------------- parsing

@@ -59,8 +59,8 @@ async def start_sharing(engine: Engine, journal_path: Path, options: ShareOption
             break
         except OSError as error:
             if error.errno != errno.EADDRINUSE or port == ports[-1]:
-                where = f"{options.host}:{port}"
-                raise ModeratorError(f"--listen {where}: cannot listen there ({error.strerror})") from None
+                raise ModeratorError("--listen {where}: cannot listen there ({reason})", where=f"{options.host}:{port}",
+                                     reason=error.strerror) from None
     port = bound[0][1]
     base = base_url(options.host, port, tls=context is not None, public_url=options.public_url)
     found = links(base, tokens)

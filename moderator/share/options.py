@@ -63,5 +63,6 @@ def tls_context(options: ShareOptions) -> ssl.SSLContext | None:
     try:
         context.load_cert_chain(options.tls_cert, options.tls_key)
     except (OSError, ssl.SSLError) as error:
-        raise ModeratorError(f"{options.tls_cert}: cannot use this certificate and key ({error})") from None
+        raise ModeratorError("{path}: cannot use this certificate and key ({reason})", path=str(options.tls_cert),
+                             reason=str(error)) from None
     return context

@@ -77,7 +77,8 @@ def load_or_create(path: Path, *, renew: bool = False) -> Tokens:
         try:
             write_private(path, json.dumps({r.value: t for r, t in tokens.by_role.items()}, indent=2) + "\n")
         except OSError as error:
-            raise ModeratorError(f"{path}: cannot keep the links' tokens: {error.strerror}") from None
+            raise ModeratorError("{path}: cannot keep the links' tokens: {reason}", path=str(path),
+                                 reason=error.strerror) from None
     return tokens
 
 

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from moderator.i18n import translator
+from moderator.problems import say
 from moderator.programme import Programme
 from moderator.session.chat_follow import POLL_SECONDS
 from moderator.session.contract import SessionEngine
@@ -157,12 +158,12 @@ class ModeratorApp(App[None]):
         """The chat followed and the links shared, or why not: a failure is said, the console runs on."""
         if host.chat is not None:
             following = self.tr("Following the chat {path}: {zone}")
-            self.notify(visible(following.format(path=host.chat.path, zone=host.chat_assumption)),
+            self.notify(visible(following.format(path=host.chat.path, zone=say(host.chat_assumption, self.tr))),
                         title=self.tr("Chat"), timeout=10, markup=False)
             self.set_interval(POLL_SECONDS, self._say_chat_problem)
         if host.sharing_problem is not None:
-            self.notify(visible(host.sharing_problem), title=self.tr("Sharing"), severity="error", timeout=30,
-                        markup=False)
+            self.notify(visible(say(host.sharing_problem, self.tr)), title=self.tr("Sharing"), severity="error",
+                        timeout=30, markup=False)
         elif host.sharing is not None:
             from moderator.share.links import open_interfaces
 

@@ -46,23 +46,19 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
-    language = "en"  # until the host's welcome says the session's
-    _ = translator(language)
+    language = "en"  # until the host's welcome says the session's: before it, nothing can tell
     try:
-        _say_damage(client)
-        print(f"Connecting to {shown_link(url)}", file=sys.stderr)
+        _say(damage_words(client, language))
+        print(visible(f"Connecting to {shown_link(url)}"), file=sys.stderr)
         try:
             await _first_contact(client)
         except TimeoutError:
             reason = f" ({client.last_error})" if client.last_error else ""
-            raise ModeratorError(f"cannot reach the session at {shown_link(url)}{reason}; check the link and "
-                                 "that the host's console runs with --share") from None
+            raise ModeratorError("cannot reach the session at {link}{reason}; check the link and that the host's "
+                                 "console runs with --share", link=shown_link(url), reason=reason) from None
         engine = SeatEngine(client)
         language = engine.programme.session.language  # known from the welcome on: said in it
-        _ = translator(language)
-        if client.identity_refused:
-            print(_("The host did not know this seat ({reason}): joined as a new seat.").format(
-                reason=_(client.identity_refused)), file=sys.stderr)
+        _say(welcome_words(client, language))
         run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal", warnings=_damage(client))
         from moderator.tui.app import ModeratorApp
 
@@ -73,13 +69,40 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(runner, 3.0)
     with contextlib.suppress(OSError):  # the terminal may be gone
-        _say_damage(client, language)
-        waiting = len(client.waiting())
-        if waiting:
-            print(visible(_("{n} command(s) not yet acknowledged are kept in {path}; they are sent when you join "
-                            "again.").format(n=waiting, path=client.outbox.path)), file=sys.stderr)
+        _say(goodbye_words(client, language))
     # Textual's 1 when the console crashed, 128 + N after signal N: a crash is never a success.
     return app.return_code or 0
+
+
+def welcome_words(client: SeatClient, language: str) -> list[str]:
+    """What the seat says once the host welcomed it, in the session's language (the welcome's programme)."""
+    _ = translator(language)
+    if not client.identity_refused:
+        return []
+    return [_("The host did not know this seat ({reason}): joined as a new seat.").format(
+        reason=_(client.identity_refused))]  # the host's reason, in the seat's words where they are known
+
+
+def goodbye_words(client: SeatClient, language: str) -> list[str]:
+    """What the seat says once its console closed: the outbox's damaged lines, the commands still waiting."""
+    _ = translator(language)
+    said = damage_words(client, language)
+    waiting = len(client.waiting())
+    if waiting:
+        said.append(_("{n} command(s) not yet acknowledged are kept in {path}; they are sent when you join "
+                      "again.").format(n=waiting, path=client.outbox.path))
+    return said
+
+
+def damage_words(client: SeatClient, language: str) -> list[str]:
+    """The outbox's damaged lines, in ``language`` (before the host's welcome the seat cannot know the
+    session's: English)."""
+    return [say(line, translator(language)) for line in _damage(client)]
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        print(visible(line), file=sys.stderr)
 
 
 def _damage(client: SeatClient) -> list[str]:
@@ -91,20 +114,14 @@ def _damage(client: SeatClient) -> list[str]:
                   "in {path}", n=client.outbox.damaged, path=str(client.outbox.damaged_path))]
 
 
-def _say_damage(client: SeatClient, language: str = "en") -> None:
-    """On stderr; before the host's welcome the seat cannot know the session's language: English."""
-    for line in _damage(client):
-        print(visible(say(line, translator(language))), file=sys.stderr)
-
-
 async def _first_contact(client: SeatClient) -> None:
     """Wait for the host's welcome; a link the host refuses is said at once, not after the timeout
     (``shown_link``: never the token, a password, on a screen others may see)."""
     deadline = asyncio.get_running_loop().time() + FIRST_CONTACT_TIMEOUT
     while not client.connected:
         if client.link_refused:
-            raise ModeratorError(f"{client.last_error}; ask the host for the current link "
-                                 "(its Share screen, key s, or links.txt)")
+            raise ModeratorError("{reason}; ask the host for the current link (its Share screen, key s, or "
+                                 "links.txt)", reason=client.last_error)
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
             raise TimeoutError

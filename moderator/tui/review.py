@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, ListItem, ListView, Static, TextArea
 
 from moderator.i18n import Translate, translator
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.session import review
 from moderator.session.engine import Engine
 from moderator.session.review import Entry, Window
@@ -261,7 +261,7 @@ def run_review(journal: Path) -> int:
     """Open a run's journal for its review (refused while a console runs it) and show the review screen."""
     from moderator.session.runs import open_for_adding
 
-    target = open_for_adding(journal, busy_hint="review it once the console is closed")
+    target = open_for_adding(journal, busy_hint=Words("review it once the console is closed"))
     try:
         ReviewApp(target.engine).run()
     finally:

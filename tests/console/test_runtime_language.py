@@ -9,6 +9,7 @@ never use, which finds a sentence the catalog does not hold at all). English ses
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ from moderator.programme import load_programme
 from moderator.session.clock import FakeClock
 from moderator.session.journal import Journal, busy_message, fallback_prefix, merge_fallbacks, read_journal
 from moderator.session.runs import open_run
+from moderator.tui.app import ModeratorApp
 from moderator.tui.launch import closing_lines
 
 LANGUAGES = ["es", "fr"]
@@ -204,3 +206,152 @@ def test_the_closing_words_are_in_the_console_s_language_and_aligned(language, w
 def test_the_english_closing_words_are_today_s():
     lines = closing_lines(translator("en"), Path("j"), Path("r"), None, stopped_by="SIGTERM")
     assert lines == ["Stopped by SIGTERM; every note is in the journal", "Journal: j", "Report:  r"]
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+IMPORTED = {"es": (DATA / "zoom_chat" / "diesis_es_oneline.txt", DATA / "transcripts" / "diesis_es_transcript.vtt"),
+            "fr": (DATA / "zoom_chat" / "fr_oneline.txt", DATA / "transcripts" / "atelier_fr_transcript.vtt")}
+
+
+def _scenario_journal(tmp_path: Path, language: str) -> Path:
+    from unit.test_report_golden import SCENARIOS
+
+    path = tmp_path / "live.journal.jsonl"
+    journal = Journal(path)
+    SCENARIOS[language].run(journal=journal)
+    journal.close()
+    return path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_post_session_commands_speak_the_session_s_language(language, tmp_path, capsys):
+    """``chat`` (again, --replace, this computer's zone), ``webinar`` (Q&A, poll), ``transcript`` (with and
+    without --started): what each says it did, and how it read the times."""
+    journal = _scenario_journal(tmp_path, language)
+    chat, vtt = IMPORTED[language]
+    webinar = DATA / "webinar"
+    commands = [["chat", str(journal), str(chat), "--zone", "Europe/Madrid"],
+                ["chat", str(journal), str(chat), "--zone", "Europe/Madrid", "--replace"],
+                ["chat", str(journal), str(chat)],
+                ["webinar", str(journal), str(webinar / "diesis_es_qa.csv"), "--zone", "Europe/Madrid"],
+                ["webinar", str(journal), str(webinar / "diesis_es_poll.csv")],
+                ["transcript", str(journal), str(vtt)],
+                ["transcript", str(journal), str(vtt), "--started", "21:32"]]
+    said = []
+    for command in commands:
+        assert main(command) == 0, command
+        out, err = capsys.readouterr()
+        assert out and err.startswith("moderator: "), command
+        said.append(out + err)
+    inputs = "".join(path.read_text(encoding="utf-8") for path in (chat, vtt, *webinar.glob("*.csv")))
+    for text in said:
+        shown = without_paths(text)
+        assert english_left(shown, language) == [], text
+        programme_text = PROGRAMMES[language].read_text(encoding="utf-8")
+        assert english_words_left(shown, language, programme_text + inputs) == [], text
+    everything = "\n".join(said)
+    assert {"es": "ya en el diario", "fr": "déjà dans le journal"}[language] in everything
+    assert {"es": "la zona de este ordenador", "fr": "le fuseau de cet ordinateur"}[language] in everything
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_post_session_commands_refuse_in_the_session_s_language(language, tmp_path, capsys):
+    """A console holding the journal, a file that is not a chat, a bad --started."""
+    from moderator.locking import FileLock
+
+    journal = _scenario_journal(tmp_path, language)
+    chat, vtt = IMPORTED[language]
+    not_a_chat = tmp_path / "chat.txt"
+    not_a_chat.write_bytes(b"\x00\x01binary")
+    with FileLock(journal, role="console"):  # what a console does while it runs
+        for command in (["chat", str(journal), str(chat)], ["review", str(journal)],
+                        ["transcript", str(journal), str(vtt)], ["webinar", str(journal), str(chat)]):
+            assert main(command) == 2
+    refusals = capsys.readouterr().err.splitlines()
+    assert len(refusals) == 4
+    for command in (["chat", str(journal), str(not_a_chat)], ["transcript", str(journal), str(not_a_chat)],
+                    ["transcript", str(journal), str(vtt), "--started", "noon"],
+                    ["webinar", str(journal), str(not_a_chat)]):
+        assert main(command) == 2
+    refusals += capsys.readouterr().err.splitlines()
+    assert len(refusals) == 8
+    for refusal in refusals:
+        _no_english(refusal.replace("moderator run", " ").replace("WEBVTT", " "), language)
+    assert {"es": "una consola está ejecutando esta sesión", "fr": "une console exécute cette session"}[language] \
+        in refusals[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_host_s_chat_and_sharing_toasts_speak_the_session_s_language(in_tmp, clock, language):
+    """How the followed chat's times are read, and why sharing failed (its port taken)."""
+    import socket
+
+    from moderator.host import Host, HostOptions
+    from moderator.share.options import ShareOptions
+    from moderator.tui.app import ModeratorApp
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        host = Host(HostOptions(PROGRAMMES[language], chat=in_tmp / "chat.txt", zone="Europe/Madrid",
+                                share=ShareOptions(host="127.0.0.1", port=port, port_given=True)), clock=clock)
+        app = ModeratorApp(host.run, host=host, tick=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            told = "\n".join(f"{note.title}: {note.message}" for note in app._notifications)
+    host.close()
+    assert host.sharing is None and "--listen" in told and "Europe/Madrid" in told
+    _no_english(re.sub(r"\(error while attempting to bind[^\n]*", "", told), language)  # (the system's own words)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_seat_says_what_follows_the_host_s_welcome_in_the_session_s_language(language, tmp_path):
+    """A seat the host no longer knows, with a damaged outbox, leaving a note unacknowledged: what it says
+    after the welcome and once its console closed is in the session's language, its toast too."""
+    import asyncio
+
+    from seat_helpers import RAPPORTEUR_TOKEN, free_port, serve_host
+
+    from moderator.share.remote_engine import SeatEngine
+    from moderator.share.seat_client import SeatClient
+    from moderator.tui.join import SeatRun, _damage, damage_words, goodbye_words, welcome_words
+
+    port = free_port()
+    ready = asyncio.Event()
+    hosting = asyncio.ensure_future(serve_host(PROGRAMMES[language], tmp_path / "out", port, ready))
+    url = f"http://127.0.0.1:{port}/seat/{RAPPORTEUR_TOKEN}"
+    folder = tmp_path / "seat"
+    first = SeatClient(url, name="Ana", folder=folder)  # where this seat keeps its outbox and identity
+    outbox, identity = first.outbox.path, first.identity_path
+    first.close()
+    outbox.write_bytes(b"not a command\n")
+    identity.write_text(json.dumps({"seat_id": "seat-0badf00d", "seat_secret": "not the host's"}), encoding="utf-8")
+    client = SeatClient(url, name="Ana", folder=folder)
+    try:
+        await asyncio.wait_for(ready.wait(), 10)
+        runner = asyncio.ensure_future(client.run())
+        await client.wait_welcomed(10)
+        engine = SeatEngine(client)
+        assert engine.programme.session.language == language
+        welcome = welcome_words(client, engine.programme.session.language)
+        client.stop()
+        await asyncio.wait_for(runner, 5)
+        client.send_durable("add_note", {"text": "typed as the host went away"})
+        goodbye = goodbye_words(client, language)
+        app = ModeratorApp(SeatRun(engine, rehearsal=False, warnings=_damage(client)), tick=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            toasts = "\n".join(app.console_screen.toasts.history)
+    finally:
+        client.close()
+        hosting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await hosting
+    assert len(welcome) == 1 and len(goodbye) == 2, (welcome, goodbye)
+    assert damage_words(client, "en")[0].startswith("1 damaged line(s) in the seat's outbox")
+    for text in (*welcome, *goodbye, toasts):
+        _no_english(text, language)
+    assert {"es": "El anfitrión no conocía este puesto", "fr": "L'hôte ne connaissait pas ce poste"}[language] \
+        in welcome[0]
+    assert {"es": "1 orden(es) aún sin confirmar", "fr": "1 commande(s) pas encore"}[language] in goodbye[1]

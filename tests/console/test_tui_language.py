@@ -27,9 +27,11 @@ PROGRAMMES = {
 }
 TRANSLATING_CALLS = {"_", "N_", "tr", "translate"}
 SOURCES = [*sorted((ROOT / "moderator" / "tui").glob("*.py")), ROOT / "moderator" / "session" / "signals.py",
-           ROOT / "moderator" / "commands" / "check.py", ROOT / "moderator" / "commands" / "timing.py"]
+           ROOT / "moderator" / "commands" / "check.py", ROOT / "moderator" / "commands" / "timing.py",
+           *(ROOT / "moderator" / "commands" / f"{name}.py" for name in ("report", "chat", "webinar", "transcript"))]
 SAID_CLASSES = {"CommandRefused", "NoteError", "Words", "ModeratorError", "JournalError", "JournalBusy",
-                "SessionRunning", "OutboxError", "OutboxBusy"}
+                "SessionRunning", "OutboxError", "OutboxBusy", "ChatFileError", "WebinarReportError",
+                "TranscriptFileError"}
 """Messages built in the core for a face to say in the session's language (``problems.Words``)."""
 SAID_SOURCES = [*sorted((ROOT / "moderator" / "session").glob("*.py")),
                 *sorted((ROOT / "moderator" / "share").glob("*.py")), ROOT / "moderator" / "report" / "timing.py",

@@ -1,4 +1,5 @@
-"""The Zoom chat in the journal: ``moderator chat`` and ``Engine.add_chat_messages``."""
+"""The Zoom chat in the journal: ``moderator chat`` and ``Engine.add_chat_messages`` (on a Spanish session:
+what the command says is in Spanish)."""
 
 from __future__ import annotations
 
@@ -59,11 +60,11 @@ def test_import_places_messages_in_their_segment_and_twice_adds_nothing(
     before = load_run(journal).state
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
     out, err = capsys.readouterr()
-    assert "6 messages to everyone; 5 added (3 questions)" in out and "1 × private message" in out
-    assert "1 outside the run, not added" in out and "--zone" in out  # the welcome, a minute before the start
-    assert "chat times read as Europe/Madrid (--zone)" in err
+    assert "6 mensajes para todos; 5 añadidos (3 preguntas)" in out and "1 × mensaje privado" in out
+    assert "1 fuera de la sesión, no añadidos" in out and "--zone" in out  # the welcome, a minute before the start
+    assert "horas del chat leídas como Europe/Madrid (--zone)" in err
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
-    assert "0 added" in capsys.readouterr().out
+    assert "0 añadidos" in capsys.readouterr().out
     after = load_run(journal).state
     assert len(after.chat) == 5
     assert [e.segment for e in after.chat] == [1, 3, 6, 8, 8]
@@ -78,7 +79,7 @@ def test_replies_keep_their_context_and_reactions_are_left_out(tmp_path: Path,
     journal = diesis_journal(tmp_path)
     run_chat(journal, ONELINE, "Europe/Madrid")
     run_chat(journal, THREADED, "Europe/Madrid")
-    assert "1 × reaction" in capsys.readouterr().out
+    assert "1 × reacción" in capsys.readouterr().out
     state = load_run(journal).state
     reply = state.chat[-1]
     assert reply.sender == "Samuel DIESIS" and reply.reply_to and reply.reply_to.startswith("¿Habrá grabación")
@@ -94,7 +95,7 @@ def test_without_zone_the_hosts_zone_is_assumed_and_said(tmp_path: Path, capsys:
     seoul.write_text("21:50:03 From  Kim  to  Everyone : A question from Seoul?\n", encoding="utf-8")
     assert main(["chat", str(journal), str(seoul)]) == 0
     err = capsys.readouterr().err
-    assert "this computer's zone" in err and "--zone" in err
+    assert "la zona de este ordenador" in err and "--zone" in err
     (entry,) = load_run(journal).state.chat
     assert pendulum.parse(entry.at) == pendulum.datetime(2021, 10, 7, 12, 50, 3, tz="UTC")
 
@@ -104,12 +105,12 @@ def test_a_running_console_holds_the_journal(tmp_path: Path, capsys: pytest.Capt
     with FileLock(journal, role="console"):  # what a console does while it runs
         assert main(["chat", str(journal), str(ONELINE), "--zone", "Europe/Madrid"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "a console is running this session" in err and "--chat" in err
+    assert err.count("\n") == 1 and "una consola está ejecutando esta sesión" in err and "--chat" in err
     assert not load_run(journal).state.chat
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\x00\x01binary", "not text"),
+    (b"\x00\x01binary", "no es texto"),
 ])
 def test_bad_chat_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
                                      message: str) -> None:
@@ -148,7 +149,7 @@ def test_a_chat_read_in_the_wrong_zone_adds_nothing_and_says_so(tmp_path: Path,
     journal = diesis_journal(tmp_path)
     assert run_chat(journal, ONELINE, "UTC") == 0
     out = capsys.readouterr().out
-    assert "0 added" in out and "6 outside the run, not added" in out and "--zone" in out and "--replace" in out
+    assert "0 añadidos" in out and "6 fuera de la sesión, no añadidos" in out and "--zone" in out and "--replace" in out
     assert load_run(journal).state.chat == []
 
 
@@ -167,10 +168,10 @@ def test_replace_takes_back_an_earlier_import_and_reads_it_again(tmp_path: Path,
         engine.add_chat_messages(assign_dates(parsed.messages, run.programme.session.date, "Europe/London"))
     wrong = [entry.segment for entry in load_run(journal).state.chat]
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
-    assert "0 added" in capsys.readouterr().out  # the same messages (time, sender, text): nothing new
+    assert "0 añadidos" in capsys.readouterr().out  # the same messages (time, sender, text): nothing new
     assert run_chat(journal, ONELINE, "Europe/Madrid", replace=True) == 0
     out = capsys.readouterr().out
-    assert "6 of an earlier import removed; 5 added" in out
+    assert "6 de una importación anterior eliminados; 5 añadidos" in out
     state = load_run(journal).state
     assert [entry.segment for entry in state.visible_chat()] == [1, 3, 6, 8, 8] != wrong
     report = render_report(load_run(journal).programme, state)

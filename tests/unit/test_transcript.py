@@ -94,9 +94,9 @@ def test_import_places_each_cue_in_its_segment_says_what_is_outside_and_twice_ad
     vtt = DATA / "diesis_es_transcript.vtt"
     assert main(["transcript", str(journal), str(vtt), "--started", "21:32"]) == 0  # Seoul, the session's zone
     out, err = capsys.readouterr()
-    assert "recording started at 2021-10-07 21:32:00 (Asia/Seoul, --started)" in err
-    assert "12 cues; 11 added" in out and "1 outside the run, not added" in out and "--started" in out
-    assert "kept as written: Jorge Ramírez" in out
+    assert "grabación iniciada a las 2021-10-07 21:32:00 (Asia/Seoul, --started)" in err
+    assert "12 fragmentos; 11 añadidos" in out and "1 fuera de la sesión, no añadidos" in out and "--started" in out
+    assert "conservados tal como se escribieron: Jorge Ramírez" in out
     state = load_run(journal).state
     lines = state.transcript
     assert [line.segment for line in lines] == [1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 9]
@@ -108,7 +108,7 @@ def test_import_places_each_cue_in_its_segment_says_what_is_outside_and_twice_ad
     assert len(state.visible_notes()) == len(before.visible_notes())
     assert (state.last_t, state.last_wall, state.ended_wall) == (before.last_t, before.last_wall, before.ended_wall)
     assert main(["transcript", str(journal), str(vtt), "--started", "21:32"]) == 0
-    assert "0 added, 11 already in the journal" in capsys.readouterr().out
+    assert "0 añadidos, 11 ya en el diario" in capsys.readouterr().out
     assert len(load_run(journal).state.transcript) == 11
 
 
@@ -116,11 +116,11 @@ def test_without_started_the_runs_start_is_used_and_said(tmp_path: Path, capsys:
     journal = journal_of(tmp_path, "fr")
     assert main(["transcript", str(journal), str(DATA / "atelier_fr_transcript.vtt")]) == 0
     out, err = capsys.readouterr()
-    assert "cues placed from the run's start, 14:00:00 (Europe/Paris)" in err and "--started" in err
+    assert "fragments placés depuis le début de la session, 14:00:00 (Europe/Paris)" in err and "--started" in err
     lines = load_run(journal).state.transcript
     assert [(line.speaker, line.segment) for line in lines] == [
         (MODERATOR_ID, 1), ("ndiaye", 2), ("lefevre", 3), ("ndiaye", 4), (None, 4)]
-    assert "4 of 5 names matched to the programme" in out  # names as written: "Awa Ndiaye (Dakar)", "Awa NDIAYE"
+    assert "4 noms sur 5 rapprochés du programme" in out  # names as written: "Awa Ndiaye (Dakar)", "Awa NDIAYE"
 
 
 def test_captions_in_another_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,8 +148,8 @@ def test_the_report_data_carries_the_transcript_by_segment_and_speaker(tmp_path:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--started", "25:00"], "no such time of day"),
-    (["--started", "noon"], "is not a time"),
+    (["--started", "25:00"], "no existe la hora"),
+    (["--started", "noon"], "no es una hora"),
     (["--zone", "Mars/Olympus"], "--zone"),
 ])
 def test_bad_options_are_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -161,9 +161,9 @@ def test_bad_options_are_one_line_and_status_2(tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"1\n00:00:01.000 --> 00:00:02.000\nhola\n", "not a WebVTT transcript"),
-    (b"WEBVTT\n\x00\x00", "not UTF-8 text"),
-    (b"\xff\xfe\x00\xd8", "not UTF-8 text"),
+    (b"1\n00:00:01.000 --> 00:00:02.000\nhola\n", "no es una transcripción WebVTT"),
+    (b"WEBVTT\n\x00\x00", "no es texto UTF-8"),
+    (b"\xff\xfe\x00\xd8", "no es texto UTF-8"),
 ])
 def test_files_that_are_not_transcripts_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                      data: bytes, message: str) -> None:

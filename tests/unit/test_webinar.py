@@ -40,11 +40,12 @@ def test_questions_with_answers_in_their_segment_and_polls_as_tables(tmp_path: P
     qa, poll = DATA / "diesis_es_qa.csv", DATA / "diesis_es_poll.csv"
     assert main(["webinar", str(journal), str(qa), "--zone", "Europe/Madrid"]) == 0
     out = capsys.readouterr().out
-    assert "4 questions of the webinar's Q&A; 3 added" in out and "1 outside the run, not added" in out
+    assert "4 preguntas del webinar (preguntas y respuestas); 3 añadidos" in out  # a Spanish session: in Spanish
+    assert "1 fuera de la sesión, no añadidos" in out
     assert main(["webinar", str(journal), str(poll), "--zone", "Europe/Madrid"]) == 0
-    assert "2 poll questions; 2 added" in capsys.readouterr().out
+    assert "2 preguntas de encuesta; 2 añadidas" in capsys.readouterr().out
     assert main(["webinar", str(journal), str(qa), "--zone", "Europe/Madrid"]) == 0
-    assert "0 added, 3 already in the journal" in capsys.readouterr().out
+    assert "0 añadidos, 3 ya en el diario" in capsys.readouterr().out
     run = load_run(journal)
     assert [q.segment for q in run.state.webinar_questions] == [3, 8, 8]
     report = render_report(run.programme, run.state)
@@ -64,7 +65,7 @@ def test_a_report_in_the_wrong_zone_adds_nothing_and_says_so(tmp_path: Path,
     journal = journal_of(tmp_path, "es")
     assert main(["webinar", str(journal), str(DATA / "diesis_es_qa.csv"), "--zone", "America/Bogota"]) == 0
     out = capsys.readouterr().out
-    assert "0 added" in out and "4 outside the run" in out and "--zone" in out
+    assert "0 añadidos" in out and "4 fuera de la sesión" in out and "--zone" in out
 
 
 @pytest.mark.parametrize("text", ["hello\nworld\n", "#,Name\n1,Ana\n", ""])
@@ -79,4 +80,4 @@ def test_bad_file_is_one_line_and_status_2(tmp_path: Path, capsys: pytest.Captur
     bad.write_bytes(b"\x00\x01binary")
     assert main(["webinar", str(journal), str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "not text" in err and "Traceback" not in err
+    assert "no es texto" in err and "Traceback" not in err
