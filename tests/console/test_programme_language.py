@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pendulum
 import pytest
 from conftest import ROOT
-from test_tui_language import english_words_left
+from console.test_tui_language import english_words_left
 
 from moderator.cli import main
+from moderator.i18n import translator
 from moderator.programme import validation
 from moderator.programme.model import FLOW_MODES, SEGMENT_KINDS
 
@@ -304,11 +306,12 @@ def problem_lines(case: Case, language: str, capsys: pytest.CaptureFixture[str])
 
 
 def known_words(source: str) -> str:
-    """The author's own words: what the file says, and the key, table, kind and flow names the
-    format knows (a hint lists them as written)."""
+    """The author's own words: what the file says, the key, table, kind and flow names the format
+    knows (a hint lists them as written), TOML's ``true`` and ``false``, and the zones' names (a
+    hint suggests one)."""
     names = (*validation.SESSION_KEYS, *validation.PERSON_KEYS, *validation.SPEAKER_KEYS,
              *validation.ROUND_KEYS, *validation.SEGMENT_KEYS, *validation.TOP_LEVEL_TABLES,
-             *SEGMENT_KINDS, *FLOW_MODES)
+             *SEGMENT_KINDS, *FLOW_MODES, "true", "false", *pendulum.timezones())
     return source + "\n" + " ".join(names)
 
 
@@ -335,3 +338,126 @@ def _golden() -> dict[str, list[str]]:
         elif written:
             cases[list(cases)[-1]].append(written)
     return cases
+
+
+def _english_run(case: Case, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    return [written.replace(".en.toml:", ".LANG.toml:", 1) for written in problem_lines(case, "en", capsys)]
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_check_says_every_mistake_in_the_programme_s_language(case: Case, language: str, in_tmp: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    lines = problem_lines(case, language, capsys)
+    english = _english_run(case, capsys)
+    assert len(lines) == len(english) >= 1
+    source = texts(case, language).decode("utf-8")
+    for said_line, english_line in zip(lines, english, strict=True):
+        prefix = re.match(rf"{re.escape(case.name)}\.{language}\.toml:(\d+:)?(\d+:)? ", said_line)
+        assert prefix, said_line
+        english_prefix = english_line.replace(".LANG.", f".{language}.", 1)[: prefix.end()]
+        assert said_line[: prefix.end()] == english_prefix, "the same FILE:LINE[:COL]: as in English"
+        said = said_line[prefix.end():]
+        assert said != english_line[prefix.end():], f"said in English: {said_line}"
+        assert english_words_left(said, language, known_words(source)) == [], said_line
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+@pytest.mark.parametrize("case", [case for case in CASES if not case.loads], ids=lambda case: case.name)
+def test_run_refuses_a_broken_programme_in_its_language(case: Case, language: str, in_tmp: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """``run`` stops before the console opens, with the same lines as ``check``."""
+    expected = problem_lines(case, language, capsys)
+    path = Path(f"{case.name}.{language}.toml")
+    status, out, err = said(["run", str(path), "--out", "reports"], capsys)
+    assert (status, out, err) == (2, [], expected)
+    assert not Path("reports").exists(), "nothing written for a programme that did not load"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_a_file_that_is_not_utf8_is_told_in_the_language_it_declares(language: str, in_tmp: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Saved as Latin-1 by an old editor: no TOML to read, the language is sniffed from the bytes."""
+    path = Path(f"latin1.{language}.toml")
+    path.write_bytes(BASES[language].encode("latin-1"))
+    status, _out, err = said(["check", str(path)], capsys)
+    first_accent = next(n for n, written in enumerate(BASES[language].splitlines(), 1)
+                        if any(ord(char) > 127 for char in written))
+    assert status == 2
+    assert len(err) == 1 and err[0].startswith(f"{path}:{first_accent}:")
+    assert "UTF-8" in err[0] and english_words_left(err[0], language) == []
+    assert err[0] != _english_of(err[0])
+
+
+def _english_of(line: str) -> str:
+    """The line as English would say it (every translated word back to its msgid): a line made
+    only of words the catalogs leave alike would come back unchanged."""
+    from moderator.i18n import catalog
+
+    for language in ("es", "fr"):
+        for key, translated in catalog(language)._catalog.items():  # type: ignore[attr-defined]
+            if isinstance(key, str) and key and translated in line:
+                line = line.replace(translated, key)
+    return line
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+@pytest.mark.parametrize("text", [b"", b" \n\t\n"], ids=["empty", "blank"])
+def test_an_empty_file_declares_nothing_and_lang_says_it(language: str, text: bytes, in_tmp: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty file has no language: ``check`` says it in English, ``run --lang`` in the one asked."""
+    path = Path("programa.toml")
+    path.write_bytes(text)
+    assert said(["check", str(path)], capsys) == (2, [], [f"{path}: the file is empty (see the README for an example)"])
+    status, out, err = said(["run", str(path), "--lang", language, "--out", "reports"], capsys)
+    assert (status, out, len(err)) == (2, [], 1)
+    assert err[0].startswith(f"{path}: ") and english_words_left(err[0], language, "README") == []
+    assert "README" in err[0] and "empty" not in err[0]
+
+
+def test_lang_on_run_wins_over_the_programme_s_language(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A French moderator running a Spanish programme reads its mistakes in French."""
+    case = next(case for case in CASES if case.name == "unknown-speaker-close")
+    path = Path("espagnol.toml")
+    path.write_bytes(texts(case, "es"))
+    status, _out, err = said(["run", str(path), "--lang", "fr", "--out", "reports"], capsys)
+    assert status == 2
+    assert err == [f"{path}:32: [[segment]] #2 : aucun [[speaker]] n'a l'id 'garcya' "
+                   "(vouliez-vous dire 'garcia' ? id connus : garcia, mendez)"]
+    syntax = Path("syntaxe.toml")
+    syntax.write_bytes(next(case for case in CASES if case.name == "syntax-language-unclosed").edit(BASES["es"])
+                       .encode())
+    assert said(["run", str(syntax), "--lang", "fr", "--out", "reports"], capsys)[2] == [
+        f"{syntax}:7:15: syntaxe TOML : caractère interdit '\\n' "
+        "(vérifiez les guillemets, les crochets et le '=' de cette ligne)"]
+
+
+def test_a_missing_file_is_said_in_the_language_asked(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No file, no language declared: English, or ``run --lang``'s."""
+    assert said(["check", "nowhere.toml"], capsys)[2] == ["nowhere.toml: no such file (check the path)"]
+    assert said(["run", "nowhere.toml", "--lang", "es", "--out", "reports"], capsys)[2] == [
+        "nowhere.toml: no existe ese archivo (revise la ruta)"]
+    assert said(["run", ".", "--lang", "fr", "--out", "reports"], capsys)[2] == [
+        ".: est un dossier, pas un fichier de programme"]
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_ics_says_a_programme_s_warnings_in_its_language(language: str, in_tmp: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    case = next(case for case in CASES if case.name == "unknown-key-close")
+    path = Path(f"ics.{language}.toml")
+    path.write_bytes(texts(case, language))
+    status, _out, err = said(["ics", str(path), "-o", "session.ics"], capsys)
+    assert status == 0 and Path("session.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    warned = [written for written in err if written.startswith(f"{path}:40: ")]
+    assert len(warned) == 1, err
+    assert "'cue'" in warned[0] and english_words_left(warned[0], language, known_words(path.read_text())) == []
+    assert warned[0].startswith(f"{path}:40: {translator(language)('warning:')} ")
+
+
+def test_an_english_programme_s_ics_warnings_are_as_before(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = next(case for case in CASES if case.name == "unknown-key-close")
+    path = Path(f"{case.name}.en.toml")
+    path.write_bytes(texts(case, "en"))
+    _status, _out, err = said(["ics", str(path), "-o", "session.ics"], capsys)
+    assert err[:1] == _golden()[case.name][:1]
