@@ -32,7 +32,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -40,7 +39,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Figure, PtyProcess, child_env, log, percentile, ratio
+from benchmarks.harness import (
+    Figure,
+    PtyProcess,
+    child_env,
+    free_port,
+    log,
+    percentile,
+    ratio,
+    wait_for_links,
+)
 from benchmarks.loop_monitor import SLOW_MS, SUMMARY_EVERY, read_record
 
 SECTION = "loop_lag"
@@ -53,23 +61,6 @@ GOAL_MS = 50.0
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "moderator" / "demo" / "workshop.toml"
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _links(out: Path, timeout: float = 60.0) -> dict[str, str]:
-    """Role -> URL, from the run's ``links.txt`` once the console has written it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in out.glob("*/links.txt"):
-            found = dict(line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
-            if "stage" in found:
-                return found
-        time.sleep(0.05)
-    raise RuntimeError("the console never wrote links.txt")
 
 
 def _page_socket(stage_url: str) -> str:
@@ -213,14 +204,14 @@ def measure_loop_lag(scratch: Path, seconds: float) -> dict[str, Any]:
     out.mkdir(parents=True)
     chat = out / "meeting_saved_chat.txt"
     chat.write_text("", encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     record = out / "loop.jsonl"
     argv = [sys.executable, "-m", "benchmarks.loop_monitor", str(record), "--", "rehearse", str(DEMO),
             "--out", str(out), "--fresh", "--share", "--listen", f"127.0.0.1:{port}", "--chat", str(chat)]
     writer = ChatWriter(chat)
     with PtyProcess(argv, env=child_env()) as console:
         console.wait_for("Internet connection check", timeout=90)
-        links = _links(out)
+        links = wait_for_links(out)
         console.send(" ")  # the timer running
         time.sleep(1.0)
         log(f"loop lag: the console alone, {seconds:g} s of probes")

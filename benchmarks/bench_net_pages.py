@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.harness import Figure, cpu_seconds, log, percentile
+from benchmarks.harness import Figure, cpu_seconds, free_port, log, percentile
 
 SECTION = "pages"
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,11 +37,6 @@ TOKENS = {"stage": "bench-stage-token-0123456789abcdef", "backstage": "bench-bac
 RAPPORTEURS = 10
 VIEWERS = 200
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _serve(programme_path: Path, out: Path, port: int) -> None:
@@ -70,7 +64,7 @@ def _notes_in(scratch: Path, port: int) -> int:
 
 
 def _start_host(scratch: Path) -> tuple[subprocess.Popen[str], int]:
-    port = _free_port()
+    port = free_port()
     out = scratch / f"pages-{port}"
     process = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_net_pages", "host", str(PROGRAMME), str(out),
                                 str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.harness import Figure, log
+from benchmarks.harness import Figure, free_port, log
 
 SECTION = "seats"
 TOKEN = "bench-rapporteur-token-0123456789"
@@ -31,11 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PROGRAMME = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
 JOIN_EVENTS = 5000
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _serve(programme_path: Path, out: Path, port: int, notes: int) -> None:
@@ -62,7 +56,7 @@ async def _serve(programme_path: Path, out: Path, port: int, notes: int) -> None
 
 
 def _start_host(scratch: Path, notes: int) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
+    port = free_port()
     out = scratch / f"seats-{notes}-{port}"
     process = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_net_seats", "host", str(PROGRAMME), str(out),
                                 str(port), str(notes)], cwd=ROOT, stdout=subprocess.PIPE, text=True)

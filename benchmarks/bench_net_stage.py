@@ -17,23 +17,26 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.harness import Figure, PtyProcess, child_env, cpu_seconds, log, percentile
+from benchmarks.harness import (
+    Figure,
+    PtyProcess,
+    child_env,
+    cpu_seconds,
+    free_port,
+    log,
+    percentile,
+    wait_for_links,
+)
 
 SECTION = "stage"
 VIEWERS = 200
 DEMO = Path(__file__).resolve().parent.parent / "moderator" / "demo" / "workshop.toml"
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _rss_kib(pid: int) -> int:
@@ -43,27 +46,15 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _stage_url(out: Path, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for links in out.glob("*/links.txt"):
-            for line in links.read_text().splitlines():
-                role, _, url = line.partition(" ")
-                if role == "stage":
-                    return url
-        time.sleep(0.05)
-    raise RuntimeError("the console never wrote links.txt")
-
-
 def _start_console(scratch: Path) -> tuple[PtyProcess, str]:
     out = scratch / "stage-bench"
     shutil.rmtree(out, ignore_errors=True)
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable, "-m", "moderator", "rehearse", str(DEMO), "--out", str(out), "--fresh",
             "--share", "--listen", f"127.0.0.1:{port}"]
     console = PtyProcess(argv, env=child_env())
     console.wait_for("Internet connection check", timeout=60)
-    url = _stage_url(out)
+    url = wait_for_links(out, timeout=30.0)["stage"]
     return console, url.replace("http://", "ws://", 1).replace("/stage/", "/ws/", 1)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import sys
 import time
 import urllib.request
@@ -27,7 +26,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Figure, PtyProcess, child_env, log, median, percentile
+from benchmarks.harness import (
+    Figure,
+    PtyProcess,
+    child_env,
+    free_port,
+    log,
+    median,
+    percentile,
+    wait_for_links,
+)
 from moderator.share.server import Limits
 
 SECTION = "stage_page"
@@ -38,22 +46,6 @@ PRESS_GAP = 1.2 / Limits().commands_per_second
 """Seconds between two presses: a controller is a person, and the host holds the HTTP API to its
 rate (a faster loop is answered 429 once the burst is spent, as the 40 presses of a full run were)."""
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _links(out: Path, timeout: float = 60.0) -> dict[str, str]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in out.glob("*/links.txt"):
-            found = dict(line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
-            if "stage" in found and "comoderator" in found:
-                return found
-        time.sleep(0.05)
-    raise RuntimeError("the console never wrote links.txt")
 
 
 def _chromium() -> Any:
@@ -104,12 +96,12 @@ def run(quick: bool, scratch: Path) -> list[Figure]:
     presses = 8 if quick else 40
     out = scratch / "pages"
     shutil.rmtree(out, ignore_errors=True)
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable, "-m", "moderator", "rehearse", str(DEMO), "--out", str(out), "--fresh",
             "--share", "--listen", f"127.0.0.1:{port}"]
     with PtyProcess(argv, env=child_env()) as console:
         console.wait_for("Internet connection check", timeout=90)
-        links = _links(out)
+        links = wait_for_links(out, ("stage", "comoderator"))
         console.send(" ")
         time.sleep(0.5)
         log(f"pages: {presses} co-moderator presses, each until the stage page shows it")

@@ -16,6 +16,7 @@ import platform
 import re
 import select
 import signal
+import socket
 import statistics
 import struct
 import subprocess
@@ -294,6 +295,28 @@ class PtyProcess:
 
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a host the benchmark starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_links(out: Path, roles: Sequence[str] = ("stage",), timeout: float = 60.0) -> dict[str, str]:
+    """Role -> URL from the ``links.txt`` a console writes under ``out`` once it shares, when every
+    role in ``roles`` is there."""
+    from moderator.share.links import LINKS_FILE, read_links
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in out.glob(f"*/{LINKS_FILE}"):
+            found = read_links(path.read_text(encoding="utf-8"))
+            if all(role in found for role in roles):
+                return found
+        time.sleep(0.05)
+    raise RuntimeError(f"the console never wrote {LINKS_FILE} with {', '.join(roles)}")
 
 
 def cpu_seconds(pid: int) -> float:

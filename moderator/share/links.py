@@ -56,6 +56,18 @@ def write_links(folder: Path, found: list[Link]) -> Path:
     return path
 
 
+def read_links(text: str) -> dict[str, str]:
+    """Role -> URL from a ``links.txt``'s ``ROLE URL`` lines (what ``write_links`` promises scripts);
+    the QR codes and their ``# ROLE URL`` captions after them are skipped."""
+    roles = {role.value for role in Role}
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        role, _, url = line.partition(" ")
+        if role in roles and url.strip():
+            found.setdefault(role, url.strip())
+    return found
+
+
 def lan_addresses() -> list[str]:
     """This machine's non-loopback IPv4 addresses, as far as its own name resolves them (no traffic)."""
     found: list[str] = []

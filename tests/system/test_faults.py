@@ -10,7 +10,6 @@ acknowledged note is in the journal on disk exactly once. Ids refer to docs/RELI
 from __future__ import annotations
 
 import collections
-import contextlib
 import os
 import shlex
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import WORKSHOP
+from disk_helpers import fill, small_tmpfs
 from system.test_e2e_tmux import MODERATOR, TMUX, Terminal, _tmux
 
 from moderator.session.events import NoteAdded
@@ -118,38 +118,16 @@ def _open(consoles: list[Console], cwd: Path, out: Path | None = None, **options
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB tmpfs (root only); a folder filled by a file otherwise is not a full disk, so skip."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True).returncode == 0
-    if not mounted:
-        pytest.skip("cannot mount a small tmpfs here (not root, or not permitted)")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the file system to its last byte."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        for size in (65536, 4096, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    os.write(fd, b"\0" * size)
-    finally:
-        os.close(fd)
-    return filler
+    """A 2 MB tmpfs (root only)."""
+    with small_tmpfs(tmp_path / "disk", "2m") as disk:
+        yield disk
 
 
 @pytest.mark.attack("F1")
 def test_a_full_disk_then_freed(tmp_path: Path, consoles: list[Console], small_disk: Path) -> None:
     console = _open(consoles, tmp_path, small_disk / "reports")
     console.note("before the disk filled")
-    filler = _fill(small_disk)
+    filler = fill(small_disk)
     # The journal's last page may still have room: type until a write is refused.
     for number in range(40):
         console.note(f"while the disk is full {number:02d} " + "y" * 60)

@@ -3,14 +3,12 @@ two seat processes on one link, name and computer. Ids refer to docs/RELIABILITY
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from disk_helpers import fill, small_tmpfs
 from helpers_engine import WORKSHOP_PATH
 from seat_helpers import RAPPORTEUR_TOKEN, free_port, journal_notes, start_host, start_seat, typed_in, wait_for
 
@@ -21,31 +19,9 @@ pytestmark = pytest.mark.system
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MB tmpfs (root only; as ``test_faults.small_disk``); a folder filled by a file otherwise is
-    not a full disk, so skip."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True).returncode == 0
-    if not mounted:
-        pytest.skip("cannot mount a small tmpfs here (not root, or not permitted)")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        for size in (65536, 4096, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    os.write(fd, b"\0" * size)
-    finally:
-        os.close(fd)
-    return filler
+    """A 1 MB tmpfs (root only)."""
+    with small_tmpfs(tmp_path / "disk", "1m") as disk:
+        yield disk
 
 
 @pytest.mark.attack("F12")
@@ -58,7 +34,7 @@ def test_the_outbox_on_a_full_disk_then_freed(small_disk: Path) -> None:
     for number in range(3):
         box.put(Pending(f"before-{number}", "add_note", {"text": f"kept {number} " + "é" * 200}))
         kept.append(f"before-{number}")
-    filler = _fill(small_disk)
+    filler = fill(small_disk)
     failures = 0
     for number in range(5):
         try:

@@ -15,7 +15,7 @@ from moderator.session import events as ev
 from moderator.session.engine import CommandRefused
 from moderator.session.events import EventError, decode, decode_line, encode
 from moderator.share.commands import BadCommand, run_command
-from moderator.share.links import links, qr_text, write_links
+from moderator.share.links import links, qr_text, read_links, write_links
 from moderator.share.page_snapshot import PAGE_WORDS, page_labels, page_snapshot
 from moderator.share.tokens import Role, Tokens, load_or_create, tokens_path
 
@@ -195,6 +195,16 @@ def test_links_file_is_private_with_one_role_and_url_a_line(tmp_path: Path) -> N
     assert f"# rapporteur {rapporteur}" in lines
     start = lines.index(f"# rapporteur {rapporteur}") + 1
     assert "\n".join(lines[start:start + len(qr_text(rapporteur).splitlines())]) == qr_text(rapporteur)
+
+
+
+def test_links_read_back_as_written_whatever_the_qr_codes_hold(tmp_path: Path) -> None:
+    """Scripts (benchmarks, tests, a person's own) read ``links.txt`` through ``read_links``: only its
+    ``ROLE URL`` lines count, never a QR caption or a line of blocks."""
+    found = links("http://192.0.2.7:8765", Tokens.new())
+    read = read_links(write_links(tmp_path, found).read_text())
+    assert read == {link.role.value: link.url for link in found}
+    assert read_links("# stage http://elsewhere/\n██ ▀▀\nstage\nspeaker http://x/\n") == {}
 
 
 def test_the_qr_code_is_square_blocks() -> None:
