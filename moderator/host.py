@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from moderator.problems import ModeratorError
-from moderator.programme import load_programme
+from moderator.problems import ModeratorError, about_session
+from moderator.programme import Programme, load_programme
 from moderator.report.live import LiveReport
 from moderator.session.chat_follow import POLL_SECONDS, ChatFollower, chat_zone
 from moderator.session.clock import Clock, ScaledClock, SystemClock
@@ -69,6 +69,10 @@ class Host:
         """Bad input (the programme, the sharing or chat options) is refused here, before any
         file is written: ``ModeratorError`` (``ProgrammeError``)."""
         programme = load_programme(options.programme)
+        with about_session(programme.session.language):  # its refusals (a console holds it...) in its language
+            self._open(options, programme, clock, report_delay)
+
+    def _open(self, options: HostOptions, programme: Programme, clock: Clock | None, report_delay: float) -> None:
         if options.flow is not None:
             programme = programme.with_flow(options.flow)
         if options.share is not None:

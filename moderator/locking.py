@@ -37,6 +37,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from moderator.files import BINARY, NOFOLLOW
+from moderator.problems import Words
 
 LOCK_SUFFIX = ".lock"
 LOCKED_BYTE = 4096
@@ -118,9 +119,20 @@ class Holder:
     """ISO 8601, UTC."""
     role: str = ""
 
-    def describe(self) -> str:
-        where = f"process {self.pid}" + (f" on {self.host}" if self.host and self.host != socket.gethostname() else "")
-        return f"{self.role + ', ' if self.role else ''}{where}, since {self.since}"
+    def describe(self) -> Words:
+        """"console, process 4242 on laptop-2, since …": ``Words``, said in the session's language
+        where a refusal names the holder (``journal.busy_message``)."""
+        elsewhere = bool(self.host) and self.host != socket.gethostname()
+        where = (Words("process {pid} on {host}", pid=self.pid, host=self.host) if elsewhere
+                 else Words("process {pid}", pid=self.pid))
+        role: str | None = _ROLES.get(self.role, self.role)  # a role a newer version wrote: as it is
+        if role:
+            return Words("{role}, {where}, since {since}", role=role, where=where, since=self.since)
+        return Words("{where}, since {since}", where=where, since=self.since)
+
+
+_ROLES = {"console": Words("console"), "seat": Words("seat")}
+"""The roles a holder writes (``FileLock(role=...)``), as a person reads them."""
 
 
 class LockHeld(Exception):

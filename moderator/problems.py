@@ -6,7 +6,8 @@ error lines look alike everywhere and the CLI can turn them into exit status 2.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -101,6 +102,9 @@ class ModeratorError(Exception):
     error in it. ``None``: English."""
 
     def __init__(self, message: object = "", /, **words: object) -> None:
+        if isinstance(message, Words) and not words:  # a sentence built elsewhere: said as it was built
+            words = message.words
+            message = message.template
         self.template = str(message)
         self.words = words
         super().__init__(self.template.format(**words) if words else message)
@@ -126,3 +130,16 @@ class ProgrammeError(ModeratorError):
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.is_error)
+
+
+@contextlib.contextmanager
+def about_session(language: str | None) -> Iterator[None]:
+    """Every ``ModeratorError`` raised inside is about a session that speaks ``language`` (once its
+    programme is known): the command line says it in that language, unless the error already knew
+    its own (``ModeratorError.language``)."""
+    try:
+        yield
+    except ModeratorError as error:
+        if error.language is None:
+            error.language = language
+        raise

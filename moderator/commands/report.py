@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 from moderator.commands.output import check_output, deliver, refuse_binary_on_terminal
-from moderator.problems import ModeratorError
+from moderator.i18n import Translate, translator
+from moderator.problems import ModeratorError, about_session, say
 from moderator.report.render import BINARY_FORMATS, render_report_bytes
-from moderator.session.runs import load_run
+from moderator.session.runs import LoadedRun, load_run
 from moderator.text import json_safe, visible, visible_lines
 
 
@@ -30,8 +31,16 @@ def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path 
         check_output(output, (journal, *((programme,) if programme else ()), *((template,) if template else ())),
                      what="the report")
     run = load_run(journal, programme)
+    language = run.programme.session.language
+    with about_session(language):
+        return _write_report(run, journal, output, fmt, template, translator(language))
+
+
+def _write_report(run: LoadedRun, journal: Path, output: Path | None, fmt: str, template: Path | None,
+                  _: Translate) -> int:
+    """The report of a loaded run; its warnings (the journal's own) on stderr in the session's language."""
     for warning in run.warnings:
-        print(visible(f"moderator: warning: {warning}"), file=sys.stderr)
+        print(visible(f"moderator: {_('warning:')} {say(warning, _)}"), file=sys.stderr)
     inputs = (journal, Path(run.programme.path))
     if template is not None:
         from moderator.report.template import render_template

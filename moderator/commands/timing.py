@@ -18,7 +18,7 @@ import pendulum
 from moderator.commands.output import deliver, terminal_console
 from moderator.commands.timing_json import to_json
 from moderator.i18n import Translate, ngettext, translator
-from moderator.problems import ModeratorError, say
+from moderator.problems import ModeratorError, about_session, say
 from moderator.programme.durations import format_duration, whole_seconds
 from moderator.programme.zones import ZoneError, check_zone, city_label, zone
 from moderator.report.timing import (
@@ -29,7 +29,7 @@ from moderator.report.timing import (
     analyse_by_programme,
     unique_labels,
 )
-from moderator.session.runs import JOURNAL_SUFFIX, load_run
+from moderator.session.runs import JOURNAL_SUFFIX, LoadedRun, load_run
 from moderator.session.snapshot import SegmentStatus
 from moderator.text import json_safe, visible
 
@@ -287,15 +287,19 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
             zone_name = check_zone(zone_name)
         except ZoneError as error:
             raise ModeratorError(f"--zone: {error} ({error.hint})") from None
-    runs = [load_run(path, programme) for path in journals]
+    runs: list[LoadedRun] = []
+    for path in journals:  # a later journal's problem said in the language of the sessions compared
+        with about_session(runs[0].programme.session.language if runs else None):
+            runs.append(load_run(path, programme))
     labels = [journal_label(path) for path in journals]
     analyses = analyse_by_programme(runs, labels)
     paths = {label: path for label, path in zip(unique_labels(labels), journals, strict=True)}
     if as_json:
         documents = []
         for analysis in analyses:
+            _ = translator(analysis.language)  # the notes are for people: in the session's language
             for note in analysis.notes:
-                print(visible(f"moderator: note: {note}"), file=sys.stderr)
+                print(visible("moderator: " + _("note: {note}").format(note=say(note, _))), file=sys.stderr)
             document = to_json(analysis)
             document["runs"] = [{"label": entry.pop("label"), "journal": str(paths[entry_label]), **entry}
                                 for entry, entry_label in ((e, e["label"]) for e in document["runs"])]

@@ -202,7 +202,8 @@ def analyse_runs(runs: Sequence[LoadedRun], labels: Sequence[str] | None = None)
         if not timing.anchored_on_printed_start and timing.mode == "live" and timing.started is not None:
             notes.append(Words("{run}: started away from the programme's day, so it is measured from its own start",
                                run=timing.label))
-        notes.extend(f"{timing.label}: {warning}" for warning in timing.warnings)  # the journal's own words
+        notes.extend(Words("{run}: {warning}", run=timing.label, warning=warning)  # the journal's own words
+                     for warning in timing.warnings)
     return TimingAnalysis(
         title=reference.session.title,
         timezone=reference.session.timezone,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pendulum
 
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.programme import Programme
 from moderator.session import events as ev
 from moderator.session.chat import SegmentLocator, chat_kind
@@ -107,7 +107,7 @@ class Engine:
         engine = cls(programme, clock, journal, state, now_t - clock.monotonic(), history)
         changed = bool(state.programme_sha256) and state.programme_sha256 != programme.sha256
         if changed:
-            warnings.append("the programme changed since this session began; resuming by segment number")
+            warnings.append(Words("the programme changed since this session began; resuming by segment number"))
         engine._emit(ev.Reopened(gap=round(gap, 3), sha256=programme.sha256, programme_changed=changed,
                                  segments=len(programme.segments)))
         if state.current is not None and state.current >= len(programme.segments):

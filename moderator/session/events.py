@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, TypeAlias
 
+from moderator.problems import Words
+
 JOURNAL_VERSION = 1
 
 MAX_SEGMENTS = 10_000
@@ -83,7 +85,14 @@ SEGMENT_CHANGED = "segment"
 
 
 class EventError(ValueError):
-    """A decoded value is not a well-formed event; the message says which field and why."""
+    """A decoded value is not a well-formed event; the message says which field and why.
+
+    ``words``: the message as ``Words`` (``str()`` is the English), for a face to say it in the
+    session's language (a damaged journal's warnings, ``journal.read_journal``)."""
+
+    def __init__(self, words: Words) -> None:
+        super().__init__(words)
+        self.words = words
 
 
 def _bounded(low: float, high: float) -> dict[str, tuple[float, float]]:
@@ -455,7 +464,7 @@ def decode_line(raw: bytes | str) -> Event:
         # As json.loads does for bytes (a UTF-8 BOM skipped), without its per-call encoding sniffing.
         value = _JSON.decode(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge integers
-        raise EventError(f"not JSON ({_reason(error)})") from None
+        raise EventError(Words("not JSON ({reason})", reason=_reason(error))) from None
     return decode(value)
 
 
@@ -466,20 +475,20 @@ def decode(value: object) -> Event:
     type, with the place named in their messages, and take the common case first (a journal
     replayed at start-up is thousands of lines)."""
     if not isinstance(value, Mapping):
-        raise EventError("not a JSON object")
+        raise EventError(Words("not a JSON object"))
     type_name = value.get("type")
     if not isinstance(type_name, str):
-        raise EventError("no event type")
+        raise EventError(Words("no event type"))
     decoder = _DECODERS_BY_NAME.get(type_name)
     if decoder is None:
-        raise UnknownEventType(f"unknown event type {_clip(type_name)!r}")
+        raise UnknownEventType(Words("unknown event type {name}", name=repr(_clip(type_name))))
     cls, checks = decoder
     values: dict[str, Any] = {}
     for check in checks:
         raw = value.get(check.name)
         if raw is None:
             if check.required:
-                raise EventError(f"{type_name}: missing {check.name!r}")
+                raise EventError(Words("{type}: missing {field}", type=type_name, field=repr(check.name)))
             continue
         values[check.name] = check.convert(check.where, raw)
     return cls(**values)
@@ -533,13 +542,13 @@ def _as_wall(where: str, value: object) -> str:
     try:
         dt.datetime.fromisoformat(wall)
     except ValueError:
-        raise EventError(f"{where}: not an ISO 8601 time") from None
+        raise EventError(Words("{where}: not an ISO 8601 time", where=where)) from None
     return wall
 
 
 def _as_bool(where: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise EventError(f"{where}: expected true or false")
+        raise EventError(Words("{where}: expected true or false", where=where))
     return value
 
 
@@ -549,30 +558,30 @@ def _as_number(where: str, value: object, whole: bool, low: float, high: float) 
     if type(value) is float and not whole and math.isfinite(value) and low <= value <= high:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise EventError(f"{where}: expected a number")
+        raise EventError(Words("{where}: expected a number", where=where))
     if not math.isfinite(value):
-        raise EventError(f"{where}: not a finite number")
+        raise EventError(Words("{where}: not a finite number", where=where))
     if whole and not (isinstance(value, int) or value.is_integer()):
-        raise EventError(f"{where}: expected a whole number")
+        raise EventError(Words("{where}: expected a whole number", where=where))
     if not low <= value <= high:
-        raise EventError(f"{where}: {_clip(str(value))} is out of range")
+        raise EventError(Words("{where}: {value} is out of range", where=where, value=_clip(str(value))))
     return int(value) if whole else float(value)
 
 
 def _as_enum(where: str, value: object, enum: type[StrEnum]) -> StrEnum:
     if not isinstance(value, str) or value not in enum._value2member_map_:
-        raise EventError(f"{where}: unknown value {_clip(str(value))!r}")
+        raise EventError(Words("{where}: unknown value {value}", where=where, value=repr(_clip(str(value)))))
     return enum(value)
 
 
 def _as_question(where: str, value: object) -> tuple[str, int]:
     """The (round id, index) of a guiding question, written as a two-item list."""
     if not (isinstance(value, list) and len(value) == 2):
-        raise EventError(f"{where}: expected [round, index]")
+        raise EventError(Words("{where}: expected [round, index]", where=where))
     round_id = _text(where, value[0], MAX_SHORT_TEXT)
     index = value[1]
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= MAX_SEGMENTS:
-        raise EventError(f"{where}: expected [round, index]")
+        raise EventError(Words("{where}: expected [round, index]", where=where))
     return (round_id, index)
 
 
@@ -580,9 +589,9 @@ def _text(where: str, value: object, limit: int) -> str:
     if type(value) is str and value.isascii() and len(value) <= limit:
         return value
     if not isinstance(value, str):
-        raise EventError(f"{where}: expected text")
+        raise EventError(Words("{where}: expected text", where=where))
     if len(value) > limit:
-        raise EventError(f"{where}: longer than {limit} characters")
+        raise EventError(Words("{where}: longer than {limit} characters", where=where, limit=limit))
     # A lone surrogate (JSON "\ud800") is no character at all: nothing can print or encode it.
     if _has_surrogate(value):
         return "".join("\ufffd" if 0xD800 <= ord(char) <= 0xDFFF else char for char in value)
@@ -606,10 +615,45 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+_JSON_PROBLEMS = {
+    "Expecting value": Words("Expecting value"),
+    "Expecting property name enclosed in double quotes": Words("Expecting property name enclosed in double quotes"),
+    "Expecting ':' delimiter": Words("Expecting ':' delimiter"),
+    "Expecting ',' delimiter": Words("Expecting ',' delimiter"),
+    "Unterminated string starting at": Words("Unterminated string starting at"),
+    "Invalid control character at": Words("Invalid control character at"),
+    "Invalid \\escape": Words("Invalid \\escape"),
+    "Invalid \\uXXXX escape": Words("Invalid \\uXXXX escape"),
+    "Extra data": Words("Extra data"),
+}
+"""What Python's JSON reader says of a line it cannot read (its own English), as ``Words``: a
+damaged journal line is described in the session's language, and in English exactly as Python says it."""
+
+_REASON_LIMIT = 80
+
+
 def _reason(error: BaseException) -> str:
+    """Why a line is not JSON, in at most ``_REASON_LIMIT`` characters: ``Words`` where the reader's
+    message is one we know (its English unchanged), else its first line as it is."""
     if isinstance(error, RecursionError):
-        return "nested too deeply"
-    return _clip(str(error).split("\n")[0], 80)
+        return Words("nested too deeply")
+    english = str(error).split("\n")[0]
+    if len(english) <= _REASON_LIMIT:
+        if isinstance(error, json.JSONDecodeError) and error.msg in _JSON_PROBLEMS:
+            return Words("{problem}: line {line} column {column} (char {char})", problem=_JSON_PROBLEMS[error.msg],
+                         line=error.lineno, column=error.colno, char=error.pos)
+        if isinstance(error, UnicodeDecodeError) and error.end == error.start + 1:
+            return Words("{codec} codec can't decode byte {byte} in position {position}: {reason}",
+                         codec=repr(error.encoding), byte=f"0x{error.object[error.start]:02x}", position=error.start,
+                         reason=_UTF8_PROBLEMS.get(error.reason, error.reason))
+    return _clip(english, _REASON_LIMIT)
+
+
+_UTF8_PROBLEMS = {
+    "invalid start byte": Words("invalid start byte"),
+    "invalid continuation byte": Words("invalid continuation byte"),
+    "unexpected end of data": Words("unexpected end of data"),
+}
 
 
 _DECODERS: dict[EventType, tuple[type[Event], list[_FieldCheck]]] = {

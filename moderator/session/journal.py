@@ -24,7 +24,7 @@ from moderator.files import BINARY, NOFOLLOW, FileTooLarge, read_bounded, refuse
 from moderator.files import fsync_dir as _fsync_dir
 from moderator.files import write_atomic as write_atomic_bytes
 from moderator.locking import FileLock, Holder, LockHeld, is_locked, lock_path, read_holder
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.session.events import (
     Event,
     EventError,
@@ -53,19 +53,22 @@ PREVIOUS_CONSOLE_GRACE = 5.0
 within 3 s) before saying the session is taken: starting again at once must just work."""
 
 
-def busy_message(path: Path, holder: Holder | None = None) -> str:
+def busy_message(path: Path, holder: Holder | None = None) -> Words:
     """Who holds the session, and what to do: the co-moderator link only if the session is shared
-    (its ``links.txt`` exists), else how to find and close the console that holds it."""
-    who = f", {holder.describe()}" if holder is not None else ""
-    said = f"a console is already running this session ({path}{who})"
+    (its ``links.txt`` exists), else how to find and close the console that holds it. ``Words``: the
+    host says it in the session's language (``ModeratorError.language``)."""
+    said = (Words("a console is already running this session ({path}, {holder})", path=str(path),
+                  holder=holder.describe()) if holder is not None
+            else Words("a console is already running this session ({path})", path=str(path)))
     links = path.parent / LINKS_NAME
     if links.exists():
-        return (f"{said}; to take a co-moderator seat on it, run `moderator join URL` with the co-moderator "
-                f"link in {links}")
+        return Words("{said}; to take a co-moderator seat on it, run `moderator join URL` with the co-moderator "
+                     "link in {links}", said=said, links=str(links))
     if holder is not None:
-        return (f"{said}; close that console (ctrl+q in its terminal) or end its process ({holder.pid}): "
-                "every note is already saved")
-    return f"{said}; close that console first (`lsof {path.with_name(path.name + '.lock')}` shows its process)"
+        return Words("{said}; close that console (ctrl+q in its terminal) or end its process ({pid}): "
+                     "every note is already saved", said=said, pid=holder.pid)
+    return Words("{said}; close that console first (`lsof {lock}` shows its process)", said=said,
+                 lock=str(path.with_name(path.name + ".lock")))
 
 
 def lock_journal(path: Path, *, wait: float = 0.0) -> FileLock:
@@ -143,19 +146,18 @@ def read_journal(path: str | Path) -> JournalContents:
     try:
         data = read_bounded(path)
     except FileNotFoundError:
-        raise JournalError(f"{path}: no such journal") from None
+        raise JournalError("{path}: no such journal", path=str(path)) from None
     except OSError as error:
-        raise JournalError(f"{path}: cannot read: {error.strerror}") from None
+        raise JournalError("{path}: cannot read: {reason}", path=str(path), reason=error.strerror) from None
     contents = JournalContents(events=[], data=data)
     body, newline, tail = data.rpartition(b"\n")
     if not newline:
         body, tail = b"", data
     if tail.strip():
         contents.torn_tail = tail
-        contents.warnings.append(
-            f"{path}: the last line was cut off mid-write ({len(tail)} bytes) and was skipped; "
-            "the command it recorded was never acknowledged"
-        )
+        contents.warnings.append(Words(
+            "{path}: the last line was cut off mid-write ({size} bytes) and was skipped; "
+            "the command it recorded was never acknowledged", path=str(path), size=len(tail)))
     bound = _SegmentBound()
     first_unreadable = False
     for number, raw in enumerate(body.split(b"\n"), start=1):
@@ -164,26 +166,29 @@ def read_journal(path: str | Path) -> JournalContents:
         try:
             event = decode_line(raw)
         except UnknownEventType as error:
-            contents.warnings.append(f"{path}:{number}: {error} (written by a newer version?), skipped")
+            contents.warnings.append(Words("{where}: {problem} (written by a newer version?), skipped",
+                                           where=f"{path}:{number}", problem=error.words))
             first_unreadable = first_unreadable or not contents.events
             continue
         except EventError as error:
-            contents.warnings.append(f"{path}:{number}: not a journal event ({error}), skipped")
+            contents.warnings.append(Words("{where}: not a journal event ({problem}), skipped",
+                                           where=f"{path}:{number}", problem=error.words))
             first_unreadable = first_unreadable or not contents.events
             continue
         segment = bound.outside(event)
         if segment is not None:
-            contents.warnings.append(f"{path}:{number}: {event.TYPE.value} names segment {segment + 1}, "
-                                     f"but the run had {bound.count} segments, skipped")
+            contents.warnings.append(Words("{where}: {event} names segment {n}, but the run had {count} segments, "
+                                           "skipped", where=f"{path}:{number}", event=event.TYPE.value,
+                                           n=segment + 1, count=bound.count))
             continue
         bound.follow(event)
         contents.events.append(event)
     if contents.events and contents.events[0].TYPE is not EventType.OPENED:
         if not first_unreadable:
-            raise JournalError(f"{path}: not a moderator journal (it does not begin with 'opened')")
+            raise JournalError("{path}: not a moderator journal (it does not begin with 'opened')", path=str(path))
         contents.opening_lost = True
-        contents.warnings.append(f"{path}:1: the journal's first line is damaged; "
-                                 "the events after it are used without it")
+        contents.warnings.append(Words("{where}: the journal's first line is damaged; the events after it are "
+                                       "used without it", where=f"{path}:1"))
     return contents
 
 
@@ -233,7 +238,8 @@ class Journal:
             if not existed:
                 _fsync_dir(self.path.parent)
         except OSError as error:
-            raise JournalError(f"{self.path}: cannot open the journal: {error.strerror}") from None
+            raise JournalError("{path}: cannot open the journal: {reason}", path=str(self.path),
+                               reason=error.strerror) from None
 
     def _remember(self, fd: int) -> None:
         status = os.fstat(fd)
@@ -283,7 +289,7 @@ class Journal:
     def append(self, event: Event) -> None:
         """Write one event and make it durable; raise ``JournalError`` if no copy could be made."""
         if self._closed:
-            raise JournalError(f"{self.path}: the journal is closed")
+            raise JournalError("{path}: the journal is closed", path=str(self.path))
         line = encode(event)
         if self._batched is not None:
             self._batched.append(line)
@@ -300,29 +306,28 @@ class Journal:
             try:
                 self._switch_to_fallback(line)
             except OSError as error:
-                raise JournalError(
-                    f"could not save to {self.path} ({primary_error.strerror}) "
-                    f"nor to {self.fallback_dir} ({error.strerror})"
-                ) from None
+                raise JournalError("could not save to {path} ({reason}) nor to {fallback} ({fallback_reason})",
+                                   path=str(self.path), reason=primary_error.strerror,
+                                   fallback=str(self.fallback_dir), fallback_reason=error.strerror) from None
         self._lines.extend(lines)
 
     def _check_primary(self) -> None:
         """Recreate the journal if its file was removed, replaced or cut short under us."""
         if self._fd is None:
-            self._recreate("could not be written")
+            self._recreate(Words("could not be written"))
             return
         current = os.fstat(self._fd)
         try:
             named = os.stat(self.path)
         except FileNotFoundError:
-            self._recreate("was removed")
+            self._recreate(Words("was removed"))
             return
         if (named.st_dev, named.st_ino) != self._identity or current.st_nlink == 0:
-            self._recreate("was replaced by another file")
+            self._recreate(Words("was replaced by another file"))
         elif current.st_size < self._size:
-            self._recreate("was cut short")
+            self._recreate(Words("was cut short"))
 
-    def _recreate(self, what: str) -> None:
+    def _recreate(self, what: Words) -> None:
         """Write every event held in memory to a new file at ``path``; set aside any file found there."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
@@ -343,9 +348,13 @@ class Journal:
         _fsync_dir(self.path.parent)
         self._fd = fd
         self._remember(fd)
-        notice = f"The journal {self.path} {what}; it was written again with all {len(self._lines)} events"
-        if aside is not None:
-            notice += f" (the file found there is kept as {aside.name})"
+        if aside is None:
+            notice = Words("The journal {path} {what}; it was written again with all {count} events",
+                           path=str(self.path), what=what, count=len(self._lines))
+        else:
+            notice = Words("The journal {path} {what}; it was written again with all {count} events "
+                           "(the file found there is kept as {aside})",
+                           path=str(self.path), what=what, count=len(self._lines), aside=aside.name)
         self.notices.append(notice)
 
     def _write(self, line: bytes) -> None:
@@ -389,7 +398,8 @@ class Journal:
         self.fallback_path = Path(name)
         self._size = len(b"".join(self._lines)) + len(line)
         if announce:
-            self.notices.append(f"The journal's folder cannot be written; saving to {self.fallback_path}")
+            self.notices.append(Words("The journal's folder cannot be written; saving to {path}",
+                                      path=str(self.fallback_path)))
 
     def _restore_fallback(self) -> None:
         assert self.fallback_path is not None
@@ -488,7 +498,7 @@ def merge_fallbacks(path: Path, fallback_dir: Path | None = None) -> list[str]:
             if existing and not existing.endswith(b"\n"):
                 existing = existing[: existing.rfind(b"\n") + 1]
             write_atomic_bytes(path, existing + b"".join(missing))
-            warnings.append(f"{len(missing)} events saved only in {copy} (the folder could not be written) "
-                            f"were added back to {path}")
+            warnings.append(Words("{count} events saved only in {copy} (the folder could not be written) "
+                                  "were added back to {path}", count=len(missing), copy=str(copy), path=str(path)))
         os.rename(copy, _free_name(copy.with_name(copy.name + ".merged")))
     return warnings

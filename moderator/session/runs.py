@@ -139,7 +139,8 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ModeratorError(f"{folder}: cannot create the session folder: {error.strerror}") from None
+        raise ModeratorError("{folder}: cannot create the session folder: {reason}", folder=str(folder),
+                             reason=error.strerror) from None
     candidate = _latest_rehearsal(folder) if rehearsal else folder / (LIVE_NAME + JOURNAL_SUFFIX)
     if candidate is not None:
         ensure_not_running(candidate, wait=PREVIOUS_CONSOLE_GRACE)  # before anything reads, merges or renames it
@@ -150,7 +151,8 @@ def open_run(programme: Programme, out: Path, clock: Clock, *, rehearsal: bool =
             contents = read_journal(candidate)
         except JournalError as error:
             if not fresh:
-                raise JournalError(f"{error}; start with --fresh to keep it aside and begin a new run") from None
+                raise JournalError("{problem}; start with --fresh to keep it aside and begin a new run",
+                                   problem=Words(error.template, **error.words)) from None
             _set_aside_unreadable(candidate, clock)
             contents = None
     if candidate is not None and candidate.exists() and contents is not None:
@@ -247,22 +249,23 @@ def load_run(journal_path: Path, programme_path: Path | None = None) -> LoadedRu
     contents = read_journal(journal_path)
     if not contents.events:
         if contents.warnings:  # lines there were, but none of them an event
-            raise JournalError(f"{journal_path}: not a moderator journal (none of its lines is an event)")
-        raise JournalError(f"{journal_path}: the journal is empty")
+            raise JournalError("{path}: not a moderator journal (none of its lines is an event)",
+                               path=str(journal_path))
+        raise JournalError("{path}: the journal is empty", path=str(journal_path))
     opened = contents.events[0] if isinstance(contents.events[0], Opened) else None
     if opened is None and programme_path is None:  # its first line is damaged (read_journal said so)
-        raise JournalError(f"{journal_path}:1: the first line, which names the programme, is damaged "
-                           "(pass the programme with --programme FILE to use the rest)")
+        raise JournalError("{where}: the first line, which names the programme, is damaged "
+                           "(pass the programme with --programme FILE to use the rest)", where=f"{journal_path}:1")
     location = programme_path or Path(opened.programme if opened else "")
     if not location.exists():
-        raise ModeratorError(
-            f"{journal_path}: the programme it was run from, {location}, is not there any more "
-            "(move it back, or pass it with --programme FILE)"
-        )
+        raise ModeratorError("{path}: the programme it was run from, {programme}, is not there any more "
+                             "(move it back, or pass it with --programme FILE)", path=str(journal_path),
+                             programme=str(location))
     programme = load_programme(location)
     warnings = list(contents.warnings)
     if opened is not None and opened.sha256 and opened.sha256 != programme.sha256:
-        warnings.append(f"{location} changed since this run; segments are matched by number")
+        warnings.append(Words("{programme} changed since this run; segments are matched by number",
+                              programme=str(location)))
     return LoadedRun(programme, replay_state(programme, contents.events), contents.events, warnings)
 
 
@@ -276,7 +279,8 @@ def refuse_if_running(journal_path: Path, hint: str) -> None:
     try:
         ensure_not_running(journal_path)
     except JournalBusy:
-        raise SessionRunning(f"{journal_path}: a console is running this session ({hint})") from None
+        raise SessionRunning("{path}: a console is running this session ({hint})", path=str(journal_path),
+                             hint=hint) from None
 
 
 @dataclass
@@ -296,7 +300,8 @@ def open_for_adding(journal_path: Path, *, busy_hint: str) -> AppendingRun:
     try:
         journal = Journal(journal_path)  # holds the lock while the chat is added
     except JournalBusy:  # a console started since the check
-        raise SessionRunning(f"{journal_path}: a console is running this session ({busy_hint})") from None
+        raise SessionRunning("{path}: a console is running this session ({hint})", path=str(journal_path),
+                             hint=busy_hint) from None
     contents = read_journal(journal_path)
     engine = Engine.after_the_fact(run.programme, journal, contents.events)
     return AppendingRun(run, engine, journal)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -71,12 +72,35 @@ def _from_stdin(stdin: TextIO) -> str:
     return _first_line(line, "standard input")
 
 
-def _terminal_as_stdin() -> None:
-    """The link came through a pipe; the console still needs the terminal's keys."""
+def terminal_device(platform: str = sys.platform) -> str:
+    """The terminal's keyboard, whatever standard input is: ``CONIN$`` on Windows, ``/dev/tty`` on
+    macOS and Linux."""
+    return "CONIN$" if platform == "win32" else "/dev/tty"
+
+
+def _terminal_as_stdin(platform: str = sys.platform, *, opener: Callable[[str, int], int] = os.open,
+                       point_std_input: Callable[[int], None] | None = None) -> None:
+    """The link came through a pipe; the console still needs the terminal's keys. On Windows the
+    console driver reads the handle Windows gives as standard input, not file 0: it is pointed at
+    the console too (``point_std_input``; a test stands in for Windows' own)."""
     try:
-        fd = os.open("/dev/tty", os.O_RDONLY)
+        fd = opener(terminal_device(platform), os.O_RDWR if platform == "win32" else os.O_RDONLY)
     except OSError:
         return  # no terminal at all (a test, a script): the console will say so itself
     os.dup2(fd, 0)
     os.close(fd)
+    if platform == "win32":
+        (point_std_input or _point_windows_std_input)(0)
     sys.stdin = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)  # noqa: SIM115
+
+
+STD_INPUT_HANDLE = -10
+
+
+def _point_windows_std_input(fd: int) -> None:
+    """``SetStdHandle(STD_INPUT_HANDLE, <the handle of fd>)``: Windows only, imported here."""
+    import ctypes
+    import importlib
+
+    handle = importlib.import_module("msvcrt").get_osfhandle(fd)
+    getattr(ctypes, "windll").kernel32.SetStdHandle(STD_INPUT_HANDLE, handle)  # noqa: B009 - absent elsewhere

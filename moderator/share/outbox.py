@@ -31,7 +31,7 @@ from typing import Any
 
 from moderator.files import BINARY
 from moderator.locking import FileLock, LockHeld
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.session.journal import JournalError
 
 COMPACT_AFTER = 256
@@ -78,16 +78,17 @@ class Outbox:
         try:
             self._lock.acquire()
         except LockHeld as held:
-            raise OutboxBusy(f"another `moderator join` on this computer is already using this link under this name "
-                             f"({held.holder.describe() if held.holder else 'another process'}); close it, or join "
-                             "with another --name") from None
+            raise OutboxBusy("another `moderator join` on this computer is already using this link under this name "
+                             "({holder}); close it, or join with another --name",
+                             holder=held.holder.describe() if held.holder else Words("another process")) from None
         try:
             if path.exists():
                 self._load()
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
         except OSError as error:
             self._lock.release()
-            raise OutboxError(f"{path}: cannot open the seat's outbox: {error.strerror}") from None
+            raise OutboxError("{path}: cannot open the seat's outbox: {reason}", path=str(path),
+                              reason=error.strerror) from None
 
     def _load(self) -> None:
         lines = self.path.read_bytes().split(b"\n")
@@ -134,7 +135,8 @@ class Outbox:
         try:
             self._append({"id": command.id, "type": command.type, "args": command.args}, sync=True)
         except OSError as error:
-            raise OutboxError(f"not kept on this computer ({error.strerror}): {self.path}") from None
+            raise OutboxError("not kept on this computer ({reason}): {path}", reason=error.strerror,
+                              path=str(self.path)) from None
         self._pending[command.id] = command
 
     def acked(self, command_id: str) -> bool:

@@ -61,6 +61,9 @@ TICK_MARGIN = 0.004
 """Seconds after the displayed second changes at which the next tick lands."""
 RECENT_NOTES_SHOWN = 200
 OVERTIME_REMINDER_EVERY = 60
+CHAT_TOAST_EVERY = 1.0
+"""Seconds between two counts of the chat's new questions: a chat of five questions a second is one
+toast counting on, not a toast rack cleared and refilled at every frame."""
 NARROW_VIEWS = ("notes", "agenda", "questions", "cues")
 VIEW_NAMES = {"notes": N_("notes"), "agenda": N_("agenda"), "questions": N_("questions"), "cues": N_("cues")}
 NOTE_PLACEHOLDER = N_('Note… ("quote  !action  ?audience question  @speaker) — Enter logs, Esc leaves')
@@ -175,7 +178,9 @@ class ConsoleScreen(Screen[None]):
         self._notes_added: list[int] = []
         """Notes added since the last frame (drawn one by one: the whole log is not redrawn)."""
         self._chat_questions = 0
-        """Questions from the followed chat since the last frame (said in one toast)."""
+        """Questions from the followed chat not counted in the chat toast yet."""
+        self._chat_toast_timer: Timer | None = None
+        """Set while the next count of the chat's questions waits for its second."""
         self._notes_changed = False
         """An edit or a deletion since the last frame (or too many new notes): the log is redrawn."""
         self._status_line = ""
@@ -276,11 +281,23 @@ class ConsoleScreen(Screen[None]):
                 note = self.engine.state.notes.get(note_id)
                 if note is not None and not note.deleted:
                     log.add_note(self.programme, note)
-        if self._chat_questions:
-            questions, self._chat_questions = self._chat_questions, 0
-            self._tell(self.tr("{count} new question(s) in the chat").format(count=questions),
-                       title=self.tr("Chat"), timeout=5)
+        if self._chat_questions and self._chat_toast_timer is None:
+            self._count_chat_questions()
         self._after_event()
+
+    def _count_chat_questions(self) -> None:
+        """The chat toast counts the new questions at once, then at most every ``CHAT_TOAST_EVERY``."""
+        self._chat_toast_timer = None
+        if not self._chat_questions:
+            return
+        questions, self._chat_questions = self._chat_questions, 0
+        self.toasts.accumulate("chat", questions, self._chat_questions_said, window=5)
+        self._chat_toast_timer = self.set_timer(CHAT_TOAST_EVERY, self._count_chat_questions)
+
+    def _chat_questions_said(self, total: int, _: int) -> tuple[str, str]:
+        """One toast counting the chat's new questions while it is up (a busy chat is not a stream of
+        toasts over the notes)."""
+        return self.tr("{count} new question(s) in the chat").format(count=total), self.tr("Chat")
 
     def _tell(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
               timeout: float = 5.0, key: str | None = None, segment: int | None = None) -> None:
@@ -484,7 +501,7 @@ class ConsoleScreen(Screen[None]):
     def _after_event(self) -> None:
         """Everything that depends on state, once a frame (``_draw_events``)."""
         for notice in self.engine.take_notices():  # the journal recreated, continued elsewhere...
-            self._tell(notice, title=self.tr("Journal"), severity="error", timeout=30)
+            self._tell(say(notice, self.tr), title=self.tr("Journal"), severity="error", timeout=30)
         self.refresh_all()
         self._say_what_happened()
         self.toasts.segment_changed(self.engine.state.current if self.engine.status is not Status.ENDED else None)

@@ -13,10 +13,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from moderator.problems import ModeratorError
+from moderator.i18n import translator
+from moderator.problems import ModeratorError, Words, say
 from moderator.session.journal import Journal
 from moderator.share.remote_engine import SeatEngine
 from moderator.share.seat_client import SeatClient, shown_link
+from moderator.text import visible
 
 FIRST_CONTACT_TIMEOUT = 30.0
 KEPT_BY_THE_HOST = Path("(kept by the host)")
@@ -44,6 +46,8 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
+    language = "en"  # until the host's welcome says the session's
+    _ = translator(language)
     try:
         _say_damage(client)
         print(f"Connecting to {shown_link(url)}", file=sys.stderr)
@@ -53,10 +57,12 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
             reason = f" ({client.last_error})" if client.last_error else ""
             raise ModeratorError(f"cannot reach the session at {shown_link(url)}{reason}; check the link and "
                                  "that the host's console runs with --share") from None
-        if client.identity_refused:
-            print(f"The host did not know this seat ({client.identity_refused}): joined as a new seat.",
-                  file=sys.stderr)
         engine = SeatEngine(client)
+        language = engine.programme.session.language  # known from the welcome on: said in it
+        _ = translator(language)
+        if client.identity_refused:
+            print(_("The host did not know this seat ({reason}): joined as a new seat.").format(
+                reason=_(client.identity_refused)), file=sys.stderr)
         run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal", warnings=_damage(client))
         from moderator.tui.app import ModeratorApp
 
@@ -67,26 +73,28 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(runner, 3.0)
     with contextlib.suppress(OSError):  # the terminal may be gone
-        _say_damage(client)
+        _say_damage(client, language)
         waiting = len(client.waiting())
         if waiting:
-            print(f"{waiting} command(s) not yet acknowledged are kept in {client.outbox.path}; "
-                  "they are sent when you join again.", file=sys.stderr)
+            print(visible(_("{n} command(s) not yet acknowledged are kept in {path}; they are sent when you join "
+                            "again.").format(n=waiting, path=client.outbox.path)), file=sys.stderr)
     # Textual's 1 when the console crashed, 128 + N after signal N: a crash is never a success.
     return app.return_code or 0
 
 
 def _damage(client: SeatClient) -> list[str]:
-    """Damaged lines of the outbox (kept aside, not sent): said on stderr, in the console and after it."""
+    """Damaged lines of the outbox (kept aside, not sent): said on stderr, in the console and after it
+    (``Words``: in the session's language once the seat knows it, from the host's welcome)."""
     if not client.outbox.damaged:
         return []
-    return [f"{client.outbox.damaged} damaged line(s) in the seat's outbox could not be read and were not sent; "
-            f"they are kept in {client.outbox.damaged_path}"]
+    return [Words("{n} damaged line(s) in the seat's outbox could not be read and were not sent; they are kept "
+                  "in {path}", n=client.outbox.damaged, path=str(client.outbox.damaged_path))]
 
 
-def _say_damage(client: SeatClient) -> None:
+def _say_damage(client: SeatClient, language: str = "en") -> None:
+    """On stderr; before the host's welcome the seat cannot know the session's language: English."""
     for line in _damage(client):
-        print(line, file=sys.stderr)
+        print(visible(say(line, translator(language))), file=sys.stderr)
 
 
 async def _first_contact(client: SeatClient) -> None:

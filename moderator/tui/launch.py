@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from moderator.host import Host, HostOptions
+from moderator.i18n import Translate
 from moderator.text import visible
 from moderator.tui import shutdown
 
@@ -45,18 +46,28 @@ def launch(options: HostOptions, *, bell: bool = False, language: str | None = N
 
 
 def _closing_words(app: ModeratorApp, journal: Path, report: Path, docx: Path | None) -> int:
-    """Where the files are, and the exit status: 0 after ``ctrl+q``, 128 + N after signal N
-    (everything was saved all the same), Textual's 1 when the console crashed."""
+    """Where the files are, in the console's language, and the exit status: 0 after ``ctrl+q``,
+    128 + N after signal N (everything was saved all the same), Textual's 1 when the console crashed."""
     with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
-        if app.stopped_by is not None:
-            print(f"Stopped by {app.stopped_by.name}; every note is in the journal")
-        elif app.terminal_lost:
-            print("The terminal closed; every note is in the journal")
-        print(visible(f"Journal: {journal}"))
-        print(visible(f"Report:  {report}"))
-        if docx is not None:
-            print(visible(f"Word:    {docx}"))
+        for line in closing_lines(app.tr, journal, report, docx, stopped_by=app.stopped_by.name if app.stopped_by
+                                  else None, terminal_lost=app.terminal_lost):
+            print(line)
     return app.return_code or 0
+
+
+def closing_lines(_: Translate, journal: Path, report: Path, docx: Path | None, *, stopped_by: str | None = None,
+                  terminal_lost: bool = False) -> list[str]:
+    """What is printed once the console has closed: why it ended (a signal, the terminal gone), then
+    the files, their names aligned after labels in the console's language."""
+    lines = []
+    if stopped_by is not None:
+        lines.append(_("Stopped by {signal}; every note is in the journal").format(signal=stopped_by))
+    elif terminal_lost:
+        lines.append(_("The terminal closed; every note is in the journal"))
+    files = [(_("Journal:"), journal), (_("Report:"), report), *([(_("Word:"), docx)] if docx is not None else [])]
+    width = max(len(label) for label, _path in files) + 1
+    lines.extend(visible(f"{label.ljust(width)}{path}") for label, path in files)
+    return lines
 
 
 def launch_demo() -> int:

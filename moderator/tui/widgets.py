@@ -9,8 +9,10 @@ import pendulum
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import Center, Vertical
+from textual.geometry import Size
 from textual.reactive import var
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable, Digits, Label, ProgressBar, Static
@@ -503,13 +505,25 @@ class CuesPanel(SteadyStatic):
         self.show_text(text)
 
 
-class NotesLog(Speaks, VerticalScroll, can_focus=False):
+class NotesLog(Speaks, ScrollView, can_focus=False):
     """Recent notes, newest last, with their time, kind, speaker or group, every character shown.
 
-    The notes are one ``Text`` in a ``Static``: Textual wraps it at the Static's own width and
-    wraps it again when the panel is resized, so no word falls off the edge (a ``RichLog``
-    wraps once, when a line is written, at a width a few columns wider than its text area).
-    A sub-point is indented under its point; a pasted note keeps its line breaks.
+    Drawn line by line (Textual's line API, as ``Log`` and ``RichLog`` are): each note is wrapped
+    once, at the panel's width, and its screen lines kept, so one more note costs its own lines,
+    not the 200 shown. (One ``Static`` holding every note was laid out and drawn whole again for
+    each note: about 100 ms at 120x40, the host loop's longest callback while a seat typed fast.)
+    A resize wraps every note again at the new width, so no word falls off the edge; the
+    scrollbar's column is always kept aside (``scrollbar-gutter: stable``), so its coming does
+    not change the width the notes were wrapped at. A sub-point is indented under its point; a
+    pasted note keeps its line breaks.
+    """
+
+    DEFAULT_CSS = """
+    NotesLog {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
     """
 
     def __init__(self, *, id: str | None = None, max_notes: int = 200) -> None:
@@ -518,10 +532,14 @@ class NotesLog(Speaks, VerticalScroll, can_focus=False):
         self._shown: list[Text] = []
         self._made: dict[tuple[object, ...], Text] = {}
         """Each shown note's line by what it is made of: a seat's note reloads the log, and the
-        other 199 lines need not be laid out again (a date parsed, a zone converted each)."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="notes-text", markup=False)
+        other 199 lines need not be made again (a date parsed, a zone converted each)."""
+        self._wrapped: dict[int, list[Strip]] = {}
+        """Each shown note's screen lines at ``_wrap_width``, by the identity of its ``Text``."""
+        self._wrap_width = 0
+        self._strips: list[Strip] = []
+        self._drawn: dict[int, Strip] = {}
+        """Screen lines as drawn (cropped to the width, in the panel's style), by their number: the
+        screen asks for every visible line at each frame, and the notes change far less often."""
 
     def show_notes(self, programme: Programme, notes: list[Note], sending: list[Note] | None = None) -> None:
         """Show exactly these notes (after an edit or a deletion), then a seat's unsent ones."""
@@ -551,19 +569,46 @@ class NotesLog(Speaks, VerticalScroll, can_focus=False):
         return line
 
     def _redraw(self) -> None:
-        self.query_one("#notes-text", Static).update(Text("\n").join(self._shown))
+        """Wrap what is new (every note when the width changed), then show the end of the log."""
+        width = self.scrollable_content_region.width
+        if width <= 0:  # not laid out yet: the first resize draws them
+            return
+        if width != self._wrap_width:
+            self._wrapped, self._wrap_width = {}, width
+        options = self.app.console.options.update_width(width)
+        wrapped: dict[int, list[Strip]] = {}
+        strips: list[Strip] = []
+        for text in self._shown:
+            lines = self._wrapped.get(id(text))
+            if lines is None:
+                lines = [Strip(line) for line in self.app.console.render_lines(text, options, pad=False)]
+            wrapped[id(text)] = lines
+            strips.extend(lines)
+        self._wrapped, self._strips, self._drawn = wrapped, strips, {}
+        self.virtual_size = Size(width, len(strips))
+        self.refresh()
         self.call_after_refresh(self.scroll_end, animate=False)
+
+    def on_resize(self, _: events.Resize) -> None:
+        self._redraw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = {}
+
+    def render_line(self, y: int) -> Strip:
+        number = self.scroll_offset.y + y
+        drawn = self._drawn.get(number)
+        if drawn is None:
+            width, style = self.scrollable_content_region.width, self.rich_style
+            line = self._strips[number] if number < len(self._strips) else Strip.blank(0)
+            drawn = self._drawn[number] = line.crop_extend(0, width, style).apply_style(style)
+        return drawn
 
     @property
     def lines(self) -> list[Strip]:
         """The notes as they are drawn now, one ``Strip`` a screen line, at the panel's width."""
-        body = self.query_one("#notes-text", Static)
-        width = body.content_region.width or body.size.width
-        if width <= 0:
-            return []
-        console = self.app.console
-        options = console.options.update_width(width)
-        return [Strip(line) for line in console.render_lines(Text("\n").join(self._shown), options, pad=False)]
+        return list(self._strips)
 
 
 def note_line(programme: Programme, note: Note, *, sending: bool = False, tr: Translate = _english) -> Text:

@@ -44,5 +44,39 @@ async def test_messages_written_while_the_session_runs_join_it(in_tmp: Path, clo
         assert len(app.engine.state.chat) == 2
         await pilot.pause()
         assert any("1 new question(s) in the chat" in note.message for note in app._notifications)
+        with chat.open("a", encoding="utf-8") as handle:  # another question while the toast is up: it counts on
+            handle.write("18:01:10 From  Bo  to  Everyone : Where are the slides?\n")
+        await host.poll_chat()
+        await wait_for(pilot, lambda: len(app.engine.state.chat) == 3)
+
+        def chat_toasts() -> list[str]:
+            return [note.message for note in app._notifications if "in the chat" in note.message]
+
+        await wait_for(pilot, lambda: chat_toasts() == ["2 new question(s) in the chat"])  # within a second
         await asyncio.sleep(0)
+    host.close()
+
+
+async def test_a_busy_chat_is_one_toast_counting_on(in_tmp: Path, clock) -> None:
+    """Ten questions in half a second: the toast says the first at once, then the count at most
+    once a second (each new toast clears and refills the rack: a stream of them held the loop)."""
+    chat = in_tmp / "meeting_saved_chat.txt"
+    host = Host(HostOptions(WORKSHOP, chat=chat, zone="Asia/Seoul"), clock=clock)
+    app = ModeratorApp(host.run, host=host, tick=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        told = len(app.console_screen.toasts.history)
+        for number in range(10):
+            with chat.open("a", encoding="utf-8") as handle:
+                handle.write(f"18:00:{number:02d} From  Ana  to  Everyone : question {number}?\n")
+            await host.poll_chat()
+            await pilot.pause(0.05)
+        assert len(app.engine.state.chat) == 10
+
+        def chat_toasts() -> list[str]:
+            return [note.message for note in app._notifications if "in the chat" in note.message]
+
+        await wait_for(pilot, lambda: chat_toasts() == ["10 new question(s) in the chat"])
+        said = [message for message in list(app.console_screen.toasts.history)[told:] if "in the chat" in message]
+        assert said[0] == "1 new question(s) in the chat" and len(said) <= 3
     host.close()

@@ -28,11 +28,17 @@ PROGRAMMES = {
 TRANSLATING_CALLS = {"_", "N_", "tr", "translate"}
 SOURCES = [*sorted((ROOT / "moderator" / "tui").glob("*.py")), ROOT / "moderator" / "session" / "signals.py",
            ROOT / "moderator" / "commands" / "check.py", ROOT / "moderator" / "commands" / "timing.py"]
-SAID_CLASSES = {"CommandRefused", "NoteError", "Words"}
+SAID_CLASSES = {"CommandRefused", "NoteError", "Words", "ModeratorError", "JournalError", "JournalBusy",
+                "SessionRunning", "OutboxError", "OutboxBusy"}
 """Messages built in the core for a face to say in the session's language (``problems.Words``)."""
 SAID_SOURCES = [*sorted((ROOT / "moderator" / "session").glob("*.py")),
                 *sorted((ROOT / "moderator" / "share").glob("*.py")), ROOT / "moderator" / "report" / "timing.py",
-                *sorted((ROOT / "moderator" / "programme").glob("*.py")), ROOT / "moderator" / "commands" / "check.py"]
+                *sorted((ROOT / "moderator" / "programme").glob("*.py")), ROOT / "moderator" / "commands" / "check.py",
+                ROOT / "moderator" / "locking.py", ROOT / "moderator" / "tui" / "launch.py",
+                ROOT / "moderator" / "tui" / "join.py", *(ROOT / "moderator" / "commands" / f"{name}.py"
+                                                                        for name in ("report", "timing", "chat",
+                                                                                     "webinar", "transcript",
+                                                                                     "output"))]
 
 
 def english_left(text: str, language: str) -> list[str]:

@@ -32,7 +32,7 @@ async def test_every_word_of_a_long_note_shows_at_80x24_and_after_a_resize(make_
         await pilot.pause()
         assert _shown_tokens(app) == TOKENS
         log = app.query_one(NotesLog)
-        assert all(len(line.text.rstrip()) <= log.query_one("#notes-text").content_region.width
+        assert all(len(line.text.rstrip()) <= log.scrollable_content_region.width
                    for line in log.lines)
         for size in ((100, 30), (120, 40), (80, 24)):
             await pilot.resize_terminal(*size)
@@ -131,3 +131,30 @@ async def test_completion_offers_the_moderator_the_rapporteur_and_groups():
     assert await suggester.get_suggestion('@"Str') == '@"Strategic planning" '
     no_groups = NameSuggester(programme)
     assert await no_groups.get_suggestion("@g") is None
+
+
+async def test_the_log_shows_the_newest_note_scrolls_back_and_keeps_the_last_200(make_app):
+    """Drawn line by line: the newest note is on the panel's last line, older ones are a scroll away,
+    a new note brings the end back, and only the last ``max_notes`` are kept (the journal has them all)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _start_at_kim(pilot)
+        log = app.query_one(NotesLog)
+        for number in range(log.max_notes + 5):
+            app.engine.add_note(f"point {number:03d} on local budgets")
+        await pilot.pause()
+        await pilot.pause()
+        shown = " ".join(line.text for line in log.lines)
+        assert "point 004" not in shown and "point 005" in shown
+        last = log.scrollable_content_region.height - 1
+        assert log.scroll_y == log.max_scroll_y > 0
+        assert f"point {log.max_notes + 4:03d}" in log.render_line(last).text
+        log.scroll_relative(y=-10, animate=False)
+        await pilot.pause()
+        assert log.scroll_y == log.max_scroll_y - 10
+        assert f"point {log.max_notes - 6:03d}" in log.render_line(last).text
+        app.engine.add_note("the newest point")
+        await pilot.pause()
+        await pilot.pause()
+        assert log.scroll_y == log.max_scroll_y
+        assert "the newest point" in log.render_line(last).text

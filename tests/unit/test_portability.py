@@ -4,6 +4,7 @@ Windows lacks the first and Linux and macOS the second."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -157,3 +158,32 @@ def test_files_are_written_where_fchmod_and_folder_fsync_do_not_exist(monkeypatc
     assert str(tmp_path) not in opened, "no folder is opened on Windows"
     files.fsync_dir(tmp_path, platform="linux")
     assert str(tmp_path) in opened
+
+
+@pytest.mark.parametrize(("platform", "device", "flags"), [
+    ("linux", "/dev/tty", os.O_RDONLY), ("darwin", "/dev/tty", os.O_RDONLY), ("win32", "CONIN$", os.O_RDWR)])
+def test_a_piped_link_leaves_the_console_the_terminal_s_keys_on_each_system(
+        platform: str, device: str, flags: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``moderator join --link-file -`` read the link from a pipe: file 0 (and on Windows the standard
+    input handle the console driver reads) becomes the terminal's keyboard."""
+    from moderator.share import link_input
+
+    keys = tmp_path / "keys"
+    keys.write_bytes(b"typed\n")
+    opened: list[tuple[str, int]] = []
+    pointed: list[int] = []
+
+    def opener(path: str, flag: int) -> int:
+        opened.append((path, flag))
+        return os.open(keys, os.O_RDONLY)
+
+    monkeypatch.setattr(sys, "stdin", sys.stdin)
+    saved = os.dup(0)
+    try:
+        link_input._terminal_as_stdin(platform, opener=opener, point_std_input=pointed.append)
+        assert os.read(0, 6) == b"typed\n"
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+    assert opened == [(device, flags)]
+    assert pointed == ([0] if platform == "win32" else [])
