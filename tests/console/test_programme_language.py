@@ -461,3 +461,21 @@ def test_an_english_programme_s_ics_warnings_are_as_before(in_tmp: Path, capsys:
     path.write_bytes(texts(case, "en"))
     _status, _out, err = said(["ics", str(path), "-o", "session.ics"], capsys)
     assert err[:1] == _golden()[case.name][:1]
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_report_with_a_broken_programme_says_it_in_its_language(language: str, in_tmp: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """``report --programme FILE`` loads the programme as ``check`` does: the same lines."""
+    from unit.test_report_golden import SCENARIOS
+
+    from moderator.session.journal import Journal
+
+    journal_path = Path("live.journal.jsonl")
+    journal = Journal(journal_path)
+    SCENARIOS["es"].run(journal=journal)
+    journal.close()
+    case = next(case for case in CASES if case.name == "duration-unknown-unit")
+    expected = problem_lines(case, language, capsys)
+    status, out, err = said(["report", str(journal_path), "--programme", f"{case.name}.{language}.toml"], capsys)
+    assert (status, out, err) == (2, [], expected)
