@@ -71,8 +71,8 @@ def run_check(files: list[Path]) -> int:
     for number, path in enumerate(files):
         try:
             programme = load_programme(path)
-        except ProgrammeError as error:
-            print_problems(error.problems, sys.stderr)
+        except ProgrammeError as error:  # said in the language the programme declares, as far as it was read
+            print_problems(error.problems, sys.stderr, translator(error.language or "en"))
             status = EXIT_ERRORS
             continue
         if number:
@@ -90,10 +90,10 @@ def make_console() -> Console:
     return terminal_console(piped_width=PIPED_WIDTH)
 
 
-def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:
-    """One ``FILE:LINE: message (hint)`` line per problem, as compilers print them."""
+def print_problems(problems: Iterable[Problem], stream: TextIO, tr: Translate = _english) -> None:
+    """One ``FILE:LINE: message (hint)`` line per problem, as compilers print them, in ``tr``'s language."""
     for problem in problems:
-        print(problem, file=stream)
+        print(problem.said(tr), file=stream)
 
 
 def print_run_sheet(console: Console, programme: Programme) -> None:

@@ -200,8 +200,9 @@ def _segment_description(programme: Programme, item: PlannedSegment) -> str:
 def run_ics(file: Path, output: Path | None = None, segments: bool = False) -> int:
     """Write the calendar to ``output`` or standard output; a bad programme raises ``ProgrammeError``."""
     programme = load_programme(file)
+    said = translator(programme.session.language)
     for warning in programme.warnings:
-        print(warning, file=sys.stderr)  # a Problem: its line is made visible
+        print(warning.said(said), file=sys.stderr)  # in the session's language, its line made visible
     calendar = build_calendar(programme, segments).to_ical().decode("utf-8")
     deliver(visible_lines(calendar, "\r\n").encode("utf-8"), output, what="the calendar", inputs=(file,))
     return 0

@@ -5,6 +5,10 @@
 number (for the line index) and its label (for the messages). A check then reads
 ``at.text("title")``, and every reader returns a usable value even after reporting a
 problem, so one run finds every mistake in the file.
+
+Every message and hint is ``Words`` (the English template and its words): the core knows no
+language, and the command line says each problem in the one the programme declares. The
+author's own words (keys, ids, zone names, the label ``[[segment]] #3``) go in as written.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from moderator.problems import Problem, Severity
-from moderator.programme.durations import DurationError, parse_clock_time, parse_duration
+from moderator.problems import Problem, Severity, Words
+from moderator.programme.durations import ClockTimeError, DurationError, parse_clock_time, parse_duration
 from moderator.programme.toml_lines import LineIndex
 from moderator.programme.zones import ZoneError, check_zone
 
@@ -28,10 +32,10 @@ class ProblemLog:
     path: str
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, line: int | None, message: str, hint: str | None = None) -> None:
+    def error(self, line: int | None, message: Words, hint: Words | None = None) -> None:
         self.problems.append(Problem(self.path, line, message, hint))
 
-    def warn(self, line: int | None, message: str, hint: str | None = None) -> None:
+    def warn(self, line: int | None, message: Words, hint: Words | None = None) -> None:
         self.problems.append(Problem(self.path, line, message, hint, severity=Severity.WARNING))
 
     @property
@@ -76,37 +80,39 @@ class TableAt:
 
     # -- reporting
 
-    def error(self, key: str | None, message: str, hint: str | None = None) -> None:
+    def error(self, key: str | None, message: Words, hint: Words | None = None) -> None:
         """Report at the line of ``key``; ``None`` means the table's header (a key that is missing)."""
         self.log.error(self.header_line if key is None else self.line(key), message, hint)
 
-    def warn(self, key: str | None, message: str, hint: str | None = None) -> None:
+    def warn(self, key: str | None, message: Words, hint: Words | None = None) -> None:
         self.log.warn(self.header_line if key is None else self.line(key), message, hint)
 
-    def missing(self, key: str, hint: str) -> None:
-        self.error(None, f"{self.label} is missing required key '{key}'", hint)
+    def missing(self, key: str, hint: Words) -> None:
+        self.error(None, Words("{label} is missing required key '{key}'", label=self.label, key=key), hint)
 
     def unknown_keys(self, known: tuple[str, ...]) -> None:
         for key in self.table:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-                self.warn(key, f"unknown key '{key}' in {self.label}", hint)
+                hint = Words("did you mean '{name}'?", name=close[0]) if close else \
+                    Words("known keys: {keys}", keys=", ".join(known))
+                self.warn(key, Words("unknown key '{key}' in {label}", key=key, label=self.label), hint)
 
     # -- typed readers
 
     def text(self, key: str, *, required: bool = False, default: str = "") -> str:
         if key not in self.table:
             if required:
-                self.missing(key, f'add {key} = "..."')
+                self.missing(key, Words('add {key} = "..."', key=key))
             return default
         value = self.table[key]
         if not isinstance(value, str):
-            self.error(key, f"{self.label}.{key} must be a string, not {type_name(value)}",
-                       f'put the value in quotes: {key} = "{value}"')
+            self.error(key, Words("{label}.{key} must be a string, not {kind}", label=self.label, key=key,
+                                  kind=type_name(value)),
+                       Words('put the value in quotes: {key} = "{value}"', key=key, value=value))
             return default if not isinstance(value, int | float) else str(value)
         if required and not value.strip():
-            self.error(key, f"{self.label}.{key} is empty")
+            self.error(key, Words("{label}.{key} is empty", label=self.label, key=key))
         return value.strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -117,7 +123,8 @@ class TableAt:
         if isinstance(value, str):
             return (value.strip(),) if value.strip() else ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(key, f"{self.label}.{key} must be a list of strings", f'write {key} = ["first", "second"]')
+            self.error(key, Words("{label}.{key} must be a list of strings", label=self.label, key=key),
+                       Words('write {key} = ["first", "second"]', key=key))
             return ()
         return tuple(v.strip() for v in value if v.strip())
 
@@ -127,8 +134,9 @@ class TableAt:
             return None
         value = self.table[key]
         if not isinstance(value, bool):
-            self.error(key, f"{self.label}.{key} must be true or false, not {type_name(value)}",
-                       f"write {key} = true (no quotes)")
+            self.error(key, Words("{label}.{key} must be true or false, not {kind}", label=self.label, key=key,
+                                  kind=type_name(value)),
+                       Words("write {key} = true (no quotes)", key=key))
             return None
         return value
 
@@ -139,7 +147,7 @@ class TableAt:
         try:
             return parse_duration(self.table[key])
         except DurationError as error:
-            self.error(key, f"{self.label}.{key}: {error}")
+            self.error(key, Words("{label}.{key}: {problem}", label=self.label, key=key, problem=error.words))
             return default
 
     def clock_time(self, key: str) -> dt.time | None:
@@ -147,8 +155,8 @@ class TableAt:
             return None
         try:
             return parse_clock_time(self.table[key])
-        except ValueError as error:
-            self.error(key, f"{self.label}.{key}: {error}")
+        except ClockTimeError as error:
+            self.error(key, Words("{label}.{key}: {problem}", label=self.label, key=key, problem=error.words))
             return None
 
     def zone(self, key: str) -> str | None:
@@ -158,17 +166,24 @@ class TableAt:
     def zone_value(self, value: Any, key: str, label: str) -> str | None:
         """Check one zone name found at ``key``; ``label`` names it in the message."""
         if not isinstance(value, str):
-            self.error(key, f"{label} must be a time zone name, not {type_name(value)}", 'for example "Europe/Madrid"')
+            self.error(key, Words("{label} must be a time zone name, not {kind}", label=label, kind=type_name(value)),
+                       Words('for example "Europe/Madrid"'))
             return None
         try:
             return check_zone(value)
         except ZoneError as error:
-            self.error(key, f"{label}: unknown time zone '{value}'", error.hint)
+            self.error(key, Words("{label}: unknown time zone '{name}'", label=label, name=value), error.hint)
             return None
 
 
+_TYPE_NAMES = {
+    bool: Words("a boolean"), int: Words("a number"), float: Words("a number"), str: Words("a string"),
+    list: Words("a list"), dict: Words("a table"), dt.date: Words("a date"), dt.time: Words("a time"),
+    dt.datetime: Words("a date-time"),
+}
+
+
 def type_name(value: Any) -> str:
-    """A value's TOML type as a person would say it, for "must be a string, not a number"."""
-    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a table",
-             dt.date: "a date", dt.time: "a time", dt.datetime: "a date-time"}
-    return names.get(type(value), type(value).__name__)
+    """A value's TOML type as a person would say it, for "must be a string, not a number" (``Words``,
+    said in the same language as the sentence around it)."""
+    return _TYPE_NAMES.get(type(value), type(value).__name__)

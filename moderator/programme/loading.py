@@ -6,19 +6,25 @@ the README): programmes we have never seen must load. So the loader is forgiving
 allows) and strict in substance: every mistake in the file is collected and reported in
 one run, each with its line, before anything else happens. This module owns the file and
 its syntax; the rules of the format live in ``validation``, the types in ``model``.
+
+Every problem is said in the language the programme declares: the validator's once it has read
+``[session] language``; before that (a file that is not TOML, or not UTF-8) the language a
+``language = "es"`` line in the raw text declares (``language.sniff_language``); for a file
+that cannot be read at all, none (English, unless the command line says otherwise).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from pathlib import Path
 
 from moderator.files import PROGRAMME_LIMIT, read_bounded
-from moderator.problems import Problem, ProgrammeError
+from moderator.problems import Problem, ProgrammeError, Words
+from moderator.programme.language import sniff_language, sniff_language_in_bytes
 from moderator.programme.model import Programme
 from moderator.programme.toml_lines import index_lines
+from moderator.programme.toml_syntax import syntax_problem
 from moderator.programme.validation import validate_programme
 
 __all__ = ["load_programme", "parse_programme"]
@@ -30,11 +36,11 @@ def load_programme(path: str | Path) -> Programme:
     try:
         data = read_bounded(path, PROGRAMME_LIMIT)
     except FileNotFoundError:
-        raise ProgrammeError([Problem(shown, None, "no such file", "check the path")]) from None
+        raise ProgrammeError([Problem(shown, None, Words("no such file"), Words("check the path"))]) from None
     except IsADirectoryError:
-        raise ProgrammeError([Problem(shown, None, "is a directory, not a programme file")]) from None
-    except OSError as error:
-        raise ProgrammeError([Problem(shown, None, f"cannot read: {error.strerror}")]) from None
+        raise ProgrammeError([Problem(shown, None, Words("is a directory, not a programme file"))]) from None
+    except OSError as error:  # (the system's reason, as it gives it)
+        raise ProgrammeError([Problem(shown, None, Words("cannot read: {reason}", reason=error.strerror))]) from None
     return parse_programme(data, shown)
 
 
@@ -49,34 +55,28 @@ def parse_programme(data: bytes, path: str = "<programme>") -> Programme:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise ProgrammeError([Problem(
-            path, line, "the file is not UTF-8 text", "save it as UTF-8", column=column,
-        )]) from None
+            path, line, Words("the file is not UTF-8 text"), Words("save it as UTF-8"), column=column,
+        )], language=sniff_language_in_bytes(data)) from None
     if not source.strip():
-        raise ProgrammeError([Problem(path, None, "the file is empty", "see the README for an example")])
+        raise ProgrammeError([Problem(path, None, Words("the file is empty"), Words("see the README for an example"))])
+    language = sniff_language(source)
     try:
         document = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        raise ProgrammeError([_syntax_problem(path, error, source)]) from None
+        raise ProgrammeError([syntax_problem(path, error, source)], language=language) from None
     except RecursionError:
-        raise ProgrammeError([Problem(path, None, "TOML nested too deeply to be a programme",
-                                      "a programme's lists and tables are at most a few levels deep")]) from None
+        raise ProgrammeError([Problem(path, None, Words("TOML nested too deeply to be a programme"),
+                                      Words("a programme's lists and tables are at most a few levels deep"))],
+                             language=language) from None
     except ValueError as error:  # an integer of thousands of digits: Python refuses to convert it
-        raise ProgrammeError([Problem(path, None, f"TOML value out of range: {str(error)[:80]}",
-                                      "numbers in a programme are durations and counts")]) from None
-    return validate_programme(document, path, index_lines(source), digest)
+        # (Python's reason is English: a translation may leave {detail} out)
+        raise ProgrammeError([Problem(path, None, Words("TOML value out of range: {detail}", detail=str(error)[:80]),
+                                      Words("numbers in a programme are durations and counts"))],
+                             language=language) from None
+    try:
+        return validate_programme(document, path, index_lines(source), digest)
+    except ProgrammeError as error:
+        if error.language is None:  # [session] unread ([[session]], say): what the text declares
+            error.language = language
+        raise
 
-
-def _syntax_problem(path: str, error: Exception, source: str) -> Problem:
-    text = str(error)
-    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", text)
-    message = f"TOML syntax: {message[:1].lower() + message[1:]}"
-    line = int(match.group(1)) if match else getattr(error, "lineno", None)
-    column = int(match.group(2)) if match else getattr(error, "colno", None)
-    hint = "check quotes, brackets and '=' on that line"
-    if line is None and "end of document" in text:
-        # tomllib gives no position when the file ends inside a value: point at its last line.
-        line = source.rstrip().count("\n") + 1
-        message += " at the end of the file"
-        hint = "a quote or bracket opened above is never closed"
-    return Problem(path, line, message, hint, column=column)

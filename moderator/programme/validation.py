@@ -4,6 +4,10 @@ Strict in substance, forgiving in form: each table is read through ``TableAt`` (
 readers that report at the key's line and still return a usable value), so one run
 reports every mistake in the file, and only a document without errors becomes a
 ``Programme``. Warnings (unknown keys, likely typos) travel with the programme.
+
+Messages are ``Words`` (English templates and their words), said by the command line in the
+language the programme declares: the ``ProgrammeError`` carries that language as soon as
+``[session] language`` has been read.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from typing import Any
 
 import pendulum
 
-from moderator.problems import ProgrammeError
+from moderator.problems import ProgrammeError, Words
 from moderator.programme.fields import ProblemLog, TableAt, type_name
+from moderator.programme.language import language_code
 from moderator.programme.model import (
     DEFAULT_DANGER,
     DEFAULT_WARN,
     FLOW_MODES,
-    LANGUAGES,
     SEGMENT_KINDS,
     Person,
     Programme,
@@ -40,11 +44,6 @@ from moderator.programme.zones import zone
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
 """Dates outside these are typos in the year, and the planner's arithmetic overflows near 1 and 9999."""
-_LANGUAGE_ALIASES = {
-    "english": "en", "inglés": "en", "anglais": "en",
-    "spanish": "es", "español": "es", "espanol": "es", "espagnol": "es", "castellano": "es",
-    "french": "fr", "français": "fr", "francais": "fr", "francés": "fr",
-}
 _SPEAKER_ID = re.compile(r"^[a-z0-9_-]+$")
 
 SESSION_KEYS = (
@@ -74,6 +73,8 @@ class _Validator:
         self.lines = lines
         self.digest = digest
         self.log = ProblemLog(path)
+        self.language: str | None = None
+        """``[session] language`` once read (and valid): the language the problems are said in."""
 
     def single(self, table: Mapping[str, Any], name: str) -> TableAt:
         return TableAt.single(table, name, self.lines, self.log)
@@ -86,13 +87,15 @@ class _Validator:
     def table(self, document: Mapping[str, Any], name: str, *, required: bool) -> TableAt | None:
         if name not in document:
             if required:
-                self.log.error(1, f"missing [{name}] table", f"add a [{name}] table; see the README")
+                self.log.error(1, Words("missing [{name}] table", name=name),
+                               Words("add a [{name}] table; see the README", name=name))
             return None
         value = document[name]
         if not isinstance(value, dict):
-            kind = "an array of tables" if isinstance(value, list) else type_name(value)
+            kind = Words("an array of tables") if isinstance(value, list) else type_name(value)
             self.log.error(self.lines.table_line(name) or self.lines.key_line("", 0, name),
-                           f"[{name}] must be a single table, not {kind}", f"write [{name}] once")
+                           Words("[{name}] must be a single table, not {kind}", name=name, kind=kind),
+                           Words("write [{name}] once", name=name))
             return None
         return self.single(value, name)
 
@@ -101,11 +104,11 @@ class _Validator:
             return []
         value = document[name]
         if isinstance(value, dict):
-            self.log.error(self.lines.table_line(name), f"[{name}] must be written [[{name}]]",
-                           "use double brackets: one [[...]] per entry")
+            self.log.error(self.lines.table_line(name), Words("[{name}] must be written [[{name}]]", name=name),
+                           Words("use double brackets: one [[...]] per entry"))
             return self.entries([value], name)
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.log.error(self.lines.key_line("", 0, name), f"'{name}' must be [[{name}]] tables")
+            self.log.error(self.lines.key_line("", 0, name), Words("'{name}' must be [[{name}]] tables", name=name))
             return []
         return self.entries(value, name)
 
@@ -113,9 +116,10 @@ class _Validator:
         for key in document:
             if key not in TOP_LEVEL_TABLES:
                 close = difflib.get_close_matches(key, TOP_LEVEL_TABLES, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known tables: {', '.join(TOP_LEVEL_TABLES)}"
+                hint = Words("did you mean '{name}'?", name=close[0]) if close else \
+                    Words("known tables: {tables}", tables=", ".join(TOP_LEVEL_TABLES))
                 line = self.lines.table_line(key) or self.lines.key_line("", 0, key)
-                self.log.warn(line, f"unknown table or key '{key}'", hint)
+                self.log.warn(line, Words("unknown table or key '{key}'", key=key), hint)
         session_at = self.table(document, "session", required=True)
         session = self.session(session_at) if session_at is not None else None
         moderator_at = self.table(document, "moderator", required=True)
@@ -133,7 +137,7 @@ class _Validator:
                 speakers=tuple(speakers), rounds=tuple(rounds), segments=tuple(segments),
                 path=self.path, sha256=self.digest, warnings=tuple(self.log.problems),
             )
-        raise ProgrammeError(self.log.problems)
+        raise ProgrammeError(self.log.problems, language=self.language)
 
     # -- [session]
 
@@ -141,15 +145,15 @@ class _Validator:
         at.unknown_keys(SESSION_KEYS)
         title = at.text("title", required=True)
         if title and not any(unicodedata.category(char)[0] in "LNPS" for char in title):
-            at.error("title", "[session].title has no visible character (only spaces or invisible ones)",
-                     "write the session's title")
+            at.error("title", Words("[session].title has no visible character (only spaces or invisible ones)"),
+                     Words("write the session's title"))
         date = self._date(at)
         if "start" not in at:
-            at.missing("start", 'add start = "18:00"')
+            at.missing("start", Words('add start = "18:00"'))
         start = at.clock_time("start")
         zone: str | None = None
         if "timezone" not in at:
-            at.missing("timezone", 'add timezone = "America/Mexico_City" (an IANA name)')
+            at.missing("timezone", Words('add timezone = "America/Mexico_City" (an IANA name)'))
         else:
             zone = at.zone("timezone")
         also_show = self._also_show(at)
@@ -157,7 +161,8 @@ class _Validator:
         warn = at.duration("warn", DEFAULT_WARN) or DEFAULT_WARN
         danger = at.duration("danger", DEFAULT_DANGER) or DEFAULT_DANGER
         if danger >= warn:
-            at.warn("danger", "[session].danger is not shorter than warn", "danger should come after warn")
+            at.warn("danger", Words("[session].danger is not shorter than warn"),
+                    Words("danger should come after warn"))
         end = at.clock_time("end")
         if date is None or start is None or zone is None:
             return None
@@ -185,30 +190,31 @@ class _Validator:
             return "all" if value else "off"
         if isinstance(value, str) and value.strip().lower() in FLOW_MODES:
             return value.strip().lower()
-        at.error("flow", f"[session].flow must be one of {', '.join(FLOW_MODES)}, not {value!r}",
-                 'write flow = "breaks" (breaks move on by themselves) or flow = "all"')
+        at.error("flow", Words("[session].flow must be one of {modes}, not {value}", modes=", ".join(FLOW_MODES),
+                               value=repr(value)),
+                 Words('write flow = "breaks" (breaks move on by themselves) or flow = "all"'))
         return "off"
 
     def _date(self, at: TableAt) -> dt.date | None:
         if "date" not in at:
-            at.missing("date", "add date = 2021-10-08 (no quotes)")
+            at.missing("date", Words("add date = 2021-10-08 (no quotes)"))
             return None
         value = at.table["date"]
         if isinstance(value, dt.datetime):
-            at.error("date", "[session].date must be a date without a time",
-                     "write date = 2021-10-08 and put the time in start")
+            at.error("date", Words("[session].date must be a date without a time"),
+                     Words("write date = 2021-10-08 and put the time in start"))
             return None
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = dt.date.fromisoformat(value.strip())
         if isinstance(value, dt.date):
             if not MIN_DATE <= value <= MAX_DATE:
-                at.error("date", f"[session].date {value.isoformat()} is out of range",
-                         f"check the year: {MIN_DATE.year} to {MAX_DATE.year}")
+                at.error("date", Words("[session].date {date} is out of range", date=value.isoformat()),
+                         Words("check the year: {first} to {last}", first=MIN_DATE.year, last=MAX_DATE.year))
                 return None
             return value
-        at.error("date", f"[session].date must be a date like 2021-10-08, not {value!r}",
-                 "write date = 2021-10-08 (year-month-day)")
+        at.error("date", Words("[session].date must be a date like 2021-10-08, not {value}", value=repr(value)),
+                 Words("write date = 2021-10-08 (year-month-day)"))
         return None
 
     def _also_show(self, at: TableAt) -> tuple[str, ...]:
@@ -216,23 +222,23 @@ class _Validator:
         if isinstance(raw, str):
             raw = [raw]
         if not isinstance(raw, list):
-            at.error("also_show", "[session].also_show must be a list of time zone names",
-                     'write also_show = ["UTC", "Europe/Paris"]')
+            at.error("also_show", Words("[session].also_show must be a list of time zone names"),
+                     Words('write also_show = ["UTC", "Europe/Paris"]'))
             return ()
         zones = (at.zone_value(value, "also_show", "[session].also_show") for value in raw)
         return tuple(zone for zone in zones if zone)
 
     def _language(self, at: TableAt) -> str:
         if "language" not in at:
+            self.language = "en"
             return "en"
         value = at.table["language"]
-        if isinstance(value, str):
-            code = value.strip().lower()
-            code = _LANGUAGE_ALIASES.get(code, code)
-            if code in LANGUAGES:
-                return code
-        at.error("language", f"[session].language must be one of en, es, fr, not {value!r}",
-                 "the report's headings and dates use this language")
+        code = language_code(value) if isinstance(value, str) else None
+        if code is not None:
+            self.language = code
+            return code
+        at.error("language", Words("[session].language must be one of en, es, fr, not {value}", value=repr(value)),
+                 Words("the report's headings and dates use this language"))
         return "en"
 
     # -- people
@@ -254,11 +260,12 @@ class _Validator:
             at.unknown_keys(SPEAKER_KEYS)
             speaker_id = at.text("id", required=True)
             if speaker_id and not _SPEAKER_ID.match(speaker_id):
-                at.error("id", f"{at.label}: id '{speaker_id}' may only use a-z, 0-9, '_' and '-'",
-                         f"for example id = \"{_slug(speaker_id)}\"")
+                at.error("id", Words("{label}: id '{id}' may only use a-z, 0-9, '_' and '-'", label=at.label,
+                                     id=speaker_id),
+                         Words('for example id = "{id}"', id=_slug(speaker_id)))
             if speaker_id in seen:
-                at.error("id", f"{at.label}: duplicate speaker id '{speaker_id}'",
-                         f"already used by [[speaker]] #{seen[speaker_id] + 1}")
+                at.error("id", Words("{label}: duplicate speaker id '{id}'", label=at.label, id=speaker_id),
+                         Words("already used by [[speaker]] #{n}", n=seen[speaker_id] + 1))
             elif speaker_id:
                 seen[speaker_id] = at.index
             zone = at.zone("timezone") if "timezone" in at else None
@@ -284,14 +291,15 @@ class _Validator:
             at.unknown_keys(ROUND_KEYS)
             round_id = at.text("id", default=f"round{number}") or f"round{number}"
             if round_id in seen:
-                at.error("id", f"{at.label}: duplicate round id '{round_id}'")
+                at.error("id", Words("{label}: duplicate round id '{id}'", label=at.label, id=round_id))
             seen.add(round_id)
             title = at.text("title") or f"Round {number}"
             if "questions" not in at:
-                at.missing("questions", 'add questions = ["...", "..."]')
+                at.missing("questions", Words('add questions = ["...", "..."]'))
             questions = at.text_list("questions")
             if "questions" in at and not questions:
-                at.error("questions", f"{at.label}.questions is empty", "give at least one question")
+                at.error("questions", Words("{label}.questions is empty", label=at.label),
+                         Words("give at least one question"))
             rounds.append(Round(id=round_id, title=title, questions=questions))
         return rounds
 
@@ -300,7 +308,8 @@ class _Validator:
     def segments(self, entries: list[TableAt], session: SessionInfo | None,
                  speakers: list[Speaker], rounds: list[Round]) -> list[Segment]:
         if not entries:
-            self.log.error(1, "the programme has no [[segment]]", "add at least one [[segment]] with kind and duration")
+            self.log.error(1, Words("the programme has no [[segment]]"),
+                           Words("add at least one [[segment]] with kind and duration"))
             return []
         speaker_ids = {s.id: s for s in speakers}
         round_ids = [r.id for r in rounds]
@@ -313,10 +322,11 @@ class _Validator:
             if kind and kind not in SEGMENT_KINDS:
                 # Only a really close kind is suggested ("keynote" is not "other"); else the list.
                 close = difflib.get_close_matches(kind, SEGMENT_KINDS, n=1, cutoff=0.75)
-                hint = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(SEGMENT_KINDS)
-                at.error("kind", f"{at.label}: unknown kind '{kind}'", hint)
+                hint = Words("did you mean '{name}'?", name=close[0]) if close else \
+                    Words("use one of {kinds}", kinds=", ".join(SEGMENT_KINDS))
+                at.error("kind", Words("{label}: unknown kind '{kind}'", label=at.label, kind=kind), hint)
             if "duration" not in at:
-                at.missing("duration", 'add duration = "10m"')
+                at.missing("duration", Words('add duration = "10m"'))
             duration = at.duration("duration", None) or 0
             ids = self._segment_speakers(at, kind, speaker_ids)
             round_ids_for = self._segment_rounds(at, kind, round_ids)
@@ -326,7 +336,7 @@ class _Validator:
                     chosen = [speaker_ids[i] for i in ids]
                     title = " / ".join(s.topic or s.name for s in chosen)
                 elif "title" not in at and kind and kind != "speaker":
-                    at.missing("title", 'add title = "..."; only speaker segments may leave it out')
+                    at.missing("title", Words('add title = "..."; only speaker segments may leave it out'))
             warn = at.duration("warn", base_warn) or base_warn
             danger = at.duration("danger", base_danger) or base_danger
             segments.append(Segment(
@@ -345,23 +355,26 @@ class _Validator:
     def _segment_speakers(self, at: TableAt, kind: str, known: Mapping[str, Speaker]) -> tuple[str, ...]:
         key = "speaker" if "speaker" in at else "speakers"
         if "speaker" in at and "speakers" in at:
-            at.error(key, f"{at.label} has both 'speaker' and 'speakers'", "keep one of them")
+            at.error(key, Words("{label} has both 'speaker' and 'speakers'", label=at.label),
+                     Words("keep one of them"))
         value = at.table.get(key)
         if value is None:
             if kind == "speaker":
-                at.error(None, f"{at.label} of kind speaker needs a 'speaker'", _known_ids_hint(known))
+                at.error(None, _needs_a_speaker(at), _known_ids_hint(known))
             return ()
         raw: list[Any] = value if isinstance(value, list) else [value]
         if kind == "speaker" and not raw:
-            at.error(key, f"{at.label} of kind speaker needs a 'speaker'", _known_ids_hint(known))
+            at.error(key, _needs_a_speaker(at), _known_ids_hint(known))
         ids: list[str] = []
         for item in raw:
             if not isinstance(item, str):
-                at.error(key, f"{at.label}.{key} must name speaker ids as strings, not {type_name(item)}",
+                at.error(key, Words("{label}.{key} must name speaker ids as strings, not {kind}", label=at.label,
+                                    key=key, kind=type_name(item)),
                          _known_ids_hint(known))
                 continue
             if item not in known:
-                at.error(key, f"{at.label}: no [[speaker]] has id '{item}'", _known_ids_hint(known, item))
+                at.error(key, Words("{label}: no [[speaker]] has id '{id}'", label=at.label, id=item),
+                         _known_ids_hint(known, item))
             ids.append(item)
         return tuple(ids)
 
@@ -373,37 +386,44 @@ class _Validator:
         ids: list[str] = []
         for item in values:
             if not isinstance(item, str):
-                at.error("round", f"{at.label}.round must be a round id string, not {type_name(item)}")
+                at.error("round", Words("{label}.round must be a round id string, not {kind}", label=at.label,
+                                        kind=type_name(item)))
                 continue
             if item not in known:
-                hint = f"known round ids: {', '.join(known)}" if known else "define it with [[round]] first"
-                at.error("round", f"{at.label}: no [[round]] has id '{item}'", hint)
+                hint = Words("known round ids: {ids}", ids=", ".join(known)) if known else \
+                    Words("define it with [[round]] first")
+                at.error("round", Words("{label}: no [[round]] has id '{id}'", label=at.label, id=item), hint)
             ids.append(item)
         return tuple(ids)
 
     def _segment_flow(self, at: TableAt, session: SessionInfo | None) -> bool | None:
         flow = at.flag("flow")
         if flow is not None and session is not None and session.flow == "off":
-            at.warn("flow", f"{at.label}.flow is ignored: the session does not flow",
-                    'add flow = "breaks" (or "all") to [session]')
+            at.warn("flow", Words("{label}.flow is ignored: the session does not flow", label=at.label),
+                    Words('add flow = "breaks" (or "all") to [session]'))
         return flow
 
     def _segment_groups(self, at: TableAt, kind: str) -> tuple[str, ...]:
         groups = at.text_list("groups")
         if "groups" in at and kind in SEGMENT_KINDS and kind != SegmentKind.BREAKOUT:
-            at.warn("groups", f"{at.label}.groups is only used by breakout segments, not {kind}",
-                    'remove it, or set kind = "breakout"')
+            at.warn("groups", Words("{label}.groups is only used by breakout segments, not {kind}", label=at.label,
+                                    kind=kind),
+                    Words('remove it, or set kind = "breakout"'))
         return groups
 
 
-def _known_ids_hint(known: Mapping[str, Speaker], wrong: str | None = None) -> str:
+def _needs_a_speaker(at: TableAt) -> Words:
+    return Words("{label} of kind speaker needs a 'speaker'", label=at.label)
+
+
+def _known_ids_hint(known: Mapping[str, Speaker], wrong: str | None = None) -> Words:
     if not known:
-        return "define the speaker with a [[speaker]] table first"
+        return Words("define the speaker with a [[speaker]] table first")
     if wrong:
         close = difflib.get_close_matches(wrong, list(known), n=1, cutoff=0.6)
         if close:
-            return f"did you mean '{close[0]}'? known ids: {', '.join(known)}"
-    return f"known ids: {', '.join(known)}"
+            return Words("did you mean '{name}'? known ids: {ids}", name=close[0], ids=", ".join(known))
+    return Words("known ids: {ids}", ids=", ".join(known))
 
 
 def _slug(text: str) -> str:
@@ -416,6 +436,7 @@ def _warn_if_skipped(at: TableAt, date: dt.date, start: dt.time, zone_name: str)
     local = pendulum.datetime(date.year, date.month, date.day, start.hour, start.minute, start.second,
                               tz=zone(zone_name))
     if (local.hour, local.minute, local.second) != (start.hour, start.minute, start.second):
-        at.warn("start", f"[session].start {start:%H:%M} does not exist on {date} in {zone_name} "
-                         f"(the clocks jump forward); the session starts at {local:%H:%M}",
-                "write the time the session really starts")
+        at.warn("start", Words("[session].start {start} does not exist on {date} in {zone} (the clocks jump "
+                               "forward); the session starts at {moved}", start=f"{start:%H:%M}", date=str(date),
+                               zone=zone_name, moved=f"{local:%H:%M}"),
+                Words("write the time the session really starts"))

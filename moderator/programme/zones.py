@@ -14,14 +14,20 @@ import re
 import pendulum
 from pendulum.tz.timezone import FixedTimezone, Timezone
 
+from moderator.problems import Words
+
 MAX_OFFSET_HOURS = 14
 """The widest real offset (Kiribati, UTC+14); anything beyond is a typo."""
 _OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 class ZoneError(ValueError):
-    def __init__(self, name: str, hint: str) -> None:
-        super().__init__(f"unknown time zone {name!r}")
+    """A zone name we cannot use; ``words`` and ``hint`` for a face to say in the session's language
+    (``str()`` and ``str(hint)`` are the English)."""
+
+    def __init__(self, name: str, hint: Words) -> None:
+        self.words = Words("unknown time zone {name}", name=repr(name))
+        super().__init__(self.words)
         self.hint = hint
 
 
@@ -37,7 +43,7 @@ def check_zone(name: str) -> str:
     if offset:
         _sign, hours, minutes = offset.groups()
         if int(hours) > MAX_OFFSET_HOURS or int(minutes or 0) > 59:
-            raise ZoneError(cleaned, f"offsets run from UTC-{MAX_OFFSET_HOURS} to UTC+{MAX_OFFSET_HOURS}")
+            raise ZoneError(cleaned, Words("offsets run from UTC-{hours} to UTC+{hours}", hours=MAX_OFFSET_HOURS))
         return cleaned.upper().replace(" ", "")
     if cleaned.upper() in ("UTC", "GMT", "Z"):
         return "UTC"
@@ -54,7 +60,8 @@ def check_zone(name: str) -> str:
     if not candidates:
         city = cleaned.replace(" ", "_").lower()
         candidates = [z for z in _available() if z.lower().endswith("/" + city)]
-    hint = f"did you mean '{candidates[0]}'?" if candidates else 'use an IANA name like "Europe/Paris"'
+    hint = Words("did you mean '{name}'?", name=candidates[0]) if candidates else \
+        Words('use an IANA name like "Europe/Paris"')
     raise ZoneError(cleaned, hint)
 
 

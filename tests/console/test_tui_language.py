@@ -35,7 +35,7 @@ SAID_CLASSES = {"CommandRefused", "NoteError", "Words", "ModeratorError", "Journ
 """Messages built in the core for a face to say in the session's language (``problems.Words``)."""
 SAID_SOURCES = [*sorted((ROOT / "moderator" / "session").glob("*.py")),
                 *sorted((ROOT / "moderator" / "share").glob("*.py")), ROOT / "moderator" / "report" / "timing.py",
-                ROOT / "moderator" / "programme" / "plan.py", ROOT / "moderator" / "commands" / "check.py",
+                *sorted((ROOT / "moderator" / "programme").glob("*.py")), ROOT / "moderator" / "commands" / "check.py",
                 ROOT / "moderator" / "locking.py", ROOT / "moderator" / "tui" / "launch.py",
                 ROOT / "moderator" / "tui" / "join.py", *(ROOT / "moderator" / "commands" / f"{name}.py"
                                                                         for name in ("report", "timing", "chat",
@@ -80,13 +80,18 @@ def english_words_left(text: str, language: str, allowed: str = "") -> list[str]
     for key, translated in translations._catalog.items():  # type: ignore[attr-defined]
         msgid = key[0] if isinstance(key, tuple) else key
         english |= set(re.findall(r"[a-z]{5,}", re.sub(r"\{[a-z_]+\}", " ", msgid.casefold())))
-        foreign |= set(re.findall(r"\w+", translated.casefold()))
+        foreign |= set(re.findall(r"\w+", CODE.sub(" ", translated).casefold()))
     vocabulary = english - foreign - CONSOLE_WORDS
     return sorted({word for word in re.findall(r"\w+", text.casefold()) if word in vocabulary})
 
 
 CONSOLE_WORDS = frozenset({"space", "enter", "chat", "zoom", "clear"})
 """Key names and loanwords a Spanish or French screen shows as such."""
+CODE = re.compile(r"""\{[a-z_]+\}|\[\[?[^\]]*\]\]?|"[^"]*"|(?<!\w)'[^'\s]*'(?!\w)|\.\w+|\w+(?=\ =\ )"""
+                  r"|\b(?:true|false)\b")
+"""What a translation writes as it is, not in its language: ``{placeholders}``, the programme's
+``[tables]``, ``"values"``, ``'keys'``, ``.keys`` and ``key =``, ``true``/``false``. Their words (a
+Spanish hint's ``kind = "speaker"``) are no Spanish words: ``speaker`` stays English elsewhere."""
 
 
 async def _visit_every_state(app: ModeratorApp, pilot, clock, seen: list[str]) -> None:
