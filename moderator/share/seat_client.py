@@ -35,8 +35,9 @@ import aiohttp
 
 from moderator.problems import ModeratorError
 from moderator.session.events import Event, EventError, decode
-from moderator.share.outbox import Outbox, Pending, state_dir
-from moderator.share.private_files import write_private
+from moderator.share.outbox import Outbox, OutboxError, Pending, state_dir
+from moderator.share.seat_place import KeptSeat, SeatPlace, identity_path, read_seat, revoked_seats, take_waiting
+from moderator.share.seat_place import write_seat as write_seat_file
 
 PROTOCOL = 2
 SEAT_PAGES = frozenset({"seat", "rapporteur", "comoderator"})
@@ -54,7 +55,8 @@ MAX_RECEIVED = 256 * 1024 * 1024
 
 Listener = Callable[[str, dict[str, Any]], None]
 """Told ``(kind, message)``: kind is welcome, event, ack, refused, connected, disconnected, revoked (the
-host refused a link that worked before) or identity_refused (the host did not know this seat)."""
+host refused a link that worked before), identity_refused (the host did not know this seat) or
+taken_over (``{"count": N}``: a revoked link's waiting commands, sent with this one: ``seat_place``)."""
 
 
 @dataclass(frozen=True)
@@ -138,15 +140,22 @@ class SeatClient:
     def __init__(self, url: str, *, name: str | None = None, folder: Path | None = None) -> None:
         self.link = parse_link(url)
         self.name = name
+        self._joined_name = name or ""
+        """The name the person gave (``--name``): with the host's address, what finds their revoked seats."""
         folder = folder or state_dir()
         local_key = stable_seat_id(self.link, name, folder)
         link_key = hashlib.sha256(self.link.token.encode()).hexdigest()[:16]
         self.outbox = Outbox(folder / "outbox" / f"{link_key}-{local_key}.jsonl")
-        self.identity_path = self.outbox.path.with_name(self.outbox.path.stem + ".seat.json")
-        """The seat's id and secret, as the host gave them (mode 0600, beside the outbox)."""
+        self.identity_path = identity_path(self.outbox.path)
+        """The seat's id and secret, as the host gave them, and its place (mode 0600, beside the outbox)."""
         self.seat_id: str | None = None
         """Who the host says this seat is (``None`` until its first welcome)."""
         self._secret: str | None = None
+        self._address = self.link.websocket_url.rsplit("/", 1)[0]
+        self._borrowed: KeptSeat | None = None
+        """A revoked seat of this person whose id and secret the first hello presents (``seat_place``)."""
+        self.taken_over = 0
+        """Commands a revoked link had left waiting, taken into this seat's outbox and sent with it."""
         self._load_identity()
         self.revoked = False
         """The host refused this link after it had worked (new links were made): say so."""
@@ -350,30 +359,68 @@ class SeatClient:
     # ------------------------------------------------------------------ who this seat is
 
     def _identity_from(self, welcome: dict[str, Any]) -> None:
-        """The seat the host says this is; a new seat's secret is kept (on disk, 0600) at once."""
+        """The seat the host says this is; a new seat's secret is kept (on disk, 0600) at once, with
+        where it sits (``SeatPlace``), and a revoked link's waiting commands are taken over."""
         seat_id, secret = welcome.get("seat_id"), welcome.get("seat_secret")
         if not isinstance(seat_id, str) or not seat_id:
             raise ValueError("a welcome without the seat's id")
         if isinstance(secret, str) and secret:
             self.seat_id, self._secret = seat_id, secret
-            write_private(self.identity_path, json.dumps({"seat_id": seat_id, "seat_secret": secret}) + "\n")
         elif seat_id != self.seat_id:
             raise ValueError("the host welcomed another seat than this one")
+        self._borrowed = None  # the host took it: it is this seat's now
         name = welcome.get("seat_name")
         if isinstance(name, str) and name:
             self.name = name
+        place = SeatPlace(self._address, self._joined_name, self.role or "", self.session or "")
+        kept = read_seat(self.identity_path)
+        if self._secret is not None and (kept is None or (kept.seat_id, kept.secret, kept.place, kept.revoked)
+                                         != (seat_id, self._secret, place, False)):
+            write_seat_file(self.identity_path, seat_id, self._secret, place)
+        self._take_over(place)
+
+    def _take_over(self, place: SeatPlace) -> None:
+        """The waiting commands of this person's revoked seats in this session and role, into this
+        seat's outbox before the resend (a full disk here: they stay where they are, for later)."""
+        taken = 0
+        for seat in revoked_seats(self.identity_path.parent, place.address, place.name, besides=self.identity_path):
+            if seat.place is not None and (seat.place.session, seat.place.role) == (place.session, place.role):
+                try:
+                    taken += take_waiting(seat, self.outbox)
+                except OutboxError as error:
+                    self.last_error = str(error)
+                    break
+        if taken:
+            self.taken_over += taken
+            self._tell("taken_over", {"count": taken})
+
+    def _mark_revoked(self) -> None:
+        """Say in the identity file that this link was refused, so that the person's next seat (the
+        new link) takes over what waits here (``seat_place``)."""
+        kept = read_seat(self.identity_path)
+        if kept is not None and kept.place is not None and not kept.revoked:
+            with contextlib.suppress(OSError):
+                write_seat_file(self.identity_path, kept.seat_id, kept.secret, kept.place, revoked=True)
 
     def _load_identity(self) -> None:
-        try:
-            kept = json.loads(self.identity_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(kept, dict) and isinstance(kept.get("seat_id"), str) and isinstance(kept.get("seat_secret"), str):
-            self.seat_id, self._secret = kept["seat_id"], kept["seat_secret"]
+        """This seat's identity; else, for the first hello, the newest revoked seat of this person
+        at this address (the host says whether it is theirs: ``_forget_identity``)."""
+        kept = read_seat(self.identity_path)
+        if kept is None:
+            revoked = revoked_seats(self.identity_path.parent, self._address, self._joined_name,
+                                    besides=self.identity_path)
+            kept = self._borrowed = revoked[-1] if revoked else None
+        if kept is not None:
+            self.seat_id, self._secret = kept.seat_id, kept.secret
 
     def _forget_identity(self) -> None:
         """The host does not know this seat (its run lost its seats, or this is another session on
-        the same address): the next hello asks for a new seat, and the person is told."""
+        the same address): the next hello asks for a new seat, and the person is told (not when the
+        seat presented was a revoked one's, borrowed: a new seat is then just what it is)."""
+        if self._borrowed is not None:
+            self._borrowed = None
+            self.seat_id = self._secret = None
+            return
         self.identity_refused = self._refusal or "the host does not know this seat"
         self.last_error = self.identity_refused
         self.seat_id = self._secret = None
@@ -386,6 +433,7 @@ class SeatClient:
         if status == 403:
             if self.seat_id is not None or self.session is not None:
                 self.revoked = True  # it worked before: the host made new links
+                self._mark_revoked()
                 self.last_error = "this link was revoked: the host made new links; ask for the new one"
                 self._tell("revoked", {})
             else:

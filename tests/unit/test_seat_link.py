@@ -139,3 +139,101 @@ async def test_a_terminal_seat_keeps_its_identity_beside_its_outbox_and_is_itsel
         client.stop()
         await asyncio.wait_for(runner, 5)
         client.close()
+
+
+async def _joined(url: str, folder: Path, name: str = "Ana") -> tuple[SeatClient, asyncio.Future[None]]:
+    client = SeatClient(url, name=name, folder=folder)
+    runner = asyncio.ensure_future(client.run())
+    await client.wait_welcomed(5)
+    return client, runner
+
+
+async def _left(client: SeatClient, runner: asyncio.Future[None]) -> None:
+    client.stop()
+    await asyncio.wait_for(runner, 5)
+    client.close()
+
+
+def _new_links(host: ShareHost) -> Tokens:
+    """``--new-links``: the host's tokens change, and the seats connected on the old ones are let go."""
+    host.server.tokens = Tokens.new()
+    host.hub.close_all()
+    return host.server.tokens
+
+
+@pytest.mark.attack("N14")
+async def test_notes_left_waiting_on_a_revoked_link_go_on_with_the_new_one(host: ShareHost, tmp_path: Path) -> None:
+    """Typed after the host made new links: kept in the old link's outbox. Joining with the new link,
+    the same person on the same computer is the same seat (their notes stay theirs to correct) and
+    their waiting note reaches the journal, once."""
+    base = f"http://127.0.0.1:{host.client.port}/rapporteur/"
+    old, runner = await _joined(base + host.token(Role.RAPPORTEUR), tmp_path / "seat")
+    old.send_durable("add_note", {"text": "said before the cut"})
+    await wait_until(lambda: not old.waiting())
+    tokens = _new_links(host)
+    await wait_until(lambda: old.revoked)
+    old.send_durable("add_note", {"text": "typed after the cut"})
+    seat_id, old_files = old.seat_id, (old.identity_path, old.outbox.path)
+    await _left(old, runner)  # the person closes the old join, and joins with the new link
+
+    new, runner = await _joined(base + tokens.token(Role.RAPPORTEUR), tmp_path / "seat")
+    try:
+        await wait_until(lambda: not new.waiting())
+        notes = host.engine.state.visible_notes()
+        assert [note.text for note in notes] == ["said before the cut", "typed after the cut"]
+        assert {note.seat for note in notes} == {seat_id} and new.seat_id == seat_id and new.taken_over == 1
+        assert new.identity_refused is None and len(host.hub.registry) == 1
+        assert not any(path.exists() for path in old_files)
+    finally:
+        await _left(new, runner)
+
+
+async def test_a_revoked_link_s_notes_never_go_to_another_role(host: ShareHost, tmp_path: Path) -> None:
+    """The same person joining with the co-moderator's new link: another seat of another role; the
+    rapporteur's waiting note is not sent there (it waits for the rapporteur's new link)."""
+    rapporteur = f"http://127.0.0.1:{host.client.port}/rapporteur/{host.token(Role.RAPPORTEUR)}"
+    old, runner = await _joined(rapporteur, tmp_path / "seat")
+    tokens = _new_links(host)
+    await wait_until(lambda: old.revoked)
+    old.send_durable("add_note", {"text": "for the rapporteur's seat only"})
+    await _left(old, runner)
+
+    comoderator = f"http://127.0.0.1:{host.client.port}/comoderator/{tokens.token(Role.COMODERATOR)}"
+    other, runner = await _joined(comoderator, tmp_path / "seat")
+    try:
+        assert other.role == "comoderator" and other.taken_over == 0 and other.identity_refused is None
+        assert other.seat_id != old.seat_id and not host.engine.state.visible_notes()
+    finally:
+        await _left(other, runner)
+    again, runner = await _joined(f"http://127.0.0.1:{host.client.port}/rapporteur/{tokens.token(Role.RAPPORTEUR)}",
+                                  tmp_path / "seat")
+    try:
+        await wait_until(lambda: bool(host.engine.state.visible_notes()))
+        assert [note.text for note in host.engine.state.visible_notes()] == ["for the rapporteur's seat only"]
+        assert again.seat_id == old.seat_id
+    finally:
+        await _left(again, runner)
+
+
+async def test_a_revoked_seat_of_another_session_is_never_taken(host: ShareHost, tmp_path: Path) -> None:
+    """Yesterday's run on the same address and name: its waiting note stays where it is (a note is
+    never filed in another session), and its seat, unknown here, is quietly not used."""
+    from moderator.share.outbox import Outbox, Pending
+    from moderator.share.seat_place import SeatPlace, identity_path, write_seat
+
+    url = f"http://127.0.0.1:{host.client.port}/rapporteur/{host.token(Role.RAPPORTEUR)}"
+    folder = tmp_path / "seat" / "outbox"
+    folder.mkdir(parents=True)
+    yesterday = Outbox(folder / "0123456789abcdef-0123456789abcdef.jsonl")
+    yesterday.put(Pending("yesterday-1", "add_note", {"text": "about yesterday's session"}))
+    yesterday.close()
+    address = f"ws://127.0.0.1:{host.client.port}/seat"
+    write_seat(identity_path(yesterday.path), "seat-0badc0de", "not-a-secret-of-this-run",
+               SeatPlace(address, "Ana", "rapporteur", "another-session"), revoked=True)
+    client, runner = await _joined(url, tmp_path / "seat")
+    try:
+        assert client.seat_id != "seat-0badc0de" and client.identity_refused is None and client.taken_over == 0
+        assert not host.engine.state.visible_notes() and yesterday.path.exists()
+        assert "yesterday-1" in yesterday.path.read_text()
+    finally:
+        await _left(client, runner)
