@@ -16,6 +16,7 @@ that cannot be read at all, none (English, unless the command line says otherwis
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -39,9 +40,29 @@ def load_programme(path: str | Path) -> Programme:
         raise ProgrammeError([Problem(shown, None, Words("no such file"), Words("check the path"))]) from None
     except IsADirectoryError:
         raise ProgrammeError([Problem(shown, None, Words("is a directory, not a programme file"))]) from None
-    except OSError as error:  # (the system's reason, as it gives it)
-        raise ProgrammeError([Problem(shown, None, Words("cannot read: {reason}", reason=error.strerror))]) from None
+    except OSError as error:
+        raise ProgrammeError([Problem(shown, None, Words("cannot read: {reason}", reason=_reason(error)))]) from None
     return parse_programme(data, shown)
+
+
+_REASONS = tuple((re.compile(pattern), template) for pattern, template in (
+    (r"Permission denied", Words("Permission denied")),
+    (r"not a regular file \(a pipe, a device or a socket\); only files are read",
+     Words("not a regular file (a pipe, a device or a socket); only files are read")),
+    (r"larger than (?P<size>\d+ MB), the most a file of its kind can be",
+     Words("larger than {size}, the most a file of its kind can be")),
+))
+"""Why a file could not be read, as ``files.read_bounded`` and the system say it, in words a face
+says in the session's language; any other reason is the system's, as it gives it."""
+
+
+def _reason(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    for pattern, template in _REASONS:
+        found = pattern.fullmatch(reason)
+        if found:
+            return Words(template.template, **found.groupdict())
+    return reason
 
 
 def parse_programme(data: bytes, path: str = "<programme>") -> Programme:

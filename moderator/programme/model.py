@@ -34,6 +34,9 @@ class SegmentKind(StrEnum):
 SEGMENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in SegmentKind)
 LANGUAGES = ("en", "es", "fr")
 """The languages the report's headings and dates can be written in."""
+UNTITLED_ROUND = {"en": "Round {n}", "es": "Ronda {n}", "fr": "Tour {n}"}
+"""The title of a ``[[round]]`` that gives none, in the programme's own language: it is the programme's
+words (shown on the console, the pages and in the report as written), so not a catalog's."""
 DEFAULT_WARN = 120
 """Seconds left in a segment at which the timer turns to warning, unless the programme says otherwise."""
 DEFAULT_DANGER = 30

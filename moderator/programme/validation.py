@@ -30,6 +30,7 @@ from moderator.programme.model import (
     DEFAULT_WARN,
     FLOW_MODES,
     SEGMENT_KINDS,
+    UNTITLED_ROUND,
     Person,
     Programme,
     Round,
@@ -293,7 +294,7 @@ class _Validator:
             if round_id in seen:
                 at.error("id", Words("{label}: duplicate round id '{id}'", label=at.label, id=round_id))
             seen.add(round_id)
-            title = at.text("title") or f"Round {number}"
+            title = at.text("title") or UNTITLED_ROUND[self.language or "en"].format(n=number)
             if "questions" not in at:
                 at.missing("questions", Words('add questions = ["...", "..."]'))
             questions = at.text_list("questions")

@@ -291,7 +291,9 @@ class Engine:
             raise CommandRefused("nothing to adjust")
         current = self._current()
         if seconds < 0:
-            left = math.floor(max(0.0, self.remaining()))
+            # To the millisecond, as the journal keeps times: the clock's float noise (60 s less
+            # 2e-13) must not make the whole seconds left one fewer.
+            left = math.floor(round(max(0.0, self.remaining()), 3))
             if left <= 0:
                 raise CommandRefused("no time left to take off this segment")
             seconds = max(int(seconds), -left)

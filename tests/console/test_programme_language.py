@@ -479,3 +479,37 @@ def test_report_with_a_broken_programme_says_it_in_its_language(language: str, i
     expected = problem_lines(case, language, capsys)
     status, out, err = said(["report", str(journal_path), "--programme", f"{case.name}.{language}.toml"], capsys)
     assert (status, out, err) == (2, [], expected)
+
+
+def test_a_programme_that_may_not_be_read_is_said_in_the_language_asked(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Root reads every file: the refusal comes from the system call, as it would for a person.)"""
+    from moderator.programme import loading
+
+    def refuse(path: object, limit: int) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(loading, "read_bounded", refuse)
+    assert said(["check", "locked.toml"], capsys)[2] == ["locked.toml: cannot read: Permission denied"]
+    assert said(["run", "locked.toml", "--lang", "es", "--out", "reports"], capsys)[2] == [
+        "locked.toml: no se puede leer: permiso denegado"]
+
+
+def test_why_a_file_cannot_be_read_is_said_in_the_language_asked(in_tmp: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``files.read_bounded``'s refusals (a device, a file too big for a programme) in Spanish, the
+    English as it was."""
+    from moderator.files import PROGRAMME_LIMIT
+
+    huge = Path("huge.toml")
+    with huge.open("wb") as handle:
+        handle.truncate(PROGRAMME_LIMIT + 1)  # sparse: nothing written
+    for path, english, spanish in (
+        ("/dev/zero", "/dev/zero: cannot read: not a regular file (a pipe, a device or a socket); only files are read",
+         "/dev/zero: no se puede leer: no es un archivo normal (una tubería, un dispositivo o un socket); solo se "
+         "leen archivos"),
+        ("huge.toml", "huge.toml: cannot read: larger than 4 MB, the most a file of its kind can be",
+         "huge.toml: no se puede leer: más de 4 MB, lo máximo que puede ocupar un archivo de este tipo"),
+    ):
+        assert said(["check", path], capsys)[2] == [english]
+        assert said(["run", path, "--lang", "es", "--out", "reports"], capsys)[2] == [spanish]

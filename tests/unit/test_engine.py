@@ -921,3 +921,20 @@ def test_a_journal_continued_from_what_was_read_holds_the_same_lines(tmp_path: P
         assert (tmp_path / "session.journal.jsonl.torn").read_bytes() == b'{"type":"note_ad\n'
     finally:
         continued.close()
+
+
+def test_taking_time_off_at_once_takes_the_whole_seconds_left_despite_the_clock_s_float_noise(tmp_path) -> None:
+    """Found by the state machine: started 1 ms in, the monotonic clock's sum is 2e-13 s past the
+    journal's millisecond, and 60 s left read as 59.9999999999998: ``-`` took 59 s, not 60."""
+    from helpers_engine import DURATIONS, PRINTED_START, workshop
+
+    from moderator.session.clock import FakeClock
+    from moderator.session.engine import Engine
+    from moderator.session.journal import Journal
+
+    clock = FakeClock(wall=PRINTED_START.subtract(minutes=2), monotonic=5000.0)
+    engine = Engine.create(workshop(), clock, Journal(tmp_path / "j.jsonl"), mode="live")
+    clock.advance(0.001)
+    engine.goto(0)
+    engine.adjust(-120)
+    assert engine.state.segments[0].added == -DURATIONS[0]

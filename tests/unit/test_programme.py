@@ -231,6 +231,9 @@ duration = "10m"
     programme = load(text)
     assert [r.id for r in programme.rounds] == ["round1", "second"]
     assert [r.title for r in programme.rounds] == ["Round 1", "Round 2"]
+    for language, titles in {"es": ["Ronda 1", "Ronda 2"], "fr": ["Tour 1", "Tour 2"]}.items():
+        declared = text.replace("[session]\n", f'[session]\nlanguage = "{language}"\n', 1)
+        assert [r.title for r in load(declared).rounds] == titles  # the programme's words, in its language
     shared, alone, discussion = programme.segments[1:]
     assert shared.speaker_ids == ("ana", "bo")
     assert shared.title == "Ana / Bo's topic"  # topic, else name
