@@ -26,9 +26,9 @@ from moderator.i18n import Translate, translator
 from moderator.problems import Problem, ProgrammeError, Severity, Words
 from moderator.programme import Programme, Speaker, load_programme
 from moderator.programme.durations import humanize_minutes
+from moderator.programme.model import SEGMENT_KIND_LABELS
 from moderator.programme.plan import PlannedSegment, day_marker, plan, plan_warnings, planned_end
 from moderator.programme.zones import short_zone_label, zone
-from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.text import visible
 
 

@@ -27,9 +27,9 @@ from moderator.commands.output import deliver
 from moderator.i18n import translator
 from moderator.programme import Programme, Segment, SegmentKind, load_programme
 from moderator.programme.durations import humanize_minutes
+from moderator.programme.model import SEGMENT_KIND_LABELS
 from moderator.programme.plan import PlannedSegment, plan, planned_end, session_start
 from moderator.programme.zones import city_label, zone
-from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.text import visible_lines
 
 PRODID = f"-//moderator//moderator {__version__}//EN"

@@ -32,6 +32,20 @@ class SegmentKind(StrEnum):
 
 
 SEGMENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in SegmentKind)
+SEGMENT_KIND_LABELS: dict[str, str] = {
+    SegmentKind.CHECK: "Connection check",
+    SegmentKind.INTRO: "Introduction",
+    SegmentKind.SPEAKER: "Speaker",
+    SegmentKind.DISCUSSION: "Discussion",
+    SegmentKind.QA: "Q&A",
+    SegmentKind.BREAK: "Break",
+    SegmentKind.BREAKOUT: "Break-out groups",
+    SegmentKind.CLOSING: "Closing",
+    SegmentKind.OTHER: "Segment",
+}
+"""One name per kind, in English: the msgid every face (the console, the pages, ``check``, the
+calendar) says in the session's language (every ``SegmentKind`` has one; a test checks it). Keyed by the
+``StrEnum``, so a plain ``"speaker"`` finds its name too."""
 LANGUAGES = ("en", "es", "fr")
 """The languages the report's headings and dates can be written in."""
 UNTITLED_ROUND = {"en": "Round {n}", "es": "Ronda {n}", "fr": "Tour {n}"}

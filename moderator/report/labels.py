@@ -4,30 +4,11 @@ One table per report language (``[session].language``): English, Spanish and Fre
 Each table has exactly the same keys (a test checks it), so a heading can never fall
 back to English in a Spanish or French report. ``{placeholders}`` are filled with
 ``str.format``; French spacing before ``:`` and inside guillemets uses no-break spaces.
-
-``SEGMENT_KIND_LABELS`` names each kind of segment in English, for the console and the
-calendar export, which show the same words.
 """
 
 from __future__ import annotations
 
-from moderator.programme.model import SegmentKind
-
 NBSP = "\u00a0"
-
-SEGMENT_KIND_LABELS: dict[str, str] = {
-    SegmentKind.CHECK: "Connection check",
-    SegmentKind.INTRO: "Introduction",
-    SegmentKind.SPEAKER: "Speaker",
-    SegmentKind.DISCUSSION: "Discussion",
-    SegmentKind.QA: "Q&A",
-    SegmentKind.BREAK: "Break",
-    SegmentKind.BREAKOUT: "Break-out groups",
-    SegmentKind.CLOSING: "Closing",
-    SegmentKind.OTHER: "Segment",
-}
-"""One name per kind (every ``SegmentKind`` has one; a test checks it). Keyed by the ``StrEnum``,
-so a plain ``"speaker"`` finds its name too."""
 
 EN: dict[str, str] = {
     "report_title": "Rapporteur's report",

@@ -15,9 +15,9 @@ from typing import Any
 
 from moderator.i18n import translator
 from moderator.programme import Programme, Segment, SegmentKind
+from moderator.programme.model import SEGMENT_KIND_LABELS
 from moderator.programme.plan import session_start
 from moderator.programme.zones import short_zone_label, zone
-from moderator.report.labels import SEGMENT_KIND_LABELS
 from moderator.session.clock import parse_wall
 from moderator.session.snapshot import SegmentStatus, Snapshot
 from moderator.session.state import State, Status

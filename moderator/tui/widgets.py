@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Digits, Label, ProgressBar, Static
 from moderator.i18n import Translate
 from moderator.programme import Programme
 from moderator.programme.durations import format_duration
+from moderator.programme.model import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.programme.zones import short_zone_label, zone
-from moderator.report.labels import SEGMENT_KIND_LABELS as KIND_LABELS
 from moderator.session.engine import next_unasked_question
 from moderator.session.snapshot import Level, SegmentStatus, SegmentTiming, Snapshot
 from moderator.session.state import Note, State, Status

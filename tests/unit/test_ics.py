@@ -15,7 +15,7 @@ from moderator.cli import main
 from moderator.commands.ics import build_calendar, event_uid, run_ics
 from moderator.problems import ProgrammeError
 from moderator.programme import SegmentKind, load_programme
-from moderator.report.labels import SEGMENT_KIND_LABELS
+from moderator.programme.model import SEGMENT_KIND_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP = ROOT / "sessions" / "gsef2021-workshop-alliances.toml"
