@@ -144,7 +144,7 @@ class Host:
         try:
             self.engine.add_chat_messages(fresh)
         except JournalError as error:
-            self.chat_problem = f"NOT SAVED: {error}"
+            self.chat_problem = Words("NOT SAVED: {error}", error=Words(error.template, **error.words))
 
     async def stop(self) -> None:
         """Stop following the chat and serving (the run stays open: ``close``)."""

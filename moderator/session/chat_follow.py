@@ -80,19 +80,22 @@ class ChatFollower:
         except FileNotFoundError:
             return ()  # Zoom writes the file with the first message
         except OSError as error:
-            self.problem = f"{self.path}: {error.strerror or error}"
+            self.problem = Words("{path}: {problem}", path=str(self.path), problem=error.strerror or str(error))
             return ()
         if size == self._seen_size:
             return ()
         try:
             if size > MAX_CHAT_BYTES:
-                raise ModeratorError(f"{self.path}: larger than a chat can be ({size} bytes); not followed")
+                raise ModeratorError("{path}: larger than a chat can be ({size} bytes); not followed",
+                                     path=str(self.path), size=size)
             with open(self.path, "rb") as handle:
                 data = handle.read(MAX_CHAT_BYTES + 1)
             parsed = parse_zoom_chat(decode_chat_bytes(data), growing=True)
             dated = assign_dates(parsed.messages, self.session_date, self.zone, started_wall)
-        except (OSError, ModeratorError) as error:
-            self.problem = f"{self.path}: {getattr(error, 'strerror', None) or error}"
+        except (OSError, ModeratorError) as error:  # ``Words``: the console says it in the session's language
+            reason = (Words(error.template, **error.words) if isinstance(error, ModeratorError)
+                      else error.strerror or str(error))
+            self.problem = Words("{path}: {problem}", path=str(self.path), problem=reason)
             self._seen_size = size  # try again when it changes
             return ()
         self._seen_size = size

@@ -179,7 +179,8 @@ class ModeratorApp(App[None]):
         """Once for each new reason the chat file could not be read."""
         problem = self.host.chat_problem if self.host is not None else None
         if problem and problem != self._chat_problem:
-            self.notify(visible(problem), title=self.tr("Chat"), severity="warning", timeout=10, markup=False)
+            self.notify(visible(say(problem, self.tr)), title=self.tr("Chat"), severity="warning", timeout=10,
+                        markup=False)
         self._chat_problem = problem
 
     async def on_unmount(self) -> None:

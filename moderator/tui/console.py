@@ -349,8 +349,8 @@ class ConsoleScreen(Screen[None]):
         try:
             slept = self.engine.notice_sleep()
         except JournalError as error:
-            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
-                       timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error.say(self.tr)), title=self.tr("Journal"),
+                       severity="error", timeout=30)
             return
         if slept:
             slept_for = format_duration(round(slept))
@@ -362,8 +362,8 @@ class ConsoleScreen(Screen[None]):
         try:
             moved = self.engine.flow()
         except JournalError as error:
-            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
-                       timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error.say(self.tr)), title=self.tr("Journal"),
+                       severity="error", timeout=30)
             return
         del moved  # its event reaches the screen by the one road, as every event does
 
@@ -493,8 +493,8 @@ class ConsoleScreen(Screen[None]):
             self._tell(refusal.say(self.tr), severity="warning", timeout=4, key="refused")
             return False
         except JournalError as error:
-            self._tell(self.tr("NOT SAVED: {error}").format(error=error), title=self.tr("Journal"), severity="error",
-                       timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error.say(self.tr)), title=self.tr("Journal"),
+                       severity="error", timeout=30)
             return False
         return True
 
@@ -540,7 +540,7 @@ class ConsoleScreen(Screen[None]):
             self._tell(refusal.say(self.tr), severity="warning", timeout=4)
             return
         except JournalError as error:
-            self._tell(self.tr("NOT SAVED: {error}").format(error=error), severity="error", timeout=30)
+            self._tell(self.tr("NOT SAVED: {error}").format(error=error.say(self.tr)), severity="error", timeout=30)
             return
         question = self.programme.round(round_id).questions[index]
         number = self.programme.question_number(round_id, index)
@@ -770,7 +770,7 @@ class ConsoleScreen(Screen[None]):
             return
         except JournalError as error:
             message.box.give_back(message.text)
-            self._tell(self.tr("NOT SAVED — your text is back in the box: {error}").format(error=error),
+            self._tell(self.tr("NOT SAVED — your text is back in the box: {error}").format(error=error.say(self.tr)),
                        severity="error", timeout=30)
             return
         if editing is None:

@@ -283,7 +283,8 @@ def test_the_post_session_commands_refuse_in_the_session_s_language(language, tm
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_the_host_s_chat_and_sharing_toasts_speak_the_session_s_language(in_tmp, clock, language):
-    """How the followed chat's times are read, and why sharing failed (its port taken)."""
+    """How the followed chat's times are read, why the chat file cannot be read, and why sharing failed
+    (its port taken)."""
     import socket
 
     from moderator.host import Host, HostOptions
@@ -299,9 +300,14 @@ async def test_the_host_s_chat_and_sharing_toasts_speak_the_session_s_language(i
         app = ModeratorApp(host.run, host=host, tick=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
+            (in_tmp / "chat.txt").write_bytes(b"\x00\x01 not a chat")
+            await host.poll_chat()
+            app._say_chat_problem()  # (what its interval does every poll)
+            await pilot.pause()
             told = "\n".join(f"{note.title}: {note.message}" for note in app._notifications)
     host.close()
     assert host.sharing is None and "--listen" in told and "Europe/Madrid" in told
+    assert {"es": "el archivo del chat no es texto", "fr": "le fichier du chat n'est pas du texte"}[language] in told
     _no_english(re.sub(r"\(error while attempting to bind[^\n]*", "", told), language)  # (the system's own words)
 
 
