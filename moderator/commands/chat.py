@@ -57,13 +57,13 @@ SKIPPED = {SkipReason.PRIVATE: Words("private message"), SkipReason.REACTION: Wo
 
 
 def run_chat(journal: Path, chat_file: Path, zone: str | None = None, *, replace: bool = False) -> int:
-    zone_name, assumption = chat_zone(zone)
     target = open_for_adding(journal, busy_hint=Words("import the chat there: moderator run PROGRAMME --chat {file}",
                                                       file=str(chat_file)))
     language = target.run.programme.session.language
     _ = translator(language)
     try:
-        with about_session(language):  # the chat file's problems in the session's language
+        with about_session(language):  # --zone's and the chat file's problems in the session's language
+            zone_name, assumption = chat_zone(zone)
             parsed = read_chat(chat_file)
         state = target.engine.state
         anchor = parse_wall(state.started_wall) if state.started_wall else None

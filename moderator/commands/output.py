@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from moderator.files import write_atomic
-from moderator.problems import ModeratorError
+from moderator.problems import ModeratorError, Words
 from moderator.text import visible
 
 if TYPE_CHECKING:
@@ -61,26 +61,31 @@ def terminal_console(*, piped_width: int | None = None) -> Console:
     return console
 
 
-def check_output(output: Path, inputs: Sequence[Path] = (), *, what: str = "the output") -> None:
-    """Refuse (``ModeratorError``, one line) an ``output`` that would overwrite an input or a non-file."""
+THE_OUTPUT = Words("the output")
+
+
+def check_output(output: Path, inputs: Sequence[Path] = (), *, what: str = THE_OUTPUT) -> None:
+    """Refuse (``ModeratorError``, one line) an ``output`` that would overwrite an input or a non-file.
+    ``what``: what would be written ("the report"; ``Words`` to be said in the session's language)."""
     try:
         info = os.lstat(output)
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise ModeratorError(f"{output}: cannot write {what} there: {error.strerror or error}") from None
+        raise ModeratorError("{output}: cannot write {what} there: {reason}", output=str(output), what=what,
+                             reason=error.strerror or str(error)) from None
     for source in inputs:
         if _same_file(output, source):
-            raise ModeratorError(f"{output}: is the file being read; refusing to write {what} over it "
-                                 "(choose another -o file)")
+            raise ModeratorError("{output}: is the file being read; refusing to write {what} over it (choose another "
+                                 "-o file)", output=str(output), what=what)
     if info is None:
         return
     if stat.S_ISLNK(info.st_mode):
-        raise ModeratorError(f"{output}: is a symbolic link; refusing to replace it with {what} "
-                             "(give the file's own path, or a new one)")
+        raise ModeratorError("{output}: is a symbolic link; refusing to replace it with {what} (give the file's own "
+                             "path, or a new one)", output=str(output), what=what)
     if not stat.S_ISREG(info.st_mode):
-        raise ModeratorError(f"{output}: is not a regular file; refusing to replace it with {what} "
-                             "(give a file's path, or a new one)")
+        raise ModeratorError("{output}: is not a regular file; refusing to replace it with {what} (give a file's "
+                             "path, or a new one)", output=str(output), what=what)
 
 
 def _same_file(output: Path, source: Path) -> bool:
@@ -90,7 +95,7 @@ def _same_file(output: Path, source: Path) -> bool:
         return Path(os.path.abspath(output)) == Path(os.path.abspath(source))
 
 
-def deliver(data: str | bytes, output: Path | None, *, what: str = "the output",
+def deliver(data: str | bytes, output: Path | None, *, what: str = THE_OUTPUT,
             inputs: Sequence[Path] = ()) -> None:
     """Print ``data``, or write it to ``output`` in one atomic step (never half a file).
 
@@ -109,14 +114,15 @@ def deliver(data: str | bytes, output: Path | None, *, what: str = "the output",
     try:
         write_atomic(output, data)
     except OSError as error:
-        raise ModeratorError(f"{output}: cannot write {what}: {error.strerror or error}") from None
+        raise ModeratorError("{output}: cannot write {what}: {reason}", output=str(output), what=what,
+                             reason=error.strerror or str(error)) from None
 
 
 def refuse_binary_on_terminal(fmt: str) -> None:
     """A Word file printed on a terminal is noise (and can upset it): ask for ``-o`` instead."""
     if sys.stdout.isatty():
-        raise ModeratorError(f"a .{fmt} file cannot be shown on a terminal (write it with -o FILE.{fmt}, "
-                             "or redirect standard output)")
+        raise ModeratorError("a .{format} file cannot be shown on a terminal (write it with -o FILE.{format}, or "
+                             "redirect standard output)", format=fmt)
 
 
 class TrailingSpaceTrimmer:

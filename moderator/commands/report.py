@@ -12,10 +12,12 @@ from pathlib import Path
 
 from moderator.commands.output import check_output, deliver, refuse_binary_on_terminal
 from moderator.i18n import Translate, translator
-from moderator.problems import ModeratorError, about_session, say
+from moderator.problems import ModeratorError, Words, about_session, say
 from moderator.report.render import BINARY_FORMATS, render_report_bytes
 from moderator.session.runs import LoadedRun, load_run
 from moderator.text import json_safe, visible, visible_lines
+
+THE_REPORT = Words("the report")
 
 
 def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path | None = None,
@@ -29,7 +31,7 @@ def run_report(journal: Path, output: Path | None, fmt: str, *, programme: Path 
         refuse_binary_on_terminal(fmt)
     if output is not None:  # before any work: the journal and the programme are safe
         check_output(output, (journal, *((programme,) if programme else ()), *((template,) if template else ())),
-                     what="the report")
+                     what=THE_REPORT)
     run = load_run(journal, programme)
     language = run.programme.session.language
     with about_session(language):
@@ -49,9 +51,9 @@ def _write_report(run: LoadedRun, journal: Path, output: Path | None, fmt: str, 
     else:
         data = render_report_bytes(run.programme, run.state, fmt)
     if fmt in BINARY_FORMATS:
-        deliver(data, output, what="the report", inputs=inputs)
+        deliver(data, output, what=THE_REPORT, inputs=inputs)
     else:
         document = data.decode("utf-8")
-        deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what="the report",
+        deliver(json_safe(document) if fmt == "json" else visible_lines(document), output, what=THE_REPORT,
                 inputs=inputs)
     return 0

@@ -286,7 +286,7 @@ def run_timing(journals: list[Path], as_json: bool = False, *, console: Any = No
         try:
             zone_name = check_zone(zone_name)
         except ZoneError as error:
-            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
+            raise ModeratorError("--zone: {error} ({hint})", error=error.words, hint=error.hint) from None
     runs: list[LoadedRun] = []
     for path in journals:  # a later journal's problem said in the language of the sessions compared
         with about_session(runs[0].programme.session.language if runs else None):

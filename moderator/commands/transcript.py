@@ -94,16 +94,16 @@ def transcript_zone(zone_name: str | None, session_zone: str) -> str:
 
 
 def run_transcript(journal: Path, vtt: Path, started: str | None = None, zone_name: str | None = None) -> int:
-    if zone_name is not None:
-        try:
-            check_zone(zone_name)
-        except ZoneError as error:
-            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
     target = open_for_adding(journal, busy_hint=Words("import the transcript once the console is closed"))
     language = target.run.programme.session.language
     _ = translator(language)
     try:
-        with about_session(language):  # the file's problems and --started's in the session's language
+        with about_session(language):  # the options' and the file's problems in the session's language
+            if zone_name is not None:
+                try:
+                    check_zone(zone_name)
+                except ZoneError as error:
+                    raise ModeratorError("--zone: {error} ({hint})", error=error.words, hint=error.hint) from None
             parsed = read_transcript(vtt)
             state = target.engine.state
             programme = target.run.programme

@@ -40,9 +40,6 @@ def read_report(path: Path) -> WebinarReport:
 
 
 def run_webinar(journal: Path, report_file: Path, zone: str | None = None) -> int:
-    zone_name, assumption = chat_zone(zone, report=True)
-    tz = zone_named(zone_name)
-
     def utc(local: dt.datetime | None) -> dt.datetime | None:
         return local.replace(tzinfo=tz).astimezone(dt.UTC) if local is not None else None
 
@@ -50,8 +47,10 @@ def run_webinar(journal: Path, report_file: Path, zone: str | None = None) -> in
     language = target.run.programme.session.language
     _ = translator(language)
     try:
-        with about_session(language):  # the report file's problems in the session's language
+        with about_session(language):  # --zone's and the report file's problems in the session's language
+            zone_name, assumption = chat_zone(zone, report=True)
             report = read_report(report_file)
+        tz = zone_named(zone_name)
         state = target.engine.state
         bounds = run_bounds(state.started_wall, state.ended_wall, state.last_wall)
 

@@ -47,7 +47,7 @@ def chat_zone(zone: str | None, *, report: bool = False) -> tuple[str, Words]:
         try:
             chosen = check_zone(zone)
         except ZoneError as error:
-            raise ModeratorError(f"--zone: {error} ({error.hint})") from None
+            raise ModeratorError("--zone: {error} ({hint})", error=error.words, hint=error.hint) from None
         return chosen, (Words("report times read as {zone} (--zone)", zone=chosen) if report
                         else Words("chat times read as {zone} (--zone)", zone=chosen))
     chosen = host_zone()

@@ -401,7 +401,7 @@ def assign_dates(
     try:
         tz: tzinfo = zone_named(check_zone(zone))
     except ZoneError as error:
-        raise ChatFileError(f"{error} ({error.hint})") from error
+        raise ChatFileError("{error} ({hint})", error=error.words, hint=error.hint) from error
     if not messages:
         return ()
     if start_wall_utc is not None:

@@ -256,7 +256,7 @@ def test_the_post_session_commands_speak_the_session_s_language(language, tmp_pa
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_post_session_commands_refuse_in_the_session_s_language(language, tmp_path, capsys):
-    """A console holding the journal, a file that is not a chat, a bad --started."""
+    """A console holding the journal, a file that is not a chat, a bad --started, an unknown --zone."""
     from moderator.locking import FileLock
 
     journal = _scenario_journal(tmp_path, language)
@@ -271,10 +271,11 @@ def test_the_post_session_commands_refuse_in_the_session_s_language(language, tm
     assert len(refusals) == 4
     for command in (["chat", str(journal), str(not_a_chat)], ["transcript", str(journal), str(not_a_chat)],
                     ["transcript", str(journal), str(vtt), "--started", "noon"],
-                    ["webinar", str(journal), str(not_a_chat)]):
+                    ["webinar", str(journal), str(not_a_chat)], ["chat", str(journal), str(chat), "--zone", "Mars/X"],
+                    ["transcript", str(journal), str(vtt), "--zone", "Mars/X"]):
         assert main(command) == 2
     refusals += capsys.readouterr().err.splitlines()
-    assert len(refusals) == 8
+    assert len(refusals) == 10
     for refusal in refusals:
         _no_english(refusal.replace("moderator run", " ").replace("WEBVTT", " "), language)
     assert {"es": "una consola está ejecutando esta sesión", "fr": "une console exécute cette session"}[language] \
@@ -361,3 +362,14 @@ async def test_a_seat_says_what_follows_the_host_s_welcome_in_the_session_s_lang
     assert {"es": "El anfitrión no conocía este puesto", "fr": "L'hôte ne connaissait pas ce poste"}[language] \
         in welcome[0]
     assert {"es": "1 orden(es) aún sin confirmar", "fr": "1 commande(s) pas encore"}[language] in goodbye[1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_report_that_cannot_be_written_is_said_in_the_session_s_language(language, tmp_path, capsys):
+    journal = _scenario_journal(tmp_path, language)
+    out = tmp_path / "no-such-folder" / "report.md"
+    assert main(["report", str(journal), "-o", str(out)]) == 2
+    refusal = capsys.readouterr().err
+    assert refusal.startswith(f"moderator: {out}") and refusal.count("\n") == 1
+    assert {"es": "no se puede escribir el informe", "fr": "impossible d'écrire le rapport"}[language] in refusal
+    _no_english(refusal.replace("No such file or directory", " "), language)  # (the system's own words)
