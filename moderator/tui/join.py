@@ -59,7 +59,8 @@ async def _follow(client: SeatClient, url: str, bell: bool) -> int:
         engine = SeatEngine(client)
         language = engine.programme.session.language  # known from the welcome on: said in it
         _say(welcome_words(client, language))
-        run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal", warnings=_damage(client))
+        run = SeatRun(engine, rehearsal=engine.state.mode == "rehearsal",
+                      warnings=_damage(client) + _taken_over(client))
         from moderator.tui.app import ModeratorApp
 
         app = ModeratorApp(run, bell=bell)
@@ -86,7 +87,7 @@ def welcome_words(client: SeatClient, language: str) -> list[str]:
 def goodbye_words(client: SeatClient, language: str) -> list[str]:
     """What the seat says once its console closed: the outbox's damaged lines, the commands still waiting."""
     _ = translator(language)
-    said = damage_words(client, language)
+    said = damage_words(client, language) + [say(line, _) for line in _taken_over(client)]
     waiting = len(client.waiting())
     if waiting:
         said.append(_("{n} command(s) not yet acknowledged are kept in {path}; they are sent when you join "
@@ -98,6 +99,14 @@ def damage_words(client: SeatClient, language: str) -> list[str]:
     """The outbox's damaged lines, in ``language`` (before the host's welcome the seat cannot know the
     session's: English)."""
     return [say(line, translator(language)) for line in _damage(client)]
+
+
+def _taken_over(client: SeatClient) -> list[str]:
+    """The commands a revoked link of this seat had left waiting, sent with this one (``seat_place``)."""
+    if not client.taken_over:
+        return []
+    return [Words("{n} command(s) left waiting on this seat's revoked link were sent with this link",
+                  n=client.taken_over)]
 
 
 def _say(lines: list[str]) -> None:

@@ -184,6 +184,11 @@ async def test_notes_left_waiting_on_a_revoked_link_go_on_with_the_new_one(host:
         assert {note.seat for note in notes} == {seat_id} and new.seat_id == seat_id and new.taken_over == 1
         assert new.identity_refused is None and len(host.hub.registry) == 1
         assert not any(path.exists() for path in old_files)
+        from moderator.tui.join import goodbye_words
+
+        assert goodbye_words(new, "en") == ["1 command(s) left waiting on this seat's revoked link were sent with "
+                                            "this link"]
+        assert "enlace revocado" in goodbye_words(new, "es")[0] and "lien révoqué" in goodbye_words(new, "fr")[0]
     finally:
         await _left(new, runner)
 
