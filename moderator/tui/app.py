@@ -153,6 +153,19 @@ class ModeratorApp(App[None]):
         if self.host is not None:
             await self.host.start()
             self._say_how_hosting_went(self.host)
+            self._say_programme_warnings()
+
+    def _say_programme_warnings(self) -> None:
+        """A programme that loaded with warnings (an unknown key, a likely typo): the moderator, who can
+        fix the file, sees the first and how many more ``moderator check`` lists (on the host only)."""
+        warnings = self.programme.warnings
+        if not warnings:
+            return
+        said = warnings[0].said(self.tr)
+        if len(warnings) > 1:
+            more = self.tr("{n} more: moderator check {file}").format(n=len(warnings) - 1, file=self.programme.path)
+            said += f" ({more})"
+        self.notify(visible(said), title=self.tr("Programme"), severity="warning", timeout=12, markup=False)
 
     def _say_how_hosting_went(self, host: Host) -> None:
         """The chat followed and the links shared, or why not: a failure is said, the console runs on."""
