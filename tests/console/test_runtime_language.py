@@ -250,7 +250,7 @@ def test_the_post_session_commands_speak_the_session_s_language(language, tmp_pa
         programme_text = PROGRAMMES[language].read_text(encoding="utf-8")
         assert english_words_left(shown, language, programme_text + inputs) == [], text
     everything = "\n".join(said)
-    assert {"es": "ya en el diario", "fr": "déjà dans le journal"}[language] in everything
+    assert {"es": "ya estaban en el diario", "fr": "déjà dans le journal"}[language] in everything
     assert {"es": "la zona de este ordenador", "fr": "le fuseau de cet ordinateur"}[language] in everything
 
 

@@ -63,10 +63,10 @@ def rehearsal(tmp_path: Path) -> Path:
 def test_the_diesis_session_gives_word_data_and_timing(rehearsal: Path, tmp_path: Path) -> None:
     imported = moderator("chat", str(rehearsal), str(CHATS / "diesis_es_oneline.txt"), "--zone", "Europe/Madrid")
     assert imported.returncode == 0, imported.stderr
-    assert "5 añadidos (3 preguntas)" in imported.stdout and "Europe/Madrid" in imported.stderr
-    assert "1 fuera de la sesión, no añadidos" in imported.stdout  # the welcome, a minute before the start
+    assert "se añadieron 5 (3 preguntas)" in imported.stdout and "Europe/Madrid" in imported.stderr
+    assert "1 fuera de la sesión, no se añadieron" in imported.stdout  # the welcome, a minute before the start
     again = moderator("chat", str(rehearsal), str(CHATS / "diesis_es_oneline.txt"), "--zone", "Europe/Madrid")
-    assert "0 añadidos" in again.stdout  # a Spanish session: said in Spanish
+    assert "se añadieron 0" in again.stdout  # a Spanish session: said in Spanish
 
     # Word, read back: the form's header, the speakers' summaries, the audience's chat questions, timing
     word_path = tmp_path / "diesis.docx"

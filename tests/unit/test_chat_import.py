@@ -60,11 +60,11 @@ def test_import_places_messages_in_their_segment_and_twice_adds_nothing(
     before = load_run(journal).state
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
     out, err = capsys.readouterr()
-    assert "6 mensajes para todos; 5 añadidos (3 preguntas)" in out and "1 × mensaje privado" in out
-    assert "1 fuera de la sesión, no añadidos" in out and "--zone" in out  # the welcome, a minute before the start
+    assert "6 mensajes para todos; se añadieron 5 (3 preguntas)" in out and "1 × mensaje privado" in out
+    assert "1 fuera de la sesión, no se añadieron" in out and "--zone" in out  # the welcome, a minute before the start
     assert "horas del chat leídas como Europe/Madrid (--zone)" in err
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
-    assert "0 añadidos" in capsys.readouterr().out
+    assert "se añadieron 0" in capsys.readouterr().out
     after = load_run(journal).state
     assert len(after.chat) == 5
     assert [e.segment for e in after.chat] == [1, 3, 6, 8, 8]
@@ -149,7 +149,7 @@ def test_a_chat_read_in_the_wrong_zone_adds_nothing_and_says_so(tmp_path: Path,
     journal = diesis_journal(tmp_path)
     assert run_chat(journal, ONELINE, "UTC") == 0
     out = capsys.readouterr().out
-    assert "0 añadidos" in out and "6 fuera de la sesión, no añadidos" in out and "--zone" in out and "--replace" in out
+    assert "se añadieron 0" in out and "6 fuera de la sesión, no se añadieron" in out and "--zone" in out and "--replace" in out
     assert load_run(journal).state.chat == []
 
 
@@ -168,10 +168,10 @@ def test_replace_takes_back_an_earlier_import_and_reads_it_again(tmp_path: Path,
         engine.add_chat_messages(assign_dates(parsed.messages, run.programme.session.date, "Europe/London"))
     wrong = [entry.segment for entry in load_run(journal).state.chat]
     assert run_chat(journal, ONELINE, "Europe/Madrid") == 0
-    assert "0 añadidos" in capsys.readouterr().out  # the same messages (time, sender, text): nothing new
+    assert "se añadieron 0" in capsys.readouterr().out  # the same messages (time, sender, text): nothing new
     assert run_chat(journal, ONELINE, "Europe/Madrid", replace=True) == 0
     out = capsys.readouterr().out
-    assert "6 de una importación anterior eliminados; 5 añadidos" in out
+    assert "6 de una importación anterior eliminados; se añadieron 5" in out
     state = load_run(journal).state
     assert [entry.segment for entry in state.visible_chat()] == [1, 3, 6, 8, 8] != wrong
     report = render_report(load_run(journal).programme, state)

@@ -95,7 +95,7 @@ def test_import_places_each_cue_in_its_segment_says_what_is_outside_and_twice_ad
     assert main(["transcript", str(journal), str(vtt), "--started", "21:32"]) == 0  # Seoul, the session's zone
     out, err = capsys.readouterr()
     assert "grabación iniciada a las 2021-10-07 21:32:00 (Asia/Seoul, --started)" in err
-    assert "12 fragmentos; 11 añadidos" in out and "1 fuera de la sesión, no añadidos" in out and "--started" in out
+    assert "12 fragmentos; se añadieron 11" in out and "1 fuera de la sesión, no se añadieron" in out and "--started" in out
     assert "conservados tal como se escribieron: Jorge Ramírez" in out
     state = load_run(journal).state
     lines = state.transcript
@@ -108,7 +108,7 @@ def test_import_places_each_cue_in_its_segment_says_what_is_outside_and_twice_ad
     assert len(state.visible_notes()) == len(before.visible_notes())
     assert (state.last_t, state.last_wall, state.ended_wall) == (before.last_t, before.last_wall, before.ended_wall)
     assert main(["transcript", str(journal), str(vtt), "--started", "21:32"]) == 0
-    assert "0 añadidos, 11 ya en el diario" in capsys.readouterr().out
+    assert "se añadieron 0, 11 ya estaban en el diario" in capsys.readouterr().out
     assert len(load_run(journal).state.transcript) == 11
 
 

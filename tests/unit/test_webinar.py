@@ -40,12 +40,12 @@ def test_questions_with_answers_in_their_segment_and_polls_as_tables(tmp_path: P
     qa, poll = DATA / "diesis_es_qa.csv", DATA / "diesis_es_poll.csv"
     assert main(["webinar", str(journal), str(qa), "--zone", "Europe/Madrid"]) == 0
     out = capsys.readouterr().out
-    assert "4 preguntas del webinar (preguntas y respuestas); 3 añadidos" in out  # a Spanish session: in Spanish
-    assert "1 fuera de la sesión, no añadidos" in out
+    assert "4 preguntas del webinar (preguntas y respuestas); se añadieron 3" in out  # a Spanish session: in Spanish
+    assert "1 fuera de la sesión, no se añadieron" in out
     assert main(["webinar", str(journal), str(poll), "--zone", "Europe/Madrid"]) == 0
-    assert "2 preguntas de encuesta; 2 añadidas" in capsys.readouterr().out
+    assert "2 preguntas de encuesta; se añadieron o actualizaron 2" in capsys.readouterr().out
     assert main(["webinar", str(journal), str(qa), "--zone", "Europe/Madrid"]) == 0
-    assert "0 añadidos, 3 ya en el diario" in capsys.readouterr().out
+    assert "se añadieron 0, 3 ya estaban en el diario" in capsys.readouterr().out
     run = load_run(journal)
     assert [q.segment for q in run.state.webinar_questions] == [3, 8, 8]
     report = render_report(run.programme, run.state)
@@ -65,7 +65,7 @@ def test_a_report_in_the_wrong_zone_adds_nothing_and_says_so(tmp_path: Path,
     journal = journal_of(tmp_path, "es")
     assert main(["webinar", str(journal), str(DATA / "diesis_es_qa.csv"), "--zone", "America/Bogota"]) == 0
     out = capsys.readouterr().out
-    assert "0 añadidos" in out and "4 fuera de la sesión" in out and "--zone" in out
+    assert "se añadieron 0" in out and "4 fuera de la sesión" in out and "--zone" in out
 
 
 @pytest.mark.parametrize("text", ["hello\nworld\n", "#,Name\n1,Ana\n", ""])
