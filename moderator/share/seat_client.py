@@ -34,6 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from moderator.problems import ModeratorError
+from moderator.programme.language import sniff_language
 from moderator.session.events import Event, EventError, decode
 from moderator.share.outbox import Outbox, OutboxError, Pending, state_dir
 from moderator.share.seat_place import KeptSeat, SeatPlace, identity_path, read_seat, revoked_seats, take_waiting
@@ -372,7 +373,8 @@ class SeatClient:
         name = welcome.get("seat_name")
         if isinstance(name, str) and name:
             self.name = name
-        place = SeatPlace(self._address, self._joined_name, self.role or "", self.session or "")
+        place = SeatPlace(self._address, self._joined_name, self.role or "", self.session or "",
+                          sniff_language(self.programme_text or "") or "")
         kept = read_seat(self.identity_path)
         if self._secret is not None and (kept is None or (kept.seat_id, kept.secret, kept.place, kept.revoked)
                                          != (seat_id, self._secret, place, False)):
@@ -401,6 +403,13 @@ class SeatClient:
         if kept is not None and kept.place is not None and not kept.revoked:
             with contextlib.suppress(OSError):
                 write_seat_file(self.identity_path, kept.seat_id, kept.secret, kept.place, revoked=True)
+
+    @property
+    def remembered_language(self) -> str | None:
+        """The language of the session this seat was last welcomed into (``None``: never welcomed
+        here): before the host's welcome, the best guess of the session's."""
+        kept = read_seat(self.identity_path)
+        return kept.place.language or None if kept is not None and kept.place is not None else None
 
     def _load_identity(self) -> None:
         """This seat's identity; else, for the first hello, the newest revoked seat of this person

@@ -25,6 +25,7 @@ from typing import Any
 
 from moderator.locking import lock_path
 from moderator.problems import ModeratorError
+from moderator.programme.model import LANGUAGES
 from moderator.share.outbox import Outbox, OutboxBusy
 from moderator.share.private_files import write_private
 
@@ -41,6 +42,9 @@ class SeatPlace:
     """The name the person joined with (``--name``; empty when none)."""
     role: str = ""
     session: str = ""
+    language: str = ""
+    """The session's language, as its programme declares it: what the seat says before the host's
+    next welcome ("Connecting to…") is said in it."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,13 @@ def read_seat(path: Path) -> KeptSeat | None:
     if not isinstance(seat_id, str) or not isinstance(secret, str) or not seat_id or not secret:
         return None
     fields = ("address", "name", "role", "session")
-    found = (SeatPlace(**{key: place[key] for key in fields})
+    found = (SeatPlace(**{key: place[key] for key in fields}, language=_language(place.get("language")))
              if isinstance(place, dict) and all(isinstance(place.get(key), str) for key in fields) else None)
     return KeptSeat(path, seat_id, secret, found, kept.get("revoked") is True)
+
+
+def _language(kept: object) -> str:
+    return kept if isinstance(kept, str) and kept in LANGUAGES else ""
 
 
 def write_seat(path: Path, seat_id: str, secret: str, place: SeatPlace | None, *, revoked: bool = False) -> None:

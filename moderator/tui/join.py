@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from moderator.i18n import translator
-from moderator.problems import ModeratorError, Words, say
+from moderator.problems import ModeratorError, Words, about_session, say
 from moderator.session.journal import Journal
 from moderator.share.remote_engine import SeatEngine
 from moderator.share.seat_client import SeatClient, shown_link
@@ -46,16 +46,20 @@ def join(url: str, name: str | None, *, bell: bool = False) -> int:
 
 async def _follow(client: SeatClient, url: str, bell: bool) -> int:
     runner = asyncio.ensure_future(client.run())
-    language = "en"  # until the host's welcome says the session's: before it, nothing can tell
+    # Until the host's welcome says the session's language: the one this seat was last welcomed in.
+    language = client.remembered_language or "en"
     try:
         _say(damage_words(client, language))
-        print(visible(f"Connecting to {shown_link(url)}"), file=sys.stderr)
+        print(visible(translator(language)("Connecting to {link}").format(link=shown_link(url))), file=sys.stderr)
         try:
-            await _first_contact(client)
+            with about_session(language):
+                await _first_contact(client)
         except TimeoutError:
             reason = f" ({client.last_error})" if client.last_error else ""
-            raise ModeratorError("cannot reach the session at {link}{reason}; check the link and that the host's "
-                                 "console runs with --share", link=shown_link(url), reason=reason) from None
+            refusal = ModeratorError("cannot reach the session at {link}{reason}; check the link and that the "
+                                     "host's console runs with --share", link=shown_link(url), reason=reason)
+            refusal.language = language
+            raise refusal from None
         engine = SeatEngine(client)
         language = engine.programme.session.language  # known from the welcome on: said in it
         _say(welcome_words(client, language))

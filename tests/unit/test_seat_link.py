@@ -242,3 +242,38 @@ async def test_a_revoked_seat_of_another_session_is_never_taken(host: ShareHost,
         assert "yesterday-1" in yesterday.path.read_text()
     finally:
         await _left(client, runner)
+
+
+async def test_before_the_welcome_a_seat_speaks_the_language_it_was_last_welcomed_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Welcomed once into a Spanish session, the seat says "Conectando con …" and, the host gone,
+    gives up in Spanish too: nothing before the welcome can know the session, but the last one can."""
+    from conftest import SESSIONS
+    from helpers_engine import new_engine
+
+    from moderator.i18n import translator
+    from moderator.programme import load_programme
+    from moderator.tui.join import _follow
+
+    (tmp_path / "host").mkdir()
+    engine, _ = new_engine(tmp_path / "host", programme=load_programme(SESSIONS / "gsef2021-diesis-es.toml"))
+    host = await share_host(tmp_path / "host", engine=engine)
+    engine.start()
+    port = host.client.port
+    url = f"http://127.0.0.1:{port}/rapporteur/{host.token(Role.RAPPORTEUR)}"
+    first, runner = await _joined(url, tmp_path / "seat")
+    assert SeatClient(url, name="Bo", folder=tmp_path / "elsewhere").remembered_language is None
+    await _left(first, runner)
+    await host.close()  # the host's console has closed: nobody answers now
+
+    monkeypatch.setattr("moderator.tui.join.FIRST_CONTACT_TIMEOUT", 0.5)
+    again = SeatClient(url, name="Ana", folder=tmp_path / "seat")
+    assert again.remembered_language == "es"
+    try:
+        with pytest.raises(ModeratorError) as refused:
+            await _follow(again, url, bell=False)
+    finally:
+        again.close()
+    assert capsys.readouterr().err.startswith(f"Conectando con http://127.0.0.1:{port}/rapporteur/…")
+    assert refused.value.language == "es"
+    assert refused.value.say(translator("es")).startswith("no se puede llegar a la sesión")
