@@ -26,6 +26,7 @@ import pendulum
 
 from moderator.i18n import ngettext, translator
 from moderator.programme import Programme, parse_programme
+from moderator.programme.language import sniff_language
 from moderator.session.clock import Clock, SystemClock
 from moderator.session.contract import Listener
 from moderator.session.engine import SLEEP_WORTH_SAYING, CommandRefused, Engine
@@ -122,7 +123,9 @@ class SeatEngine:
     def __init__(self, client: SeatConnection, clock: Clock | None = None) -> None:
         if client.programme_text is None:
             raise ValueError("the seat has not been welcomed yet")
-        self.programme: Programme = parse_programme(client.programme_text.encode("utf-8"), "the host's programme")
+        # Its problems (a host of a newer version) name it in its own language: the file is the host's.
+        label = translator(sniff_language(client.programme_text) or "en")("the host's programme")
+        self.programme: Programme = parse_programme(client.programme_text.encode("utf-8"), label)
         self.client = client
         self.clock = HostAxisClock(clock or SystemClock(), lambda: client.offset.value, lambda: self.state.last_t)
         self._listeners: list[Listener] = []

@@ -162,3 +162,22 @@ def test_a_seat_says_its_role_in_the_sessions_language(tmp_path):
     _, seat, _, _ = seated(tmp_path, Role.RAPPORTEUR)
     assert seat.status_line("en").startswith("rapporteur seat · Ana")
     assert seat.status_line("es") != seat.status_line("en")
+
+
+def test_a_host_programme_the_seat_cannot_read_is_named_in_its_own_language(tmp_path: Path) -> None:
+    """A host of a newer version may send keys this seat does not know: the problems name the file
+    as the session's people say it ("el programa del anfitrión"), never a path of this computer."""
+    from conftest import SESSIONS
+
+    from moderator.i18n import translator
+    from moderator.problems import ProgrammeError
+    from moderator.programme import load_programme
+
+    host, _ = new_engine(tmp_path, programme=load_programme(SESSIONS / "gsef2021-diesis-es.toml"))
+    seat = LoopbackSeat(host, Role.RAPPORTEUR, FakeClock())
+    assert seat.programme_text is not None
+    seat.programme_text = seat.programme_text.replace('kind = "check"', 'kind = "prueba"', 1)
+    with pytest.raises(ProgrammeError) as refused:
+        SeatEngine(seat)
+    said = refused.value.problems[0].said(translator("es"))
+    assert said.startswith("el programa del anfitrión:") and "tipo desconocido 'prueba'" in said
