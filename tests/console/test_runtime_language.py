@@ -216,11 +216,7 @@ IMPORTED = {"es": (DATA / "zoom_chat" / "diesis_es_oneline.txt", DATA / "transcr
 def _scenario_journal(tmp_path: Path, language: str) -> Path:
     from unit.test_report_golden import SCENARIOS
 
-    path = tmp_path / "live.journal.jsonl"
-    journal = Journal(path)
-    SCENARIOS[language].run(journal=journal)
-    journal.close()
-    return path
+    return SCENARIOS[language].journal(tmp_path / "live.journal.jsonl")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -292,6 +292,13 @@ class Scenario:
         self.play(engine, clock)
         return engine
 
+    def journal(self, path: Path) -> Path:
+        """Play the session into a journal at ``path`` (closed after), as a console leaves one."""
+        journal = Journal(path)
+        self.run(journal=journal)
+        journal.close()
+        return path
+
 
 SCENARIOS = {
     "en": Scenario("workshop-en", ROOT / "sessions" / "gsef2021-workshop-alliances.toml",

@@ -14,7 +14,6 @@ from moderator.cli import main
 from moderator.programme import load_programme
 from moderator.report import render_report
 from moderator.session.events import TranscriptLine, decode_line, encode
-from moderator.session.journal import Journal
 from moderator.session.notes import MODERATOR_ID, RAPPORTEUR_ID
 from moderator.session.runs import load_run
 from moderator.session.transcript import (
@@ -30,11 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def journal_of(tmp_path: Path, language: str) -> Path:
-    path = tmp_path / "live.journal.jsonl"
-    journal = Journal(path)
-    SCENARIOS[language].run(journal=journal)
-    journal.close()
-    return path
+    return SCENARIOS[language].journal(tmp_path / "live.journal.jsonl")
 
 
 def test_zoom_transcript_names_and_times() -> None:
