@@ -533,8 +533,9 @@ class NotesLog(Speaks, ScrollView, can_focus=False):
         self._made: dict[tuple[object, ...], Text] = {}
         """Each shown note's line by what it is made of: a seat's note reloads the log, and the
         other 199 lines need not be made again (a date parsed, a zone converted each)."""
-        self._wrapped: dict[int, list[Strip]] = {}
-        """Each shown note's screen lines at ``_wrap_width``, by the identity of its ``Text``."""
+        self._wrapped: dict[int, tuple[Text, list[Strip]]] = {}
+        """Each shown note's screen lines at ``_wrap_width``, by the identity of its ``Text`` (held
+        with them, so that no later ``Text`` can take a freed one's identity and its lines)."""
         self._wrap_width = 0
         self._strips: list[Strip] = []
         self._drawn: dict[int, Strip] = {}
@@ -576,13 +577,13 @@ class NotesLog(Speaks, ScrollView, can_focus=False):
         if width != self._wrap_width:
             self._wrapped, self._wrap_width = {}, width
         options = self.app.console.options.update_width(width)
-        wrapped: dict[int, list[Strip]] = {}
+        wrapped: dict[int, tuple[Text, list[Strip]]] = {}
         strips: list[Strip] = []
         for text in self._shown:
-            lines = self._wrapped.get(id(text))
-            if lines is None:
-                lines = [Strip(line) for line in self.app.console.render_lines(text, options, pad=False)]
-            wrapped[id(text)] = lines
+            kept = self._wrapped.get(id(text))
+            lines = kept[1] if kept is not None and kept[0] is text else \
+                [Strip(line) for line in self.app.console.render_lines(text, options, pad=False)]
+            wrapped[id(text)] = (text, lines)
             strips.extend(lines)
         self._wrapped, self._strips, self._drawn = wrapped, strips, {}
         self.virtual_size = Size(width, len(strips))
